@@ -1,0 +1,108 @@
+/**
+ * Parsers for values with units, shared by action inputs and CLI flags.
+ * Each accepts a small, explicit set of forms and throws an InputError naming the input, the value and
+ * the accepted forms; nothing is coerced silently.
+ */
+export class InputError extends Error {
+  override name = "InputError";
+}
+
+const NUMBER = String.raw`([0-9]+(?:\.[0-9]+)?|\.[0-9]+)`;
+
+function parseWithUnits(
+  text: string,
+  inputName: string,
+  units: Record<string, number>,
+  accepted: string,
+  defaultUnit?: string,
+): number {
+  const trimmed = text.trim();
+  const match = new RegExp(`^${NUMBER}\\s*([a-zA-Zµ%]*)$`).exec(trimmed);
+  const unitText = match?.[2] ?? "";
+  const unit = unitText === "" ? defaultUnit : unitText;
+  const factor = unit === undefined ? undefined : (units[unit] ?? units[unit.toLowerCase()]);
+  if (!match || factor === undefined) {
+    throw new InputError(`${inputName}: "${truncate(text)}" is not valid; accepted: ${accepted}`);
+  }
+  const value = Number(match[1]) * factor;
+  if (!Number.isFinite(value)) throw new InputError(`${inputName}: "${truncate(text)}" is out of range`);
+  return value;
+}
+
+export function truncate(text: string, max = 80): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+const ENERGY_TO_WH: Record<string, number> = {
+  Wh: 1,
+  wh: 1,
+  kWh: 1_000,
+  kwh: 1_000,
+  MWh: 1_000_000,
+  J: 1 / 3_600,
+  j: 1 / 3_600,
+  kJ: 1 / 3.6,
+  kj: 1 / 3.6,
+  MJ: 1_000 / 3.6,
+};
+/** "12 Wh", "1.2kWh", "3 MJ", "500 J" → Wh. A unit is required: energy has no safe default unit. */
+export function parseEnergyWh(text: string, inputName: string): number {
+  return parseWithUnits(
+    text,
+    inputName,
+    ENERGY_TO_WH,
+    "a number with Wh, kWh, MWh, J, kJ or MJ (e.g. 500 Wh, 1.2 kWh)",
+  );
+}
+
+const MASS_TO_G: Record<string, number> = { mg: 0.001, g: 1, kg: 1_000, t: 1_000_000 };
+/** "50 g", "1.5 kg", "2 t" (CO2e) → grams. */
+export function parseMassG(text: string, inputName: string): number {
+  return parseWithUnits(
+    text,
+    inputName,
+    MASS_TO_G,
+    "a number with mg, g, kg or t of CO2e (e.g. 50 g, 1.5 kg)",
+  );
+}
+
+const DURATION_TO_S: Record<string, number> = { ms: 0.001, s: 1, m: 60, min: 60, h: 3_600 };
+/** "100ms", "1s", "30m", "2h" → seconds. Plain numbers are seconds. */
+export function parseDurationS(text: string, inputName: string): number {
+  return parseWithUnits(
+    text,
+    inputName,
+    DURATION_TO_S,
+    "a number with ms, s, m or h (e.g. 1s, 500ms, 30m)",
+    "s",
+  );
+}
+
+/** Sampling interval: 100 ms to 60 s. */
+export function parseIntervalMs(text: string, inputName: string): number {
+  const ms = Math.round(parseDurationS(text, inputName) * 1_000);
+  if (ms < 100 || ms > 60_000) {
+    throw new InputError(`${inputName}: "${truncate(text)}" is out of range; accepted: 100ms to 60s`);
+  }
+  return ms;
+}
+
+/** "10%", "10 %", "10" → 10 (percent). Must be > 0 and ≤ 10000. */
+export function parsePercent(text: string, inputName: string): number {
+  const value = parseWithUnits(text, inputName, { "%": 1 }, "a percentage such as 10% or 2.5%", "%");
+  if (value <= 0 || value > 10_000) {
+    throw new InputError(
+      `${inputName}: "${truncate(text)}" is out of range; accepted: more than 0% and at most 10000%`,
+    );
+  }
+  return value;
+}
+
+/** A plain positive number (e.g. carbon-intensity in g/kWh, watts). */
+export function parsePositiveNumber(text: string, inputName: string, accepted: string): number {
+  const trimmed = text.trim();
+  if (!new RegExp(`^${NUMBER}$`).test(trimmed) || !(Number(trimmed) > 0)) {
+    throw new InputError(`${inputName}: "${truncate(text)}" is not valid; accepted: ${accepted}`);
+  }
+  return Number(trimmed);
+}

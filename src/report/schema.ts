@@ -1,0 +1,246 @@
+/**
+ * The report format `ml-footprint/report@1`: what one measured job (or one wrapped command) used.
+ * Validated on write and on read; reports from other runs (possibly forks) are untrusted input.
+ *
+ * Units are in the field names (`energyWh`, `powerW`, `durationS`, `intensityGPerKWh`, `emissionsG`).
+ * Every energy and emissions figure has a `low`/`high` range and says how it was obtained.
+ */
+import { z } from "zod";
+
+export const REPORT_SCHEMA_ID = "ml-footprint/report@1";
+
+/** How a figure was obtained: read from a counter/meter, computed from a model, or assumed outright. */
+export const Provenance = z.enum(["measured", "modelled", "assumed"]);
+export type Provenance = z.infer<typeof Provenance>;
+
+export const EnergyMethod = z.enum([
+  "rapl", // RAPL energy counters (exact differences)
+  "nvidia-smi", // power.draw sampled from one long-running nvidia-smi stream, trapezoid rule
+  "cpu-model", // CPU utilization x power curve for this CPU
+  "memory-model", // W per GB of installed memory
+  "fixed", // a constant wattage given by the user
+  "not-measured", // component absent or unreadable
+]);
+export type EnergyMethod = z.infer<typeof EnergyMethod>;
+
+export const Component = z.enum(["cpu", "gpu", "memory", "other"]);
+export type Component = z.infer<typeof Component>;
+
+const nonNeg = z.number().finite().nonnegative();
+const shortText = z.string().max(2_000);
+const label = z.string().max(200);
+
+export const ComponentEnergy = z.object({
+  component: Component,
+  method: EnergyMethod,
+  provenance: Provenance,
+  energyWh: nonNeg,
+  lowWh: nonNeg,
+  highWh: nonNeg,
+  meanPowerW: nonNeg,
+  peakPowerW: nonNeg,
+  /** e.g. "Intel Xeon Platinum 8370C: TDP 270 W x 4/64 threads, Teads curve" */
+  detail: shortText.optional(),
+});
+export type ComponentEnergy = z.infer<typeof ComponentEnergy>;
+
+export const Gap = z.object({
+  source: label,
+  /** seconds from the start of the measurement */
+  atS: nonNeg,
+  durationS: nonNeg,
+  reason: shortText,
+});
+export type Gap = z.infer<typeof Gap>;
+
+export const Phase = z.object({
+  name: label,
+  startedAt: z.iso.datetime(),
+  durationS: nonNeg,
+  energyWh: nonNeg,
+  lowWh: nonNeg,
+  highWh: nonNeg,
+  components: z.array(ComponentEnergy).max(16),
+  samples: z.number().int().nonnegative(),
+  /** mean CPU utilization over the phase, 0..1 (all logical CPUs of the machine) */
+  meanCpuUtil: z.number().min(0).max(1).nullable(),
+  /** mean GPU utilization over the phase, 0..1, averaged over GPUs; null without GPUs */
+  meanGpuUtil: z.number().min(0).max(1).nullable(),
+  gaps: z.array(Gap).max(1_000),
+});
+export type Phase = z.infer<typeof Phase>;
+
+export const Hardware = z.object({
+  cpu: z.object({
+    brand: label,
+    /** logical CPUs visible to the job (vCPUs) */
+    threads: z.number().int().positive(),
+    cores: z.number().int().positive().nullable(),
+  }),
+  memoryGB: nonNeg,
+  gpus: z
+    .array(
+      z.object({
+        index: z.number().int().nonnegative(),
+        name: label,
+        uuid: label.nullable(),
+        powerLimitW: nonNeg.nullable(),
+        memoryTotalMiB: nonNeg.nullable(),
+      }),
+    )
+    .max(64),
+});
+export type Hardware = z.infer<typeof Hardware>;
+
+export const RegionSource = z.enum([
+  "input", // region: input / --region flag
+  "intensity-input", // carbon-intensity given directly, no region lookup
+  "imds-azure",
+  "imds-aws",
+  "imds-gcp",
+  "runner-default", // documented assumption for GitHub-hosted runners
+  "world-default", // nothing known: world average
+]);
+export type RegionSource = z.infer<typeof RegionSource>;
+
+export const Carbon = z.object({
+  region: z.object({
+    /** canonical id, e.g. "azure:eastus", "aws:us-east-1", "FR", "world" */
+    id: label,
+    /** human label, e.g. "Azure East US (Virginia, US)" */
+    name: label,
+    source: RegionSource,
+    provenance: Provenance,
+  }),
+  intensity: z.object({
+    gPerKWh: nonNeg,
+    lowGPerKWh: nonNeg,
+    highGPerKWh: nonNeg,
+    /** publisher and dataset, e.g. "Ember yearly electricity data via @tgwf/co2" */
+    source: shortText,
+    year: z.number().int().min(1990).max(2100).nullable(),
+    /** accounting basis of the factor; never mixed silently */
+    basis: z.enum(["lifecycle", "direct-combustion", "unknown"]),
+    provenance: Provenance,
+    live: z.boolean(),
+  }),
+  pue: z.object({
+    value: z.number().min(1),
+    low: z.number().min(1),
+    high: z.number().min(1),
+    source: shortText,
+  }),
+  emissions: z.object({
+    operationalG: nonNeg,
+    operationalLowG: nonNeg,
+    operationalHighG: nonNeg,
+    embodiedG: nonNeg,
+    embodiedLowG: nonNeg,
+    embodiedHighG: nonNeg,
+    totalG: nonNeg,
+    lowG: nonNeg,
+    highG: nonNeg,
+  }),
+  /** per-phase totals (operational + embodied), same order as `phases` */
+  phaseEmissionsG: z.array(z.object({ name: label, totalG: nonNeg, lowG: nonNeg, highG: nonNeg })).max(1_000),
+  notes: z.array(shortText).max(50),
+});
+export type Carbon = z.infer<typeof Carbon>;
+
+export const Identity = z.object({
+  /** "owner/repo" or "" outside CI */
+  repository: z.string().max(300),
+  sha: z.string().max(64),
+  ref: z.string().max(500),
+  baseRef: z.string().max(500),
+  headRef: z.string().max(500),
+  eventName: z.string().max(100),
+  workflow: z.string().max(500),
+  job: z.string().max(500),
+  matrix: z.record(z.string().max(200), z.string().max(500)).nullable(),
+  runId: z.string().max(40),
+  runAttempt: z.string().max(10),
+  prNumber: z.number().int().positive().nullable(),
+  /** measurement key: artifact and comment-section identity, sanitised */
+  key: z.string().max(200),
+});
+export type Identity = z.infer<typeof Identity>;
+
+export const Runner = z.object({
+  os: label,
+  arch: label,
+  /** true on GitHub-hosted runners, false self-hosted, null outside Actions */
+  githubHosted: z.boolean().nullable(),
+  name: label,
+});
+export type Runner = z.infer<typeof Runner>;
+
+export const Report = z.object({
+  schema: z.literal(REPORT_SCHEMA_ID),
+  tool: z.object({ name: z.literal("ml-footprint"), version: label }),
+  createdAt: z.iso.datetime(),
+  identity: Identity,
+  runner: Runner,
+  hardware: Hardware,
+  /** the wrapped command (run mode); null in background mode */
+  command: z.string().max(4_000).nullable(),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().max(20).nullable(),
+  intervalMs: z.number().int().min(100).max(60_000),
+  startedAt: z.iso.datetime(),
+  durationS: nonNeg,
+  energyWh: nonNeg,
+  lowWh: nonNeg,
+  highWh: nonNeg,
+  samples: z.number().int().nonnegative(),
+  phases: z.array(Phase).max(1_000),
+  /** null until carbon accounting has run */
+  carbon: Carbon.nullable(),
+  /** counts the job wrote to ML_FOOTPRINT_METRICS, e.g. { samples: 60000, steps: 938 } */
+  work: z
+    .object({
+      units: z.record(z.string().max(50), nonNeg),
+      /** Wh per 1,000 of each unit */
+      whPer1k: z.record(z.string().max(50), nonNeg),
+    })
+    .nullable(),
+  warnings: z.array(shortText).max(200),
+});
+export type Report = z.infer<typeof Report>;
+
+/** Thrown when a report fails validation; the message names the zod path of the first problems. */
+export class ReportValidationError extends Error {
+  override name = "ReportValidationError";
+}
+
+function describeIssues(error: z.ZodError, where: string): string {
+  const parts = error.issues.slice(0, 5).map((issue) => {
+    const path = issue.path.length ? issue.path.join(".") : "(root)";
+    return `${path}: ${issue.message}`;
+  });
+  const more = error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : "";
+  return `${where} is not a valid ${REPORT_SCHEMA_ID} report: ${parts.join("; ")}${more}`;
+}
+
+/** Validate a parsed value as a report; `where` names it in the error (file path, artifact name). */
+export function parseReport(value: unknown, where = "report"): Report {
+  const result = Report.safeParse(value);
+  if (!result.success) throw new ReportValidationError(describeIssues(result.error, where));
+  return result.data;
+}
+
+/** Validate and serialise a report (pretty JSON, trailing newline). Throws before anything is written. */
+export function serializeReport(report: Report): string {
+  return `${JSON.stringify(parseReport(report, "report to write"), null, 2)}\n`;
+}
+
+/** Parse report JSON text, with a clear error for invalid JSON as well as an invalid shape. */
+export function parseReportJson(text: string, where = "report"): Report {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ReportValidationError(`${where} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseReport(value, where);
+}
