@@ -1,0 +1,460 @@
+/**
+ * Samples → energy per component per phase. Pure and streaming: lines are pushed one at a time and only
+ * the previous sample and per-phase accumulators are kept, so memory is O(phases), not O(job length).
+ *
+ * Rules (docs/methodology.md explains them in prose):
+ * - CPU utilization at a sample is the mean over the tick that ends there, so CPU model power is applied
+ *   as a rectangle over (prev, cur].
+ * - GPU power.draw is a point reading: trapezoid between consecutive readings of the same GPU.
+ * - RAPL counters: exact differences, with wraparound at max_energy_range_uj.
+ * - Memory and fixed "other" draw: constant power over covered time.
+ * - A pause between samples longer than `gapFactor` intervals is a gap: recorded, never filled in
+ *   (counter differences across it are still exact and are kept).
+ * - A phase marker between two samples splits the interval at the marker time.
+ */
+import type { ComponentEnergy, Gap, Phase } from "../report/schema.js";
+import type { PowerModels, PowerRange } from "./power-model.js";
+import type { GpuReading, MetaLine, SamplesFileLine } from "./samples.js";
+
+/**
+ * RAPL accuracy: ±5 % of energy, after Khan et al., "RAPL in Action: Experiences in Using RAPL for Power
+ * Measurements", ACM TOMPECS 3(2), 2018 (package+DRAM RAPL tracks wall-meter deltas within a few %).
+ */
+const RAPL_RELATIVE_ERROR = 0.05;
+/**
+ * nvidia-smi power.draw: NVIDIA documents "accurate to within +/- 5 watts" (nvidia-smi(1) manual, power.draw).
+ * Yang et al., "Part-time Power Measurements: nvidia-smi's Lack of Attention" (arXiv:2312.02741, 2023) show
+ * A100/H100 readings cover part of each window, so we add ±5 % of energy for sampling error on top.
+ */
+const GPU_ABSOLUTE_ERROR_W = 5;
+const GPU_RELATIVE_ERROR = 0.05;
+
+export interface IntegrationOptions {
+  models: PowerModels;
+  /** phase name used before the first phase marker */
+  defaultPhase?: string;
+  /** an interval longer than gapFactor × intervalMs is a gap (default 3) */
+  gapFactor?: number;
+}
+
+export interface IntegrationResult {
+  startMs: number;
+  endMs: number;
+  intervalMs: number;
+  durationS: number;
+  samples: number;
+  phases: Phase[];
+  energyWh: number;
+  lowWh: number;
+  highWh: number;
+  /** GPU indices that produced at least one power reading */
+  gpuIndices: number[];
+  warnings: string[];
+}
+
+interface SampleState {
+  ts: number;
+  cpu: number | null;
+  rapl: Record<string, number> | undefined;
+  gpu: Map<number, GpuReading>;
+}
+
+interface ComponentAcc {
+  joules: number;
+  lowJ: number;
+  highJ: number;
+  coveredS: number;
+  peakW: number;
+}
+
+interface PhaseAcc {
+  name: string;
+  startMs: number;
+  samples: number;
+  cpu: ComponentAcc;
+  rapl: ComponentAcc;
+  gpu: ComponentAcc;
+  memory: ComponentAcc;
+  other: ComponentAcc;
+  cpuUtilWeighted: number;
+  cpuUtilS: number;
+  gpuUtilWeighted: number;
+  gpuUtilS: number;
+  gaps: Gap[];
+}
+
+const newAcc = (): ComponentAcc => ({ joules: 0, lowJ: 0, highJ: 0, coveredS: 0, peakW: 0 });
+
+function addPower(acc: ComponentAcc, power: PowerRange, seconds: number): void {
+  acc.joules += power.w * seconds;
+  acc.lowJ += power.lowW * seconds;
+  acc.highJ += power.highW * seconds;
+  acc.coveredS += seconds;
+  if (power.w > acc.peakW) acc.peakW = power.w;
+}
+
+/** RAPL counter difference with wraparound at `maxUj`; null when the pair cannot be trusted. */
+export function counterDeltaUj(prev: number, next: number, maxUj: number | undefined): number | null {
+  if (next >= prev) return next - prev;
+  if (maxUj === undefined || prev > maxUj) return null;
+  return next + (maxUj - prev);
+}
+
+export class EnergyIntegrator {
+  private readonly models: PowerModels;
+  private readonly defaultPhase: string;
+  private readonly gapFactor: number;
+  private meta: MetaLine | null = null;
+  private prev: SampleState | null = null;
+  private readonly phases: PhaseAcc[] = [];
+  private pendingPhases: { ts: number; name: string }[] = [];
+  private readonly pendingGaps: { ts: number; source: string; reason: string; durationMs?: number }[] = [];
+  private readonly warnings: string[] = [];
+  private readonly gpuIndices = new Set<number>();
+  private firstTs: number | null = null;
+  private lastTs: number | null = null;
+  private endTs: number | null = null;
+  private nonMonotonic = 0;
+  private raplHasDram = false;
+  private unwrappableRapl = 0;
+
+  constructor(options: IntegrationOptions) {
+    this.models = options.models;
+    this.defaultPhase = options.defaultPhase ?? "run";
+    this.gapFactor = options.gapFactor ?? 3;
+  }
+
+  push(line: SamplesFileLine): void {
+    switch (line.t) {
+      case "meta":
+        this.meta = line;
+        return;
+      case "phase":
+        if (this.prev === null) this.pendingPhases = [{ ts: line.ts, name: line.name }];
+        else this.pendingPhases.push({ ts: line.ts, name: line.name });
+        return;
+      case "gap":
+        this.pendingGaps.push(line);
+        return;
+      case "warn":
+        if (this.warnings.length < 100 && !this.warnings.includes(line.message))
+          this.warnings.push(line.message);
+        return;
+      case "end":
+        this.endTs = line.ts;
+        return;
+      case "s":
+        this.pushSample(line);
+    }
+  }
+
+  private get intervalMs(): number {
+    return this.meta?.intervalMs ?? 1_000;
+  }
+
+  private currentPhase(ts: number): PhaseAcc {
+    const last = this.phases[this.phases.length - 1];
+    if (last) return last;
+    return this.openPhase(this.defaultPhase, ts);
+  }
+
+  private openPhase(name: string, ts: number): PhaseAcc {
+    const phase: PhaseAcc = {
+      name,
+      startMs: ts,
+      samples: 0,
+      cpu: newAcc(),
+      rapl: newAcc(),
+      gpu: newAcc(),
+      memory: newAcc(),
+      other: newAcc(),
+      cpuUtilWeighted: 0,
+      cpuUtilS: 0,
+      gpuUtilWeighted: 0,
+      gpuUtilS: 0,
+      gaps: [],
+    };
+    this.phases.push(phase);
+    return phase;
+  }
+
+  private pushSample(line: Extract<SamplesFileLine, { t: "s" }>): void {
+    const cur: SampleState = {
+      ts: line.ts,
+      cpu: line.cpu ?? null,
+      rapl: line.rapl,
+      gpu: new Map((line.gpu ?? []).map((g) => [g.i, g])),
+    };
+    for (const g of line.gpu ?? []) if (g.w !== null) this.gpuIndices.add(g.i);
+
+    const prev = this.prev;
+    if (prev === null) {
+      // First sample: phases announced before it start here.
+      const first = this.pendingPhases.pop();
+      this.pendingPhases = [];
+      this.openPhase(first?.name ?? this.defaultPhase, first ? Math.min(first.ts, cur.ts) : cur.ts);
+      this.firstTs = this.phases[0]?.startMs ?? cur.ts;
+      this.currentPhase(cur.ts).samples += 1;
+      this.prev = cur;
+      this.lastTs = cur.ts;
+      this.flushGaps(cur.ts);
+      return;
+    }
+    if (cur.ts <= prev.ts) {
+      this.nonMonotonic += 1;
+      return;
+    }
+
+    // Split (prev.ts, cur.ts] at each phase marker inside it.
+    const bounds = this.pendingPhases.filter((p) => p.ts < cur.ts).sort((a, b) => a.ts - b.ts);
+    this.pendingPhases = this.pendingPhases.filter((p) => p.ts >= cur.ts);
+    let segmentStart = prev.ts;
+    for (const boundary of bounds) {
+      const at = Math.max(boundary.ts, prev.ts);
+      if (at > segmentStart) this.integrateSegment(prev, cur, segmentStart, at);
+      this.openPhase(boundary.name, at);
+      segmentStart = at;
+    }
+    this.integrateSegment(prev, cur, segmentStart, cur.ts);
+    this.currentPhase(cur.ts).samples += 1;
+    this.flushGaps(cur.ts);
+    this.prev = cur;
+    this.lastTs = cur.ts;
+  }
+
+  /** Integrate the part [a, b] of the sample interval (prev.ts, cur.ts] into the current phase. */
+  private integrateSegment(prev: SampleState, cur: SampleState, a: number, b: number): void {
+    const phase = this.currentPhase(a);
+    const intervalS = (cur.ts - prev.ts) / 1_000;
+    const seconds = (b - a) / 1_000;
+    const share = seconds / intervalS;
+    const isGap = cur.ts - prev.ts > this.gapFactor * this.intervalMs;
+
+    // Counters are exact across gaps too.
+    if (prev.rapl && cur.rapl) this.integrateRapl(phase, prev.rapl, cur.rapl, share, seconds);
+
+    if (isGap) {
+      if (a === prev.ts) {
+        phase.gaps.push({
+          source: "sampler",
+          atS: Math.max(0, (prev.ts - (this.firstTs ?? prev.ts)) / 1_000),
+          durationS: intervalS,
+          reason: `no samples for ${intervalS.toFixed(1)} s (sampler paused, starved or killed); power-based energy not counted for it`,
+        });
+      }
+      return;
+    }
+
+    if (cur.cpu !== null && cur.cpu !== undefined) {
+      addPower(phase.cpu, this.models.cpu.powerW(cur.cpu), seconds);
+      phase.cpuUtilWeighted += cur.cpu * seconds;
+      phase.cpuUtilS += seconds;
+    }
+    addPower(phase.memory, this.models.memory, seconds);
+    if (this.models.other) addPower(phase.other, this.models.other, seconds);
+    this.integrateGpus(phase, prev, cur, a, b);
+  }
+
+  private integrateRapl(
+    phase: PhaseAcc,
+    prevRapl: Record<string, number>,
+    curRapl: Record<string, number>,
+    share: number,
+    seconds: number,
+  ): void {
+    let totalUj = 0;
+    for (const [domain, next] of Object.entries(curRapl)) {
+      if (domain.startsWith("dram")) this.raplHasDram = true;
+      const before = prevRapl[domain];
+      if (before === undefined) continue;
+      const delta = counterDeltaUj(before, next, this.meta?.raplMaxUj?.[domain]);
+      if (delta === null) {
+        this.unwrappableRapl += 1;
+        continue;
+      }
+      totalUj += delta;
+    }
+    const joules = (totalUj / 1e6) * share;
+    const acc = phase.rapl;
+    acc.joules += joules;
+    acc.lowJ += joules * (1 - RAPL_RELATIVE_ERROR);
+    acc.highJ += joules * (1 + RAPL_RELATIVE_ERROR);
+    acc.coveredS += seconds;
+    if (seconds > 0) acc.peakW = Math.max(acc.peakW, joules / seconds);
+  }
+
+  private integrateGpus(phase: PhaseAcc, prev: SampleState, cur: SampleState, a: number, b: number): void {
+    const span = cur.ts - prev.ts;
+    let sumW = 0;
+    let utilSum = 0;
+    let utilCount = 0;
+    let any = false;
+    const seconds = (b - a) / 1_000;
+    for (const [index, end] of cur.gpu) {
+      const start = prev.gpu.get(index);
+      if (!start || start.w === null || end.w === null) continue;
+      // Linear power between the two readings, evaluated at the segment ends.
+      const pa = start.w + ((end.w - start.w) * (a - prev.ts)) / span;
+      const pb = start.w + ((end.w - start.w) * (b - prev.ts)) / span;
+      const joules = ((pa + pb) / 2) * seconds;
+      phase.gpu.joules += joules;
+      phase.gpu.lowJ += Math.max(0, joules * (1 - GPU_RELATIVE_ERROR) - GPU_ABSOLUTE_ERROR_W * seconds);
+      phase.gpu.highJ += joules * (1 + GPU_RELATIVE_ERROR) + GPU_ABSOLUTE_ERROR_W * seconds;
+      sumW += end.w;
+      any = true;
+      if (end.u !== null) {
+        utilSum += end.u;
+        utilCount += 1;
+      }
+    }
+    if (any) {
+      phase.gpu.coveredS += seconds;
+      phase.gpu.peakW = Math.max(phase.gpu.peakW, sumW);
+    }
+    if (utilCount > 0) {
+      phase.gpuUtilWeighted += (utilSum / utilCount) * seconds;
+      phase.gpuUtilS += seconds;
+    }
+  }
+
+  private flushGaps(ts: number): void {
+    if (this.pendingGaps.length === 0) return;
+    const phase = this.currentPhase(ts);
+    for (const gap of this.pendingGaps.splice(0)) {
+      phase.gaps.push({
+        source: gap.source,
+        atS: Math.max(0, (gap.ts - (this.firstTs ?? gap.ts)) / 1_000),
+        durationS: (gap.durationMs ?? 0) / 1_000,
+        reason: gap.reason,
+      });
+    }
+  }
+
+  finish(): IntegrationResult {
+    const startMs = this.firstTs ?? this.meta?.startMs ?? 0;
+    const endMs = Math.max(this.endTs ?? this.lastTs ?? startMs, this.lastTs ?? startMs);
+    this.flushGaps(endMs);
+    const warnings = [...this.warnings];
+    if (this.nonMonotonic > 0)
+      warnings.push(`${this.nonMonotonic} samples with a timestamp going backwards were skipped`);
+    if (this.unwrappableRapl > 0)
+      warnings.push(
+        `${this.unwrappableRapl} RAPL counter readings went backwards without a known range and were skipped`,
+      );
+    if (this.prev === null)
+      warnings.push("no samples were recorded; energy is zero because nothing was measured");
+
+    const phases = this.phases.map((phase, i) => {
+      const next = this.phases[i + 1];
+      const phaseEnd = next ? next.startMs : endMs;
+      return this.toPhase(phase, Math.max(0, phaseEnd - phase.startMs));
+    });
+    const totals = phases.reduce(
+      (sum, p) => ({ e: sum.e + p.energyWh, lo: sum.lo + p.lowWh, hi: sum.hi + p.highWh }),
+      { e: 0, lo: 0, hi: 0 },
+    );
+    const totalSamples = this.phases.reduce((n, p) => n + p.samples, 0);
+    return {
+      startMs,
+      endMs,
+      intervalMs: this.intervalMs,
+      durationS: Math.max(0, (endMs - startMs) / 1_000),
+      samples: totalSamples,
+      phases,
+      energyWh: totals.e,
+      lowWh: totals.lo,
+      highWh: totals.hi,
+      gpuIndices: [...this.gpuIndices].sort((a, b) => a - b),
+      warnings,
+    };
+  }
+
+  private toPhase(acc: PhaseAcc, durationMs: number): Phase {
+    const components: ComponentEnergy[] = [];
+    const cpuFromRapl = acc.rapl.coveredS > 0;
+    if (cpuFromRapl) {
+      components.push(
+        component(
+          "cpu",
+          "rapl",
+          "measured",
+          acc.rapl,
+          `RAPL counters (${this.raplHasDram ? "package + dram" : "package"}), whole machine`,
+        ),
+      );
+    } else if (acc.cpu.coveredS > 0) {
+      components.push(
+        component(
+          "cpu",
+          "cpu-model",
+          this.models.cpu.provenance === "assumed" ? "assumed" : "modelled",
+          acc.cpu,
+          this.models.cpu.detail,
+        ),
+      );
+    }
+    if (acc.gpu.coveredS > 0) {
+      components.push(
+        component("gpu", "nvidia-smi", "measured", acc.gpu, "power.draw from one nvidia-smi stream"),
+      );
+    }
+    // A RAPL dram domain already measures memory; otherwise memory is modelled.
+    if (!(cpuFromRapl && this.raplHasDram) && acc.memory.coveredS > 0) {
+      components.push(component("memory", "memory-model", "modelled", acc.memory, this.models.memory.detail));
+    }
+    if (this.models.other && acc.other.coveredS > 0) {
+      components.push(component("other", "fixed", "assumed", acc.other, this.models.other.detail));
+    }
+    const sum = (f: (c: ComponentEnergy) => number) => components.reduce((s, c) => s + f(c), 0);
+    return {
+      name: acc.name,
+      startedAt: new Date(acc.startMs).toISOString(),
+      durationS: durationMs / 1_000,
+      energyWh: sum((c) => c.energyWh),
+      lowWh: sum((c) => c.lowWh),
+      highWh: sum((c) => c.highWh),
+      components,
+      samples: acc.samples,
+      meanCpuUtil: acc.cpuUtilS > 0 ? clamp01(acc.cpuUtilWeighted / acc.cpuUtilS) : null,
+      meanGpuUtil: acc.gpuUtilS > 0 ? clamp01(acc.gpuUtilWeighted / acc.gpuUtilS) : null,
+      gaps: acc.gaps.slice(0, 1_000),
+    };
+  }
+}
+
+function clamp01(x: number): number {
+  return Math.min(1, Math.max(0, x));
+}
+
+const JOULES_PER_WH = 3_600;
+
+function component(
+  name: ComponentEnergy["component"],
+  method: ComponentEnergy["method"],
+  provenance: ComponentEnergy["provenance"],
+  acc: ComponentAcc,
+  detail: string,
+): ComponentEnergy {
+  const energyWh = acc.joules / JOULES_PER_WH;
+  return {
+    component: name,
+    method,
+    provenance,
+    energyWh,
+    lowWh: Math.min(energyWh, acc.lowJ / JOULES_PER_WH),
+    highWh: Math.max(energyWh, acc.highJ / JOULES_PER_WH),
+    meanPowerW: acc.coveredS > 0 ? acc.joules / acc.coveredS : 0,
+    peakPowerW: acc.peakW,
+    detail: detail.slice(0, 2_000),
+  };
+}
+
+/** Convenience for tests and one-shot use: integrate a whole list of lines. */
+export function integrateEnergy(
+  lines: Iterable<SamplesFileLine>,
+  options: IntegrationOptions,
+): IntegrationResult {
+  const integrator = new EnergyIntegrator(options);
+  for (const line of lines) integrator.push(line);
+  return integrator.finish();
+}
