@@ -12,7 +12,7 @@
  *   (counter differences across it are still exact and are kept).
  * - A phase marker between two samples splits the interval at the marker time.
  */
-import type { ComponentEnergy, Gap, Phase } from "../report/schema.js";
+import type { ComponentEnergy, Gap, Hardware, Phase } from "../report/schema.js";
 import type { PowerModels, PowerRange } from "./power-model.js";
 import type { GpuReading, MetaLine, SamplesFileLine } from "./samples.js";
 
@@ -49,6 +49,8 @@ export interface IntegrationResult {
   highWh: number;
   /** GPU indices that produced at least one power reading */
   gpuIndices: number[];
+  /** GPU inventory from the last `hw` line */
+  gpus: Hardware["gpus"];
   warnings: string[];
 }
 
@@ -116,6 +118,7 @@ export class EnergyIntegrator {
   private endTs: number | null = null;
   private nonMonotonic = 0;
   private raplHasDram = false;
+  private gpus: Hardware["gpus"] = [];
   private unwrappableRapl = 0;
 
   constructor(options: IntegrationOptions) {
@@ -142,6 +145,9 @@ export class EnergyIntegrator {
         return;
       case "end":
         this.endTs = line.ts;
+        return;
+      case "hw":
+        this.gpus = line.gpus;
         return;
       case "s":
         this.pushSample(line);
@@ -365,6 +371,7 @@ export class EnergyIntegrator {
       lowWh: totals.lo,
       highWh: totals.hi,
       gpuIndices: [...this.gpuIndices].sort((a, b) => a - b),
+      gpus: this.gpus,
       warnings,
     };
   }

@@ -8,6 +8,7 @@
  *   {"t":"phase","ts":1732521630000,"name":"eval"}
  *   {"t":"gap","ts":1732521640000,"source":"nvidia-smi","reason":"nvidia-smi exited with code 1"}
  *   {"t":"warn","ts":1732521640000,"message":"RAPL unreadable (EACCES); CPU energy is modelled"}
+ *   {"t":"hw","ts":1732521601000,"gpus":[{"index":0,"name":"NVIDIA H100 80GB HBM3","uuid":"GPU-…","powerLimitW":700,"memoryTotalMiB":81559}]}
  *   {"t":"end","ts":1732521700000}
  */
 import { z } from "zod";
@@ -60,6 +61,22 @@ export const GapLine = z.object({
 });
 export const WarnLine = z.object({ t: z.literal("warn"), ts: finite, message: z.string().max(2_000) });
 export const EndLine = z.object({ t: z.literal("end"), ts: finite });
+/** GPU inventory, written when first seen (and again if it changes), so a separate reporting process knows it. */
+export const HardwareLine = z.object({
+  t: z.literal("hw"),
+  ts: finite,
+  gpus: z
+    .array(
+      z.object({
+        index: z.number().int().nonnegative(),
+        name: z.string().max(200),
+        uuid: z.string().max(200).nullable(),
+        powerLimitW: finite.nonnegative().nullable(),
+        memoryTotalMiB: finite.nonnegative().nullable(),
+      }),
+    )
+    .max(64),
+});
 
 export const SamplesFileLine = z.discriminatedUnion("t", [
   MetaLine,
@@ -68,6 +85,7 @@ export const SamplesFileLine = z.discriminatedUnion("t", [
   GapLine,
   WarnLine,
   EndLine,
+  HardwareLine,
 ]);
 export type SamplesFileLine = z.infer<typeof SamplesFileLine>;
 

@@ -1,0 +1,63 @@
+/**
+ * Run the measured command: inherited stdio, SIGINT/SIGTERM/SIGHUP forwarded, exit status reported the way a
+ * shell would (128 + signal number when killed by a signal, 127 when it cannot be started).
+ */
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+
+export interface CommandResult {
+  exitCode: number;
+  signal: NodeJS.Signals | null;
+  /** why the command could not be started (ENOENT, EACCES), null when it ran */
+  startError: string | null;
+  durationMs: number;
+}
+
+const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+export function runCommand(
+  command: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; shell?: boolean; now?: () => number } = {},
+): Promise<CommandResult> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const [file, ...args] = command;
+  if (!file)
+    return Promise.resolve({ exitCode: 127, signal: null, startError: "no command given", durationMs: 0 });
+  return new Promise((resolve) => {
+    const child = spawn(file, args, {
+      stdio: "inherit",
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      shell: options.shell ?? false,
+    });
+    const forward = (signal: NodeJS.Signals) => () => {
+      child.kill(signal);
+    };
+    const handlers = FORWARDED.map((signal) => [signal, forward(signal)] as const);
+    for (const [signal, handler] of handlers) process.on(signal, handler);
+    const cleanup = () => {
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+    };
+    child.once("error", (error: NodeJS.ErrnoException) => {
+      cleanup();
+      const code = error.code === "EACCES" ? 126 : 127;
+      resolve({
+        exitCode: code,
+        signal: null,
+        startError: `${error.code ?? "error"}: ${error.message}`,
+        durationMs: now() - started,
+      });
+    });
+    child.once("exit", (code, signal) => {
+      cleanup();
+      const signalNumber = signal ? (constants.signals[signal] ?? 0) : 0;
+      resolve({
+        exitCode: code ?? 128 + signalNumber,
+        signal,
+        startError: null,
+        durationMs: now() - started,
+      });
+    });
+  });
+}

@@ -1,0 +1,91 @@
+/** Assemble a report from the measurement, the machine and the run's identity; validated before it is returned. */
+import type { IntegrationResult } from "../measure/integrate.js";
+import {
+  parseReport,
+  REPORT_SCHEMA_ID,
+  type Carbon,
+  type Hardware,
+  type Identity,
+  type Report,
+  type Runner,
+} from "./schema.js";
+import { workEfficiency } from "./work.js";
+
+export interface ReportParts {
+  toolVersion: string;
+  createdAt: Date;
+  identity: Identity;
+  runner: Runner;
+  cpu: Hardware["cpu"];
+  memoryGB: number;
+  integration: IntegrationResult;
+  command: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  carbon: Carbon | null;
+  workUnits: Record<string, number> | null;
+  warnings: string[];
+}
+
+const MAX_WARNINGS = 200;
+
+export function buildReport(parts: ReportParts): Report {
+  const { integration } = parts;
+  const warnings = [...new Set([...integration.warnings, ...parts.warnings])].slice(0, MAX_WARNINGS);
+  const report: Report = {
+    schema: REPORT_SCHEMA_ID,
+    tool: { name: "ml-footprint", version: parts.toolVersion },
+    createdAt: parts.createdAt.toISOString(),
+    identity: parts.identity,
+    runner: parts.runner,
+    hardware: { cpu: parts.cpu, memoryGB: parts.memoryGB, gpus: integration.gpus },
+    command: parts.command === null ? null : parts.command.slice(0, 4_000),
+    exitCode: parts.exitCode,
+    signal: parts.signal,
+    intervalMs: integration.intervalMs,
+    startedAt: new Date(integration.startMs).toISOString(),
+    durationS: integration.durationS,
+    energyWh: integration.energyWh,
+    lowWh: integration.lowWh,
+    highWh: integration.highWh,
+    samples: integration.samples,
+    phases: integration.phases,
+    carbon: parts.carbon,
+    work: workEfficiency(parts.workUnits, integration.energyWh),
+    warnings: warnings.map((w) => w.slice(0, 2_000)),
+  };
+  return parseReport(report, "report built from the measurement");
+}
+
+/** Identity outside GitHub Actions: everything empty, key given by the caller. */
+export function localIdentity(key: string): Identity {
+  return {
+    repository: "",
+    sha: "",
+    ref: "",
+    baseRef: "",
+    headRef: "",
+    eventName: "",
+    workflow: "",
+    job: "",
+    matrix: null,
+    runId: "",
+    runAttempt: "",
+    prNumber: null,
+    key,
+  };
+}
+
+export function runnerFromEnv(
+  env: Record<string, string | undefined>,
+  platform: string,
+  arch: string,
+): Runner {
+  const environment = env.RUNNER_ENVIRONMENT;
+  return {
+    os: env.RUNNER_OS ?? platform,
+    arch: env.RUNNER_ARCH ?? arch,
+    githubHosted: environment === "github-hosted" ? true : environment === "self-hosted" ? false : null,
+    name: (env.RUNNER_NAME ?? "").slice(0, 200),
+  };
+}
