@@ -1,0 +1,102 @@
+/**
+ * Pure parser for one line of `nvidia-smi --query-gpu=<NVIDIA_SMI_QUERY> --format=csv,noheader,nounits`.
+ *
+ * Example line (NVIDIA's documented CSV format, fields joined by ", "):
+ *   0, GPU-8f6c2b0e-5d1a-4c3b-9e7f-1a2b3c4d5e6f, NVIDIA A100-SXM4-40GB, 61.23, 400.00, 0, 0, 40960
+ * → { index: 0, uuid: "GPU-8f6c…", name: "NVIDIA A100-SXM4-40GB", powerW: 61.23, powerLimitW: 400,
+ *     utilization: 0, memoryUsedMiB: 0, memoryTotalMiB: 40960 }
+ *
+ * `[N/A]`, `[Not Supported]`, `[Unknown Error]` (and any other bracketed placeholder) and blank fields are
+ * data, not errors: they become null. Anything else that is not a number rejects the whole line.
+ */
+
+/** The fields asked for, in order; changing it changes the parser. */
+export const NVIDIA_SMI_QUERY =
+  "index,uuid,name,power.draw,power.limit,utilization.gpu,memory.used,memory.total";
+
+const FIELD_COUNT = NVIDIA_SMI_QUERY.split(",").length;
+
+export interface NvidiaSmiRow {
+  index: number;
+  uuid: string | null;
+  name: string;
+  powerW: number | null;
+  powerLimitW: number | null;
+  /** utilization.gpu as a fraction 0..1 */
+  utilization: number | null;
+  memoryUsedMiB: number | null;
+  memoryTotalMiB: number | null;
+}
+
+export type NvidiaSmiParseResult = { ok: true; row: NvidiaSmiRow } | { ok: false; reason: string };
+
+/** Arguments for one long-running child that prints one block of lines every `intervalMs`. */
+export function nvidiaSmiArgs(intervalMs: number): string[] {
+  if (!Number.isInteger(intervalMs) || intervalMs < 1) {
+    throw new RangeError(`nvidia-smi interval: ${intervalMs} ms is not valid; accepted: a positive integer`);
+  }
+  return [`--query-gpu=${NVIDIA_SMI_QUERY}`, "--format=csv,noheader,nounits", "-lms", String(intervalMs)];
+}
+
+// Placeholders nvidia-smi prints instead of a value: [N/A], [Not Supported], [Unknown Error],
+// [Insufficient Permissions], [GPU is lost], ... (nvidia-smi(1) man page). All mean "no value".
+const PLACEHOLDER = /^\[[^\]]*\]$/;
+
+type FieldValue = { ok: true; value: number | null } | { ok: false };
+
+function numberField(text: string): FieldValue {
+  const trimmed = text.trim();
+  if (trimmed === "" || PLACEHOLDER.test(trimmed)) return { ok: true, value: null };
+  // Strict: "12.5" or "12"; no units (nounits), no signs, no exponents.
+  if (!/^[0-9]+(?:\.[0-9]+)?$/.test(trimmed)) return { ok: false };
+  return { ok: true, value: Number(trimmed) };
+}
+
+function textField(text: string): string | null {
+  const trimmed = text.trim();
+  return trimmed === "" || PLACEHOLDER.test(trimmed) ? null : trimmed;
+}
+
+const NUMERIC_NAMES = ["power.draw", "power.limit", "utilization.gpu", "memory.used", "memory.total"];
+
+export function parseNvidiaSmiLine(line: string): NvidiaSmiParseResult {
+  const text = line.replace(/\r$/, "");
+  if (text.trim() === "") return { ok: false, reason: "empty line" };
+  const parts = text.split(",");
+  if (parts.length < FIELD_COUNT) {
+    return { ok: false, reason: `expected ${FIELD_COUNT} fields, got ${parts.length}` };
+  }
+  // The name is the only free-text field: if it ever contains a comma, the extra parts belong to it.
+  const head = parts.slice(0, 2);
+  const tail = parts.slice(parts.length - NUMERIC_NAMES.length);
+  const name = parts
+    .slice(2, parts.length - NUMERIC_NAMES.length)
+    .join(",")
+    .trim();
+  const indexText = (head[0] ?? "").trim();
+  if (!/^[0-9]+$/.test(indexText)) return { ok: false, reason: `index "${indexText}" is not an integer` };
+
+  const numbers: (number | null)[] = [];
+  for (const [i, field] of tail.entries()) {
+    const parsed = numberField(field);
+    if (!parsed.ok) return { ok: false, reason: `${NUMERIC_NAMES[i]} "${field.trim()}" is not a number` };
+    numbers.push(parsed.value);
+  }
+  const [powerW, powerLimitW, utilPercent, memoryUsedMiB, memoryTotalMiB] = numbers;
+  if (utilPercent != null && utilPercent > 100) {
+    return { ok: false, reason: `utilization.gpu ${utilPercent} is above 100 %` };
+  }
+  return {
+    ok: true,
+    row: {
+      index: Number(indexText),
+      uuid: textField(head[1] ?? ""),
+      name: name === "" || PLACEHOLDER.test(name) ? "unknown GPU" : name,
+      powerW: powerW ?? null,
+      powerLimitW: powerLimitW ?? null,
+      utilization: utilPercent == null ? null : utilPercent / 100,
+      memoryUsedMiB: memoryUsedMiB ?? null,
+      memoryTotalMiB: memoryTotalMiB ?? null,
+    },
+  };
+}
