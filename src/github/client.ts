@@ -1,0 +1,103 @@
+/**
+ * The one GitHub REST client of the action and the CLI: Octokit with the retry and throttling plugins,
+ * a bounded per-request timeout and an injectable base URL (GITHUB_API_URL, GitHub Enterprise Server).
+ * The token goes into the auth header only; it is never logged.
+ */
+import { Octokit } from "@octokit/rest";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+
+export type GitHubClient = InstanceType<typeof RetryingOctokit>;
+
+export interface ClientLog {
+  warn(msg: string): void;
+  debug?(msg: string): void;
+}
+
+export interface GitHubClientOptions {
+  token: string;
+  /** caller passes GITHUB_API_URL; default https://api.github.com */
+  baseUrl?: string;
+  userAgent?: string;
+  /** per request, including reading the body; default 30 s */
+  requestTimeoutMs?: number;
+  /** retries for 5xx/network errors and for rate limits; default 3 */
+  retries?: number;
+  /** base of the backoff: retry n waits n² × this; default 1000 ms (plugin-retry's own default) */
+  retryBaseMs?: number;
+  /** longest retry-after we are willing to wait on a rate limit; default 60 s */
+  maxRetryAfterS?: number;
+  log?: ClientLog;
+}
+
+const RetryingOctokit = Octokit.plugin(retry, throttling);
+
+let clientCount = 0;
+
+export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
+  const timeoutMs = opts.requestTimeoutMs ?? 30_000;
+  const retries = opts.retries ?? 3;
+  const baseMs = opts.retryBaseMs ?? 1_000;
+  const maxRetryAfterS = opts.maxRetryAfterS ?? 60;
+  const warn = (msg: string): void => opts.log?.warn(msg);
+  const debug = (msg: string): void => opts.log?.debug?.(msg);
+
+  // One timeout per request (a shared AbortSignal would expire for every later request).
+  const timedFetch: typeof fetch = (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return fetch(input, { ...init, signal });
+  };
+
+  const onLimit =
+    (kind: string) =>
+    (
+      retryAfterS: number,
+      options: { method?: string; url?: string },
+      _o: unknown,
+      retryCount: number,
+    ): boolean => {
+      const what = `${options.method ?? "?"} ${options.url ?? "?"}`;
+      if (retryCount < retries && retryAfterS <= maxRetryAfterS) {
+        warn(
+          `GitHub ${kind} rate limit on ${what}; retrying after ${retryAfterS} s (retry ${retryCount + 1} of ${retries})`,
+        );
+        return true;
+      }
+      warn(
+        `GitHub ${kind} rate limit on ${what}; giving up (retry-after ${retryAfterS} s, ${retryCount} retries done)`,
+      );
+      return false;
+    };
+
+  return new RetryingOctokit({
+    auth: opts.token,
+    baseUrl: (opts.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
+    userAgent: opts.userAgent ?? "ml-footprint",
+    // Not `request.retries`: plugin-retry would then retry every error, 4xx included.
+    request: { fetch: timedFetch },
+    // Octokit's default logger prints to the console; route it to ours (messages carry no token).
+    log: { debug, info: debug, warn, error: warn },
+    retry: {
+      retries,
+      retryAfterBaseValue: baseMs,
+      // 4xx are answers, not glitches; rate limits (403/429) are the throttling plugin's job.
+      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+    },
+    throttle: {
+      // Separate limiter per client: the plugin's Bottleneck groups are process-global otherwise.
+      id: `ml-footprint-${process.pid}-${++clientCount}`,
+      retryAfterBaseValue: baseMs,
+      // A 0 / missing retry-after makes the plugin fall back to this many seconds.
+      fallbackSecondaryRateRetryAfter: Math.min(60, maxRetryAfterS),
+      onRateLimit: onLimit("primary"),
+      onSecondaryRateLimit: onLimit("secondary"),
+    },
+  });
+}
+
+/** HTTP status of an Octokit error, or null (network failure, timeout, non-Octokit error). */
+export function errorStatus(error: unknown): number | null {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" ? status : null;
+}

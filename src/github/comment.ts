@@ -1,0 +1,78 @@
+/**
+ * The sticky PR comment: one per PR and key, found by a hidden marker AND our own author, so a comment
+ * someone else wrote (or pasted the marker into) is never edited. Unchanged bodies are not rewritten.
+ */
+import type { GitHubClient } from "./client.js";
+import { errorStatus } from "./client.js";
+
+/** Author of comments made with the workflow's GITHUB_TOKEN. */
+export const GITHUB_ACTIONS_LOGIN = "github-actions[bot]";
+
+export function commentMarker(key: string): string {
+  // "--" or ">" inside the key would end the HTML comment early and expose text; keep the key inert.
+  const safe = key.replace(/[^A-Za-z0-9._/+=:@-]/g, "_").replace(/-{2,}/g, "-");
+  return `<!-- ml-footprint:${safe} -->`;
+}
+
+export interface StickyCommentOptions {
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  key: string;
+  /** the body to post; the marker is prepended when absent */
+  body: string;
+  /** login of the token's user when known (GET /user); null/undefined → github-actions[bot] */
+  selfLogin?: string | null;
+}
+
+export interface StickyCommentResult {
+  action: "created" | "updated" | "unchanged";
+  url: string;
+  id: number;
+}
+
+/** Create or update the sticky comment. API errors propagate (with `.status`); the caller decides. */
+export async function upsertStickyComment(
+  octokit: GitHubClient,
+  opts: StickyCommentOptions,
+): Promise<StickyCommentResult> {
+  const marker = commentMarker(opts.key);
+  const body = opts.body.includes(marker) ? opts.body : `${marker}\n${opts.body}`;
+  const author = (opts.selfLogin ?? GITHUB_ACTIONS_LOGIN).toLowerCase();
+  const base = { owner: opts.owner, repo: opts.repo };
+
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    ...base,
+    issue_number: opts.issueNumber,
+    per_page: 100,
+  });
+  const ours = comments.find(
+    (c) => c.user?.login.toLowerCase() === author && (c.body ?? "").includes(marker),
+  );
+
+  if (!ours) {
+    const { data } = await octokit.rest.issues.createComment({
+      ...base,
+      issue_number: opts.issueNumber,
+      body,
+    });
+    return { action: "created", url: data.html_url, id: data.id };
+  }
+  if (ours.body === body) return { action: "unchanged", url: ours.html_url, id: ours.id };
+  const { data } = await octokit.rest.issues.updateComment({ ...base, comment_id: ours.id, body });
+  return { action: "updated", url: data.html_url, id: data.id };
+}
+
+/**
+ * The token's own login, for the author check. Installation tokens (the GITHUB_TOKEN, GitHub Apps)
+ * get 403 on GET /user: that means "github-actions[bot]" → null. Other errors propagate.
+ */
+export async function resolveSelfLogin(octokit: GitHubClient): Promise<string | null> {
+  try {
+    const { data } = await octokit.rest.users.getAuthenticated();
+    return data.login;
+  } catch (error) {
+    if (errorStatus(error) === 403) return null;
+    throw error;
+  }
+}
