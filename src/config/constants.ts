@@ -1,0 +1,41 @@
+/** Every input, output and state name, mirroring action.yml (a test keeps them in sync). */
+export const Inputs = {
+  Mode: "mode",
+  Run: "run",
+  Phase: "phase",
+  WorkingDirectory: "working-directory",
+  Region: "region",
+  CarbonIntensity: "carbon-intensity",
+  Pue: "pue",
+  ElectricityMapsToken: "electricity-maps-token",
+  Interval: "interval",
+  BudgetEnergy: "budget-energy",
+  BudgetEmissions: "budget-emissions",
+  BudgetDuration: "budget-duration",
+  MaxIncrease: "max-increase",
+  FailOnBudget: "fail-on-budget",
+  Comment: "comment",
+  Key: "key",
+  History: "history",
+  RetentionDays: "retention-days",
+  GitHubToken: "github-token",
+  Matrix: "matrix",
+} as const;
+
+export const Outputs = {
+  EnergyWh: "energy-wh",
+  EmissionsG: "emissions-g",
+  EmissionsLowG: "emissions-low-g",
+  EmissionsHighG: "emissions-high-g",
+  DeltaEnergyPercent: "delta-energy-percent",
+  Verdict: "verdict",
+  OverBudget: "over-budget",
+  ReportPath: "report-path",
+  CommentUrl: "comment-url",
+} as const;
+
+export const State = {
+  /** "true" in the step that started the background sampler: its post step reports */
+  Owner: "owner",
+  StateDir: "state-dir",
+} as const;
