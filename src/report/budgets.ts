@@ -8,6 +8,8 @@ import type { Comparison, Row } from "./compare.js";
 import { formatDuration, formatEnergy, formatMass, formatPercent, formatSignedPercent } from "./format.js";
 import type { Report } from "./schema.js";
 
+const formatCo2e = (g: number) => `${formatMass(g)} CO2e`;
+
 export type BudgetKind = "energy" | "emissions" | "duration" | "max-increase";
 
 export interface BudgetResult {
@@ -135,7 +137,7 @@ export function evaluateBudgets(input: BudgetInput): BudgetResult[] {
       }
     }
     results.push(
-      absolute("emissions", label("Emissions"), budgets.emissionsG, actual, formatMass, phaseName, why),
+      absolute("emissions", label("Emissions"), budgets.emissionsG, actual, formatCo2e, phaseName, why),
     );
   }
   if (budgets.durationS !== undefined) {

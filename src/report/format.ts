@@ -16,6 +16,8 @@ function sig3(value: number): string {
 function scaled(value: number, steps: readonly (readonly [number, string])[]): string {
   if (!Number.isFinite(value)) return "n/a";
   const abs = Math.abs(value);
+  // Zero reads best in the base unit (steps[1]: Wh, g), not "0 mWh".
+  if (abs === 0) return `0 ${(steps[1] ?? steps[0])?.[1] ?? ""}`;
   // Pick the largest unit the value reaches; below the smallest, use the smallest.
   let chosen = steps[0] as readonly [number, string];
   for (const step of steps) if (abs >= step[0]) chosen = step;
@@ -76,6 +78,7 @@ export function formatDuration(s: number): string {
   if (!Number.isFinite(s)) return "n/a";
   const abs = Math.abs(s);
   const neg = s < 0 ? "−" : "";
+  if (abs === 0) return "0 s";
   if (abs < 1) return `${neg}${Math.round(abs * 1_000)} ms`;
   if (abs < 60) return `${neg}${abs < 10 ? abs.toFixed(1) : Math.round(abs).toFixed(0)} s`;
   const totalS = Math.round(abs);

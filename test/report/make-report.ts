@@ -75,7 +75,12 @@ export function makeReport(opts: MakeReportOptions = {}): Report {
     intensity === null
       ? null
       : {
-          region: { id: "azure:eastus", name: "Azure East US (Virginia, US)", source: "imds-azure" as const, provenance: "measured" as const },
+          region: {
+            id: "azure:eastus",
+            name: "Azure East US (Virginia, US)",
+            source: "imds-azure" as const,
+            provenance: "measured" as const,
+          },
           intensity: {
             gPerKWh: intensity,
             lowGPerKWh: intensity * 0.85,
@@ -130,7 +135,13 @@ export function makeReport(opts: MakeReportOptions = {}): Report {
     hardware: {
       cpu: { brand: opts.cpu ?? "AMD EPYC 7763 64-Core Processor", threads: opts.threads ?? 4, cores: 2 },
       memoryGB: 16,
-      gpus: (opts.gpus ?? []).map((name, index) => ({ index, name, uuid: null, powerLimitW: 300, memoryTotalMiB: 81_559 })),
+      gpus: (opts.gpus ?? []).map((name, index) => ({
+        index,
+        name,
+        uuid: null,
+        powerLimitW: 300,
+        memoryTotalMiB: 81_559,
+      })),
     },
     command: opts.command === undefined ? "python train.py --epochs 1" : opts.command,
     exitCode: 0,
@@ -147,7 +158,9 @@ export function makeReport(opts: MakeReportOptions = {}): Report {
     work: work
       ? {
           units: work,
-          whPer1k: Object.fromEntries(Object.entries(work).map(([u, n]) => [u, n > 0 ? (energyWh / n) * 1_000 : 0])),
+          whPer1k: Object.fromEntries(
+            Object.entries(work).map(([u, n]) => [u, n > 0 ? (energyWh / n) * 1_000 : 0]),
+          ),
         }
       : null,
     warnings: opts.warnings ?? [],

@@ -1,0 +1,366 @@
+/**
+ * The content model behind the PR comment and the job summary: every user-controlled string is escaped
+ * here, once, so the renderers only arrange trusted markdown pieces and decide what to cut to stay under
+ * the length cap. Pure; matrix-ready (one entry per measured job).
+ */
+import type { BudgetResult } from "./budgets.js";
+import { shortSha, trendMermaid, trendPoints, trendTable } from "./chart.js";
+import type { Comparison, Row, Verdict } from "./compare.js";
+import { commentMarker, escapeMarkdown, sanitizeMarkerKey } from "./escape.js";
+import {
+  formatDelta,
+  formatDuration,
+  formatEnergy,
+  formatMass,
+  formatPercent,
+  formatRange,
+  formatSigned,
+} from "./format.js";
+import { jobDetails } from "./render-details.js";
+import type { Report } from "./schema.js";
+
+export interface JobInput {
+  head: Report;
+  comparison: Comparison | null;
+  /** base runs, newest first */
+  history: Report[];
+}
+
+export interface CommentModelInput {
+  key: string;
+  reports: JobInput[];
+  budgets: BudgetResult[];
+  baseRef: string;
+  baseSha: string | null;
+  toolVersion: string;
+}
+
+export interface TableRow {
+  cells: string[];
+  isTotal: boolean;
+  /** lower = more important to keep when the table is cut */
+  rank: number;
+}
+
+export interface TrendSection {
+  title: string;
+  mermaid: string;
+  table: string;
+}
+
+export interface DetailSection {
+  title: string;
+  lines: string[];
+}
+
+export interface CommentModel {
+  key: string;
+  marker: string;
+  headline: string;
+  /** the base compared against, one line */
+  baseLine: string;
+  totals: string[];
+  budgets: string[];
+  columns: string[];
+  rows: TableRow[];
+  trends: TrendSection[];
+  details: DetailSection[];
+  noiseRule: string;
+  footer: string;
+}
+
+const VERDICT_RANK: Record<Verdict, number> = {
+  increase: 0,
+  "different-hardware": 1,
+  decrease: 2,
+  "no-baseline": 3,
+  "within-noise": 4,
+};
+
+export function verdictText(row: Pick<Row, "verdict" | "bandPercent" | "basis" | "work">): string {
+  const band = row.bandPercent === null ? "" : ` (±${formatPercent(row.bandPercent)})`;
+  const per =
+    row.basis === "energy-per-work" && row.work ? ` per 1k ${escapeMarkdown(row.work.unit, 30)}` : "";
+  switch (row.verdict) {
+    case "increase":
+      return `🔺 increase${per}${band}`;
+    case "decrease":
+      return `🔻 decrease${per}${band}`;
+    case "within-noise":
+      return `≈ within noise${band}`;
+    case "no-baseline":
+      return "🆕 no baseline";
+    case "different-hardware":
+      return "⚠️ different hardware";
+  }
+}
+
+function emissionsCell(side: Row["head"]): string {
+  if (!side || side.emissionsG === null) return "—";
+  return `${formatMass(side.emissionsG)} (${formatRange(side.emissionsLowG ?? 0, side.emissionsHighG ?? 0, formatMass)})`;
+}
+
+function rowCells(row: Row, jobLabel: string | null): string[] {
+  const name = row.isTotal
+    ? "**total**"
+    : escapeMarkdown(row.name, 60) + (row.presence === "removed" ? " (removed)" : "");
+  const cells = [
+    name,
+    row.base ? formatEnergy(row.base.energyWh) : "—",
+    row.head ? formatEnergy(row.head.energyWh) : "—",
+    row.deltaEnergyWh === null ? "—" : formatDelta(row.deltaEnergyWh, row.deltaEnergyPercent, formatEnergy),
+    (row.head ? formatDuration(row.head.durationS) : "—") +
+      (row.deltaDurationS === null ? "" : ` (${formatSigned(row.deltaDurationS, formatDuration)})`),
+    emissionsCell(row.head),
+    row.deltaEmissionsG === null
+      ? "—"
+      : formatDelta(row.deltaEmissionsG, row.deltaEmissionsPercent, formatMass),
+    verdictText(row),
+  ];
+  return jobLabel === null ? cells : [jobLabel, ...cells];
+}
+
+/** A comparison-less job still gets rows: every phase and the total as "no baseline". */
+function rowsOf(job: JobInput): Row[] {
+  if (job.comparison) return [...job.comparison.phases, job.comparison.total];
+  const side = (
+    energyWh: number,
+    lowWh: number,
+    highWh: number,
+    durationS: number,
+    e: { totalG: number; lowG: number; highG: number } | undefined,
+  ) => ({
+    energyWh,
+    lowWh,
+    highWh,
+    durationS,
+    emissionsG: e?.totalG ?? null,
+    emissionsLowG: e?.lowG ?? null,
+    emissionsHighG: e?.highG ?? null,
+  });
+  const empty = {
+    presence: "added" as const,
+    base: null,
+    deltaEnergyWh: null,
+    deltaEnergyPercent: null,
+    deltaEnergyLowWh: null,
+    deltaEnergyHighWh: null,
+    deltaEmissionsG: null,
+    deltaEmissionsPercent: null,
+    deltaDurationS: null,
+    work: null,
+    basis: "energy" as const,
+    bandPercent: null,
+    baseRuns: 0,
+    verdict: "no-baseline" as const,
+  };
+  const r = job.head;
+  const phases = r.phases.map((p) => ({
+    ...empty,
+    name: p.name,
+    isTotal: false,
+    head: side(
+      p.energyWh,
+      p.lowWh,
+      p.highWh,
+      p.durationS,
+      r.carbon?.phaseEmissionsG.find((x) => x.name === p.name),
+    ),
+  }));
+  const total = {
+    ...empty,
+    name: "total",
+    isTotal: true,
+    head: side(r.energyWh, r.lowWh, r.highWh, r.durationS, r.carbon?.emissions),
+  };
+  return [...phases, total];
+}
+
+export function jobLabel(report: Report): string {
+  return escapeMarkdown(report.identity.key || report.identity.job || "job", 60);
+}
+
+interface Aggregate {
+  headWh: number;
+  baseWh: number;
+  matchedHeadWh: number;
+  counts: Record<Verdict, number>;
+}
+
+function aggregate(jobs: JobInput[]): Aggregate {
+  const counts: Record<Verdict, number> = {
+    increase: 0,
+    decrease: 0,
+    "within-noise": 0,
+    "no-baseline": 0,
+    "different-hardware": 0,
+  };
+  let headWh = 0;
+  let baseWh = 0;
+  let matchedHeadWh = 0;
+  for (const job of jobs) {
+    headWh += job.head.energyWh;
+    const total = job.comparison?.total;
+    const verdict = total?.verdict ?? "no-baseline";
+    counts[verdict] += 1;
+    if (total?.base && (verdict === "increase" || verdict === "decrease" || verdict === "within-noise")) {
+      baseWh += total.base.energyWh;
+      matchedHeadWh += job.head.energyWh;
+    }
+  }
+  return { headWh, baseWh, matchedHeadWh, counts };
+}
+
+function headlineOf(
+  input: CommentModelInput,
+  agg: Aggregate,
+  baseRefText: string,
+  baseShaText: string,
+): string {
+  const over = input.budgets.filter((b) => b.over);
+  const budgetText =
+    over.length === 0
+      ? null
+      : over.length === 1 && over[0]?.budget === "max-increase"
+        ? `over the ${formatPercent(over[0].limit)} budget`
+        : `over budget (${over.length === 1 ? escapeMarkdown(over[0]?.message ?? "", 160) : `${over.length} budgets`})`;
+  const jobs = input.reports.length;
+  const across = jobs > 1 ? ` across ${jobs} jobs` : "";
+  const vs = `vs ${baseRefText}${baseShaText ? ` (merge-base ${baseShaText})` : ""}`;
+  const single = jobs === 1 ? input.reports[0]?.comparison?.total : undefined;
+  let text: string;
+  if (agg.baseWh <= 0 && agg.counts["different-hardware"] === 0) {
+    const emissions = input.reports.every((j) => j.head.carbon)
+      ? ` · ${formatMass(input.reports.reduce((a, j) => a + (j.head.carbon?.emissions.totalG ?? 0), 0))} CO2e`
+      : "";
+    text = `⚡ Energy ${formatEnergy(agg.headWh)}${emissions}${across} — no base run of ${baseRefText} to compare with yet`;
+  } else if (agg.baseWh <= 0) {
+    text = `⚡ Energy ${formatEnergy(agg.headWh)}${across} — different hardware than ${baseRefText}, not compared`;
+  } else {
+    const percent = ((agg.matchedHeadWh - agg.baseWh) / agg.baseWh) * 100;
+    const sign = percent > 0 ? "+" : percent < 0 ? "−" : "±";
+    let verdict: string;
+    if (single) verdict = verdictText(single).replace(/^\S+ /, "");
+    else {
+      const parts = (["increase", "decrease", "different-hardware", "no-baseline", "within-noise"] as const)
+        .filter((v) => agg.counts[v] > 0)
+        .map((v) => `${agg.counts[v]} ${v.replace("-", " ")}`);
+      verdict = parts.join(", ");
+    }
+    text = `⚡ Energy ${sign}${formatPercent(Math.abs(percent))} ${vs}${across} — ${verdict}`;
+  }
+  return budgetText ? `${text} — ${budgetText}` : text;
+}
+
+export function buildCommentModel(input: CommentModelInput): CommentModel {
+  const multi = input.reports.length > 1;
+  const baseRefText = escapeMarkdown(input.baseRef || "the base branch", 60);
+  const baseShaText = input.baseSha ? shortSha(input.baseSha) : "";
+  const agg = aggregate(input.reports);
+
+  const rows: TableRow[] = [];
+  input.reports.forEach((job) => {
+    const label = multi ? jobLabel(job.head) : null;
+    for (const row of rowsOf(job)) {
+      rows.push({ cells: rowCells(row, label), isTotal: row.isTotal, rank: VERDICT_RANK[row.verdict] });
+    }
+  });
+  const columns = [
+    ...(multi ? ["Job"] : []),
+    "Phase",
+    "Base",
+    "Head",
+    "Δ energy",
+    "Duration (Δ)",
+    "Emissions (range)",
+    "Δ emissions",
+    "Verdict",
+  ];
+
+  const totals: string[] = [];
+  const allCarbon = input.reports.every((j) => j.head.carbon);
+  const sum = (f: (r: Report) => number) => input.reports.reduce((a, j) => a + f(j.head), 0);
+  const emissionsText = allCarbon
+    ? ` · **${formatMass(sum((r) => r.carbon?.emissions.totalG ?? 0))} CO2e** (${formatRange(
+        sum((r) => r.carbon?.emissions.lowG ?? 0),
+        sum((r) => r.carbon?.emissions.highG ?? 0),
+        formatMass,
+      )})`
+    : " · emissions not computed for every job";
+  totals.push(
+    `**${multi ? `Total of ${input.reports.length} jobs` : "Total"}:** **${formatEnergy(agg.headWh)}** (${formatRange(
+      sum((r) => r.lowWh),
+      sum((r) => r.highWh),
+      formatEnergy,
+    )})${emissionsText} · ${formatDuration(sum((r) => r.durationS))}`,
+  );
+  const single = !multi ? input.reports[0]?.comparison?.total : undefined;
+  if (
+    single?.deltaEnergyWh != null &&
+    single.deltaEnergyLowWh !== null &&
+    single.deltaEnergyHighWh !== null
+  ) {
+    totals.push(
+      `**Δ energy vs base:** ${formatDelta(single.deltaEnergyWh, single.deltaEnergyPercent, formatEnergy)}, measurement range ${formatSigned(single.deltaEnergyLowWh, formatEnergy)} … ${formatSigned(single.deltaEnergyHighWh, formatEnergy)}`,
+    );
+  } else if (multi && agg.baseWh > 0) {
+    totals.push(
+      `**Δ energy vs base** (jobs with a comparable base run): ${formatDelta(agg.matchedHeadWh - agg.baseWh, ((agg.matchedHeadWh - agg.baseWh) / agg.baseWh) * 100, formatEnergy)}`,
+    );
+  }
+  const work = single?.work;
+  if (work) {
+    totals.push(
+      `**Per 1k ${escapeMarkdown(work.unit, 30)}:** ${formatEnergy(work.baseWhPer1k)} → ${formatEnergy(work.headWhPer1k)} (${formatDelta(work.headWhPer1k - work.baseWhPer1k, work.deltaPercent, formatEnergy)})`,
+    );
+  }
+  const regions = new Set(input.reports.map((j) => j.head.carbon?.region.id ?? ""));
+  const first = input.reports[0]?.head.carbon;
+  if (first && regions.size === 1) {
+    const i = first.intensity;
+    totals.push(
+      `**Region:** ${escapeMarkdown(first.region.name)} (${escapeMarkdown(first.region.id, 40)}, ${first.region.provenance}) · ${Math.round(i.gPerKWh)} g CO2e/kWh (${Math.round(i.lowGPerKWh)}–${Math.round(i.highGPerKWh)}), ${escapeMarkdown(i.source, 120)}${i.year ? ` ${i.year}` : ""}${i.live ? ", live" : ""} · PUE ${first.pue.value}`,
+    );
+  } else if (regions.size > 1) {
+    totals.push(`**Regions:** ${regions.size} different regions or none; see "How this was measured".`);
+  }
+
+  const budgets = input.budgets.map(
+    (b) => `${b.over ? "❌" : b.actual === null ? "➖" : "✅"} ${escapeMarkdown(b.message, 300)}`,
+  );
+
+  const trends = input.reports
+    .filter((j) => j.history.length > 0)
+    .sort(
+      (a, b) =>
+        VERDICT_RANK[a.comparison?.verdict ?? "no-baseline"] -
+        VERDICT_RANK[b.comparison?.verdict ?? "no-baseline"],
+    )
+    .map((j) => {
+      const points = trendPoints(j.head, j.history);
+      const label = j.head.identity.key || j.head.identity.job;
+      return {
+        title: multi ? `Trend: ${jobLabel(j.head)}` : "Trend",
+        mermaid: trendMermaid(points, `${label}: ${input.baseRef} + this PR`),
+        table: trendTable(points),
+      };
+    });
+
+  const noiseRule = input.reports.find((j) => j.comparison)?.comparison?.noiseRule ?? "";
+  return {
+    key: sanitizeMarkerKey(input.key),
+    marker: commentMarker(input.key),
+    headline: headlineOf(input, agg, baseRefText, baseShaText),
+    baseLine: baseShaText
+      ? `Compared with ${baseRefText} at \`${baseShaText}\` and up to ${Math.max(0, ...input.reports.map((j) => j.history.length))} recent base runs.`
+      : `No base commit of ${baseRefText} to compare with.`,
+    totals,
+    budgets,
+    columns,
+    rows,
+    trends,
+    details: input.reports.map((j) => jobDetails(j.head, j.comparison, multi)),
+    noiseRule: escapeMarkdown(noiseRule, 1_000),
+    footer: `ml-footprint ${escapeMarkdown(input.toolVersion, 40)} · energy is compared first; emissions also move with the grid.`,
+  };
+}
