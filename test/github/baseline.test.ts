@@ -1,0 +1,211 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { zipSync, strToU8 } from "fflate";
+import { createGitHubClient, type GitHubClient } from "../../src/github/client.js";
+import { chooseBaseArtifacts, findBaseReports, type ArtifactInfo } from "../../src/github/baseline.js";
+import { FakeGitHub } from "../support/fake-github.js";
+import { makeReport, reportZip } from "../support/report-fixture.js";
+
+const NAME = "ml-footprint-train";
+const sha = (c: string): string => c.repeat(40);
+const [A, B, C, D, HEAD] = [sha("a"), sha("b"), sha("c"), sha("d"), sha("e")];
+
+let fake: FakeGitHub;
+let gh: GitHubClient;
+const logged: string[] = [];
+const log = { warn: (m: string) => logged.push(m) };
+
+beforeEach(async () => {
+  fake = await new FakeGitHub().start();
+  logged.length = 0;
+  gh = createGitHubClient({ token: "t", baseUrl: fake.url, retryBaseMs: 1 });
+  fake.addHistory(A, B, C, D); // main: A ← B ← C ← D (newest)
+  fake.mergeBases.set(`main...${HEAD}`, C);
+});
+afterEach(() => fake.stop());
+
+const find = (extra: Partial<Parameters<typeof findBaseReports>[1]> = {}) =>
+  findBaseReports(gh, {
+    owner: fake.owner,
+    repo: fake.repo,
+    repositoryId: fake.repositoryId,
+    baseRef: "main",
+    headSha: HEAD,
+    artifactName: NAME,
+    history: 5,
+    log,
+    ...extra,
+  });
+
+/** A base-branch run at `headSha` with a report whose durationS tags it. */
+function baseRun(
+  headSha: string,
+  tag: number,
+  opts: { fork?: boolean; expired?: boolean; branch?: string; zip?: Uint8Array } = {},
+) {
+  const run = fake.addRun({
+    headSha,
+    headBranch: opts.branch ?? "main",
+    headRepositoryId: opts.fork ? 999 : fake.repositoryId,
+  });
+  return fake.addArtifact({
+    name: NAME,
+    runId: run.id,
+    expired: opts.expired ?? false,
+    zip: opts.zip ?? reportZip(makeReport({ durationS: tag })),
+  });
+}
+const tags = (r: { reports: { durationS: number }[] }) => r.reports.map((x) => x.durationS);
+
+describe("findBaseReports against the fake API", () => {
+  it("prefers the merge-base run over newer base runs, then keeps older ones for noise", async () => {
+    baseRun(A, 1);
+    baseRun(C, 3);
+    baseRun(D, 4); // newer than the merge-base: not in this PR
+    const r = await find();
+    expect(r).toMatchObject({ mergeBaseSha: C, chosenFrom: "merge-base", warnings: [] });
+    expect(tags(r)).toEqual([3, 1]);
+    // compare + list + 2 downloads, no ancestor walk needed
+    expect(fake.apiCalls().map((c) => c.route.split(" ")[1])).toEqual([
+      "/repos/{owner}/{repo}/compare/{basehead}",
+      "/repos/{owner}/{repo}/actions/artifacts",
+      "/repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}",
+      "/repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}",
+    ]);
+  });
+
+  it("walks the merge-base's ancestors when it has no report", async () => {
+    baseRun(A, 1);
+    baseRun(B, 2);
+    const r = await find({ history: 1 });
+    expect(r.chosenFrom).toBe("ancestor");
+    expect(tags(r)).toEqual([2]);
+    expect(fake.requests.find((q) => q.route.endsWith("/commits"))!.path).toContain(`sha=${C}`);
+  });
+
+  it("falls back to the newest run on the base branch", async () => {
+    baseRun(sha("9"), 7); // a main commit outside the walked history
+    baseRun(sha("8"), 8, { branch: "feature" });
+    const r = await find({ maxAncestors: 2 });
+    expect(r.chosenFrom).toBe("latest-on-base");
+    expect(tags(r)).toEqual([7]);
+  });
+
+  it("ignores fork runs and expired artifacts", async () => {
+    baseRun(C, 66, { fork: true });
+    baseRun(C, 77, { expired: true });
+    baseRun(A, 1);
+    const r = await find();
+    expect(r.chosenFrom).toBe("ancestor");
+    expect(tags(r)).toEqual([1]);
+    expect(fake.requests.filter((q) => q.route === "BLOB")).toHaveLength(1);
+  });
+
+  it("reports none when nothing usable exists", async () => {
+    baseRun(C, 66, { fork: true });
+    expect(await find()).toMatchObject({ chosenFrom: "none", reports: [] });
+  });
+
+  it("skips an oversized zip with a warning, reading no more than the cap", async () => {
+    baseRun(A, 1);
+    baseRun(C, 3, { zip: reportZip({ pad: randomBytes(20_000).toString("hex"), ...makeReport() }) });
+    const r = await find({ maxBytes: 4_000 });
+    expect(tags(r)).toEqual([1]);
+    expect(r.warnings.join("\n")).toMatch(/larger than the 4000-byte limit/);
+  });
+
+  it("rejects a zip-slip entry", async () => {
+    baseRun(C, 3, { zip: zipSync({ "../../evil.json": strToU8(JSON.stringify(makeReport())) }) });
+    const r = await find();
+    expect(r.reports).toEqual([]);
+    expect(r.warnings.join("\n")).toMatch(/unsafe zip entry name "\.\.\/\.\.\/evil\.json"/);
+  });
+
+  it("rejects a decompression bomb by its declared size", async () => {
+    baseRun(C, 3, { zip: zipSync({ "report.json": new Uint8Array(30 * 1024 * 1024) }, { level: 9 }) });
+    const r = await find();
+    expect(r.reports).toEqual([]);
+    expect(r.warnings.join("\n")).toMatch(/uncompressed size over/);
+  });
+
+  it("skips invalid JSON and the wrong schema, naming the artifact and the zod path", async () => {
+    baseRun(A, 1);
+    baseRun(B, 2, { zip: reportZip("{not json") });
+    baseRun(C, 3, { zip: reportZip({ ...makeReport(), energyWh: -5 }) });
+    const r = await find();
+    expect(tags(r)).toEqual([1]);
+    const text = r.warnings.join("\n");
+    expect(text).toMatch(
+      new RegExp(`artifact ${NAME} \\(id \\d+, run \\d+\\) report.json is not valid JSON`),
+    );
+    expect(text).toMatch(/energyWh: /);
+  });
+
+  it("turns 403 on the artifact list into a warning naming actions: read", async () => {
+    fake.fault("GET /repos/{owner}/{repo}/actions/artifacts", {
+      status: 403,
+      message: "Resource not accessible by integration",
+    });
+    const r = await find();
+    expect(r).toMatchObject({ chosenFrom: "none", reports: [] });
+    expect(r.warnings.join("\n")).toMatch(/actions: read/);
+  });
+
+  it("treats an artifact that expired after listing (410) as skipped, not fatal", async () => {
+    baseRun(A, 1);
+    const gone = baseRun(C, 3);
+    fake.fault("GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}", {
+      status: 410,
+      message: "Artifact has expired",
+    });
+    const r = await find();
+    expect(tags(r)).toEqual([1]);
+    expect(r.warnings.join("\n")).toContain(`id ${gone.id}`);
+  });
+});
+
+describe("chooseBaseArtifacts (pure)", () => {
+  let next = 0;
+  const art = (headSha: string, headBranch = "main", extra: Partial<ArtifactInfo> = {}): ArtifactInfo => {
+    next += 1;
+    return {
+      id: next,
+      name: NAME,
+      expired: false,
+      createdAt: new Date(Date.UTC(2024, 0, 1, 0, next)).toISOString(),
+      sizeInBytes: 100,
+      workflowRun: { id: 100 + next, headSha, headBranch, repositoryId: 1, headRepositoryId: 1 },
+      ...extra,
+    };
+  };
+  const opts = { mergeBaseSha: C, ancestors: [C, B, A], baseRef: "main", history: 2 };
+
+  it("picks the merge-base, then older base runs, capped at history", () => {
+    const list = [art(A), art(B), art(C), art(D)];
+    const r = chooseBaseArtifacts(list, opts);
+    expect(r.chosenFrom).toBe("merge-base");
+    expect(r.selected.map((a) => a.workflowRun!.headSha)).toEqual([C, B]);
+    expect(r.candidates.map((a) => a.workflowRun!.headSha)).toEqual([C, B, A]);
+  });
+
+  it("prefers the nearest ancestor, not the newest artifact", () => {
+    const near = art(B);
+    const far = art(A); // created later (a re-run) but further back in history
+    expect(chooseBaseArtifacts([near, far], opts)).toMatchObject({
+      chosenFrom: "ancestor",
+      selected: [near, far],
+    });
+  });
+
+  it("skips runs whose head repository is not the repository (forks), and other repositories", () => {
+    const fork = art(C, "main", {});
+    fork.workflowRun!.headRepositoryId = 2;
+    const other = art(C);
+    other.workflowRun!.repositoryId = other.workflowRun!.headRepositoryId = 3;
+    expect(chooseBaseArtifacts([fork, other], { ...opts, repositoryId: 1 }).chosenFrom).toBe("none");
+  });
+
+  it("never uses a PR branch run as the base", () => {
+    expect(chooseBaseArtifacts([art(HEAD, "feature")], opts).chosenFrom).toBe("none");
+  });
+});
