@@ -174,7 +174,13 @@ export class FakeGitHub {
     [
       "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
       /^\/repos\/[^/]+\/[^/]+\/commits\/([^/]+)\/pulls$/,
-      (m) => this.ok(this.pulls.filter((p) => p.headSha === m[0]).map((p) => this.pull(p))),
+      (m) =>
+        // like GitHub for fork heads: the base repository's commit lookup does not see fork PRs
+        this.ok(
+          this.pulls
+            .filter((p) => p.headSha === m[0] && p.headRepositoryId === this.repositoryId)
+            .map((p) => this.pull(p)),
+        ),
     ],
     ["GET /repos/{owner}/{repo}/commits", /^\/repos\/[^/]+\/[^/]+\/commits$/, (_m, q) => this.commits(q)],
     ["GET /repos/{owner}/{repo}/pulls", /^\/repos\/[^/]+\/[^/]+\/pulls$/, (_m, q) => this.listPulls(q)],
