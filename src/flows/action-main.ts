@@ -1,0 +1,103 @@
+/**
+ * The action's main step (measure mode). The first footprint step of a job starts the detached sampler
+ * and owns the post step that reports; later steps mark phase boundaries; a `run:` step wraps a command.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { getActionConfig, type ActionConfig } from "../config/action-config.js";
+import { State } from "../config/constants.js";
+import {
+  isAlive,
+  markBackgroundPhase,
+  readSamplerPid,
+  startBackgroundSampler,
+} from "../measure/background.js";
+import { runCommand } from "../measure/run-command.js";
+
+/** The slice of @actions/core the flows use (injected, so tests can drive the flow without a runner). */
+export interface CoreLike {
+  getInput(name: string): string;
+  setOutput(name: string, value: string): void;
+  saveState(name: string, value: string): void;
+  getState(name: string): string;
+  setSecret(secret: string): void;
+  info(message: string): void;
+  warning(message: string, properties?: { title?: string }): void;
+  error(message: string, properties?: { title?: string }): void;
+  setFailed(message: string): void;
+}
+
+export interface ActionEnv {
+  core: CoreLike;
+  env: Record<string, string | undefined>;
+  /** path of dist/cli.js, which runs the detached sampler */
+  cliPath: string;
+}
+
+/** Job-scoped state directory: RUNNER_TEMP is per job on GitHub runners. */
+export function stateDirFor(env: Record<string, string | undefined>): string {
+  const base = env.RUNNER_TEMP || env.TMPDIR || "/tmp";
+  return join(base, "ml-footprint");
+}
+
+export function readConfigMaskingSecrets(core: CoreLike): ActionConfig {
+  const config = getActionConfig((name) => core.getInput(name));
+  if (config.electricityMapsToken) core.setSecret(config.electricityMapsToken);
+  if (config.githubToken) core.setSecret(config.githubToken);
+  return config;
+}
+
+function defaultPhase(config: ActionConfig, first: boolean): string {
+  if (config.phase) return config.phase;
+  if (config.run) return (config.run.trim().split(/\s+/)[0] ?? "run").slice(0, 100);
+  return first ? "train" : "step";
+}
+
+export async function runActionMain({ core, env, cliPath }: ActionEnv): Promise<void> {
+  const config = readConfigMaskingSecrets(core);
+  if (config.mode !== "measure") return; // report/publish modes do their work in the post step
+  const dir = stateDirFor(env);
+  mkdirSync(dir, { recursive: true });
+  const pid = readSamplerPid(dir);
+  const running = pid !== null && isAlive(pid);
+  const phase = defaultPhase(config, !running);
+
+  if (!running) {
+    const started = await startBackgroundSampler({
+      dir,
+      intervalMs: config.intervalMs,
+      phase,
+      cliPath,
+      env: { ...process.env, ...env },
+    });
+    core.saveState(State.Owner, "true");
+    core.saveState(State.StateDir, dir);
+    core.info(
+      `ml-footprint: measuring this job (sampler pid ${started}, every ${config.intervalMs} ms); the report comes in the post step`,
+    );
+  } else {
+    markBackgroundPhase(dir, phase);
+    core.info(`ml-footprint: phase "${phase}" starts`);
+  }
+
+  if (config.run) {
+    const result = await runCommand(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", config.run], {
+      cwd: config.workingDirectory ?? undefined,
+      env: {
+        ...process.env,
+        ...env,
+        ML_FOOTPRINT_METRICS: env.ML_FOOTPRINT_METRICS || join(dir, "metrics.json"),
+      },
+    });
+    // What follows the wrapped command belongs to the rest of the job, not to this phase.
+    markBackgroundPhase(dir, "rest-of-job");
+    if (result.startError) throw new Error(`run: could not start bash: ${result.startError}`);
+    if (result.exitCode !== 0) {
+      core.setFailed(
+        result.signal
+          ? `run: the command was killed by ${result.signal}`
+          : `run: the command exited with code ${result.exitCode}`,
+      );
+    }
+  }
+}

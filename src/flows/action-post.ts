@@ -1,0 +1,197 @@
+/**
+ * The action's post step (runs last, `post-if: always()`): stop the sampler, build the report, write it
+ * and the job summary BEFORE any network call, then upload, compare with the base branch, comment and
+ * enforce budgets. Network failures are warnings; only budgets fail the job.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { State, Outputs } from "../config/constants.js";
+import type { ActionConfig } from "../config/action-config.js";
+import { stopBackgroundSampler, SAMPLES_FILE } from "../measure/background.js";
+import { integrateSamplesFile } from "../measure/read-samples.js";
+import { buildReport, runnerFromEnv } from "../report/build.js";
+import { readWorkMetrics } from "../report/work.js";
+import { serializeReport, type Identity, type Report } from "../report/schema.js";
+import { evaluateBudgets, type BudgetResult } from "../report/budgets.js";
+import type { Comparison } from "../report/compare.js";
+import { buildCommentModel } from "../report/render-model.js";
+import { renderSummary } from "../report/render-markdown.js";
+import { readActionsContext, type ActionsContext } from "../github/context.js";
+import { TOOL_VERSION } from "../version.js";
+import { loadMachine } from "./machine.js";
+import { carbonForMeasurement } from "./carbon.js";
+import { readConfigMaskingSecrets, stateDirFor, type ActionEnv, type CoreLike } from "./action-main.js";
+
+export interface SummaryWriter {
+  /** replace this step's job summary with `markdown` */
+  write(markdown: string): Promise<void>;
+}
+
+export interface PostEnv extends ActionEnv {
+  summary: SummaryWriter;
+  /** the network half, lazily imported by the entry so that Octokit/artifact code loads only here */
+  publish: typeof import("./action-publish.js").publishReport;
+}
+
+/** Default key: workflow + job + matrix values, sanitised to what artifact names and markers allow. */
+export function defaultKey(ctx: ActionsContext, matrix: Record<string, string> | null): string {
+  const parts = [ctx.workflow, ctx.job, ...Object.values(matrix ?? {})].filter(Boolean);
+  const key = parts
+    .join("-")
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 100);
+  return key || "job";
+}
+
+export function identityFrom(
+  ctx: ActionsContext,
+  key: string,
+  matrix: Record<string, string> | null,
+): Identity {
+  return {
+    repository: ctx.repository,
+    sha: ctx.prHeadSha ?? ctx.sha,
+    ref: ctx.ref,
+    baseRef: ctx.baseRef,
+    headRef: ctx.headRef,
+    eventName: ctx.eventName,
+    workflow: ctx.workflow,
+    job: ctx.job,
+    matrix,
+    runId: ctx.runId,
+    runAttempt: ctx.runAttempt,
+    prNumber: ctx.prNumber,
+    key,
+  };
+}
+
+export function setReportOutputs(core: CoreLike, report: Report, reportPath: string): void {
+  core.setOutput(Outputs.EnergyWh, report.energyWh.toFixed(4));
+  core.setOutput(Outputs.EmissionsG, report.carbon ? report.carbon.emissions.totalG.toFixed(4) : "");
+  core.setOutput(Outputs.EmissionsLowG, report.carbon ? report.carbon.emissions.lowG.toFixed(4) : "");
+  core.setOutput(Outputs.EmissionsHighG, report.carbon ? report.carbon.emissions.highG.toFixed(4) : "");
+  core.setOutput(Outputs.ReportPath, reportPath);
+}
+
+export function renderJobSummary(
+  key: string,
+  report: Report,
+  comparison: Comparison | null,
+  history: Report[],
+  budgets: BudgetResult[],
+  baseRef: string,
+  baseSha: string | null,
+): string {
+  const model = buildCommentModel({
+    key,
+    reports: [{ head: report, comparison, history }],
+    budgets,
+    baseRef,
+    baseSha,
+    toolVersion: TOOL_VERSION,
+  });
+  return renderSummary(model);
+}
+
+export function budgetsFor(
+  config: ActionConfig,
+  report: Report,
+  comparison: Comparison | null,
+): BudgetResult[] {
+  return evaluateBudgets({ report, comparison, budgets: config.budgets });
+}
+
+/** Report budgets: a breach fails the step (or warns with fail-on-budget: false), with an annotation each. */
+export function enforceBudgets(core: CoreLike, config: ActionConfig, results: BudgetResult[]): boolean {
+  const breaches = results.filter((r) => r.over);
+  core.setOutput(Outputs.OverBudget, breaches.length > 0 ? "true" : "false");
+  for (const breach of breaches) {
+    if (config.failOnBudget) core.error(breach.message, { title: "ml-footprint budget" });
+    else core.warning(breach.message, { title: "ml-footprint budget" });
+  }
+  if (breaches.length > 0 && config.failOnBudget) core.setFailed(breaches.map((b) => b.message).join("; "));
+  return breaches.length > 0;
+}
+
+export async function runActionPost(deps: PostEnv): Promise<void> {
+  const { core, env } = deps;
+  const config = readConfigMaskingSecrets(core);
+  if (config.mode !== "measure") {
+    await deps.publish({ ...deps, config, report: null, reportPath: null, ctx: readActionsContext(env) });
+    return;
+  }
+  if (core.getState(State.Owner) !== "true") return; // a later footprint step: the first one reports
+  const dir = core.getState(State.StateDir) || stateDirFor(env);
+  const warnings: string[] = [];
+
+  const stopped = await stopBackgroundSampler(dir);
+  if (stopped === "killed")
+    warnings.push("the sampler did not stop in time and was killed; the last second may be missing");
+  if (stopped === "not-running")
+    warnings.push(
+      "the sampler was not running at the end of the job (killed?); the report covers what it recorded",
+    );
+
+  const ctx = readActionsContext(env);
+  warnings.push(...ctx.warnings);
+  const key = config.key ?? defaultKey(ctx, config.matrix);
+  const machine = await loadMachine({});
+  warnings.push(...machine.warnings);
+  const integration = await integrateSamplesFile(join(dir, SAMPLES_FILE), {
+    models: machine.models,
+    defaultPhase: "train",
+  });
+  const hardware: Report["hardware"] = {
+    cpu: machine.cpu,
+    memoryGB: machine.memoryGB,
+    gpus: integration.gpus,
+  };
+  const carbon = await carbonForMeasurement(
+    {
+      region: config.region ?? undefined,
+      carbonIntensityGPerKWh: config.carbonIntensityGPerKWh ?? undefined,
+      pue: config.pue ?? undefined,
+      electricityMapsToken: config.electricityMapsToken ?? undefined,
+    },
+    env,
+  )(integration, hardware);
+  const work = await readWorkMetrics(env.ML_FOOTPRINT_METRICS || join(dir, "metrics.json"));
+  if (work.warning) warnings.push(work.warning);
+  const report = buildReport({
+    toolVersion: TOOL_VERSION,
+    createdAt: new Date(),
+    identity: identityFrom(ctx, key, config.matrix),
+    runner: runnerFromEnv(env, process.platform, process.arch),
+    cpu: machine.cpu,
+    memoryGB: machine.memoryGB,
+    integration,
+    command: null,
+    exitCode: null,
+    signal: null,
+    carbon,
+    workUnits: work.units,
+    warnings,
+  });
+
+  // Nothing is lost: the report and a first summary exist before any network call.
+  const reportsDir = join(dir, "report");
+  mkdirSync(reportsDir, { recursive: true });
+  const reportPath = join(reportsDir, "ml-footprint-report.json");
+  writeFileSync(reportPath, serializeReport(report));
+  setReportOutputs(core, report, reportPath);
+  const localBudgets = budgetsFor(config, report, null);
+  await deps.summary.write(renderJobSummary(key, report, null, [], localBudgets, ctx.baseRef, null));
+
+  let budgets = localBudgets;
+  try {
+    const published = await deps.publish({ ...deps, config, report, reportPath, ctx });
+    if (published) budgets = published.budgets;
+  } catch (error) {
+    core.warning(
+      `ml-footprint: publishing failed (${(error as Error).message}); the report is at ${reportPath} and in the job summary`,
+    );
+  }
+  enforceBudgets(core, config, budgets);
+}

@@ -1,0 +1,44 @@
+/** Carbon for a finished measurement: resolve region/intensity/PUE, then compute emissions with ranges. */
+import { computeCarbon, resolveCarbonContext } from "../carbon/index.js";
+import type { IntegrationResult } from "../measure/integrate.js";
+import type { Carbon, Report } from "../report/schema.js";
+
+export interface CarbonInputs {
+  region?: string;
+  carbonIntensityGPerKWh?: number;
+  pue?: number;
+  electricityMapsToken?: string;
+  liveIntensity?: boolean;
+}
+
+/**
+ * Returns the callback the run flow calls when the measurement has finished. Region resolution
+ * (IMDS probes, ≤ 1 s) starts at once, in parallel with the measured command.
+ */
+export function carbonForMeasurement(
+  inputs: CarbonInputs,
+  env: Record<string, string | undefined>,
+  endpoints?: Parameters<typeof resolveCarbonContext>[0]["endpoints"],
+): (integration: IntegrationResult, hardware: Report["hardware"]) => Promise<Carbon | null> {
+  const context = resolveCarbonContext({ ...inputs, env, endpoints });
+  // Avoid an unhandled rejection while the command runs; the error surfaces when awaited below.
+  context.catch(() => undefined);
+  return async (integration, hardware) =>
+    computeCarbon(
+      {
+        energyWh: integration.energyWh,
+        lowWh: integration.lowWh,
+        highWh: integration.highWh,
+        durationS: integration.durationS,
+        phases: integration.phases.map((p) => ({
+          name: p.name,
+          energyWh: p.energyWh,
+          lowWh: p.lowWh,
+          highWh: p.highWh,
+          durationS: p.durationS,
+        })),
+        hardware,
+      },
+      await context,
+    );
+}

@@ -1,0 +1,113 @@
+/**
+ * `ml-footprint run -- cmd`: measure one command from start to end and build its report.
+ * Everything environment-specific (roots, nvidia-smi path, clock, env, stderr) is injected.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Sampler } from "../measure/sampler.js";
+import { integrateSamplesFile } from "../measure/read-samples.js";
+import { runCommand, type CommandResult } from "../measure/run-command.js";
+import { buildReport, localIdentity, runnerFromEnv } from "../report/build.js";
+import { readWorkMetrics } from "../report/work.js";
+import type { Carbon, Identity, Report } from "../report/schema.js";
+import type { IntegrationResult } from "../measure/integrate.js";
+import { TOOL_VERSION } from "../version.js";
+import { loadMachine, type MachineOptions } from "./machine.js";
+import { formatProgress, type ProgressPrinter } from "./progress.js";
+
+export interface RunFlowOptions extends MachineOptions {
+  command: string[];
+  label: string;
+  intervalMs: number;
+  env: Record<string, string | undefined>;
+  cwd?: string;
+  /** run the command through a shell (the action's `run:` input); false for argv from the CLI */
+  shell?: boolean;
+  identity?: Identity;
+  progress?: ProgressPrinter | null;
+  /** computes carbon for the finished measurement; null → energy only */
+  carbon?: ((integration: IntegrationResult, hardware: Report["hardware"]) => Promise<Carbon | null>) | null;
+  now?: () => number;
+}
+
+export interface RunFlowResult {
+  report: Report;
+  command: CommandResult;
+}
+
+export async function measureCommand(options: RunFlowOptions): Promise<RunFlowResult> {
+  const workDir = await mkdtemp(join(tmpdir(), "ml-footprint-"));
+  try {
+    const machine = await loadMachine(options);
+    const samplesPath = join(workDir, "samples.ndjson");
+    const metricsPath = options.env.ML_FOOTPRINT_METRICS || join(workDir, "metrics.json");
+    const sampler = new Sampler({
+      samplesPath,
+      intervalMs: options.intervalMs,
+      phase: options.label,
+      procRoot: options.procRoot,
+      sysRoot: options.sysRoot,
+      nvidiaSmi: options.nvidiaSmi,
+      now: options.now,
+    });
+    await sampler.start();
+    const progressTimer = options.progress
+      ? startProgress(options.progress, sampler, options.now ?? Date.now)
+      : null;
+    let command: CommandResult;
+    try {
+      command = await runCommand(options.command, {
+        cwd: options.cwd,
+        shell: options.shell,
+        env: { ...process.env, ...options.env, ML_FOOTPRINT_METRICS: metricsPath },
+        now: options.now,
+      });
+    } finally {
+      if (progressTimer) clearInterval(progressTimer);
+      options.progress?.done();
+      await sampler.stop();
+    }
+    const integration = await integrateSamplesFile(samplesPath, {
+      models: machine.models,
+      defaultPhase: options.label,
+    });
+    const work = await readWorkMetrics(metricsPath);
+    const warnings = [...machine.warnings];
+    if (work.warning) warnings.push(work.warning);
+    if (command.startError) warnings.push(`the command could not be started (${command.startError})`);
+    const hardware: Report["hardware"] = {
+      cpu: machine.cpu,
+      memoryGB: machine.memoryGB,
+      gpus: integration.gpus,
+    };
+    const carbon = options.carbon ? await options.carbon(integration, hardware) : null;
+    const report = buildReport({
+      toolVersion: TOOL_VERSION,
+      createdAt: new Date((options.now ?? Date.now)()),
+      identity: options.identity ?? localIdentity(options.label),
+      runner: runnerFromEnv(options.env, process.platform, process.arch),
+      cpu: machine.cpu,
+      memoryGB: machine.memoryGB,
+      integration,
+      command: options.command.join(" "),
+      exitCode: command.exitCode,
+      signal: command.signal,
+      carbon,
+      workUnits: work.units,
+      warnings,
+    });
+    return { report, command };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function startProgress(printer: ProgressPrinter, sampler: Sampler, now: () => number): NodeJS.Timeout {
+  const started = now();
+  const timer = setInterval(() => {
+    printer.update(formatProgress((now() - started) / 1_000, sampler.latest()));
+  }, printer.everyMs);
+  timer.unref();
+  return timer;
+}

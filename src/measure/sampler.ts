@@ -1,0 +1,172 @@
+/**
+ * The sampler: reads every source once per tick and appends one NDJSON line to the samples file.
+ * Cheap by construction: two or three small synchronous file reads per tick, one write, no process per
+ * sample (the GPU stream is one long-running nvidia-smi child), no buffering in memory.
+ */
+import { closeSync, openSync, writeSync } from "node:fs";
+import type { Hardware } from "../report/schema.js";
+import { discoverRapl, readRaplCounters, type RaplDomain } from "./sources/rapl.js";
+import { createCpuUtilReader } from "./sources/proc-stat.js";
+import { startNvidiaSmiStream, type NvidiaSmiRow, type NvidiaSmiStream } from "./sources/nvidia-smi.js";
+import { formatLine, type GpuReading, type SamplesFileLine } from "./samples.js";
+
+export interface SamplerOptions {
+  samplesPath: string;
+  intervalMs: number;
+  /** phase name written at the start */
+  phase: string;
+  procRoot?: string;
+  sysRoot?: string;
+  /** path or name of nvidia-smi; null disables GPU measurement */
+  nvidiaSmi?: string | null;
+  now?: () => number;
+}
+
+export interface SamplerStats {
+  ticks: number;
+  gpuPresent: boolean;
+  raplDomains: string[];
+}
+
+/** GPU readings older than this many intervals are stale and not written. */
+const GPU_FRESHNESS_INTERVALS = 2;
+
+export class Sampler {
+  private readonly options: SamplerOptions;
+  private readonly now: () => number;
+  private fd: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private nextTickAt = 0;
+  private ticks = 0;
+  private readonly cpuReader;
+  private raplDomains: RaplDomain[] = [];
+  private gpuStream: NvidiaSmiStream | null = null;
+  private gpuPresent = false;
+  private readonly gpuLatest = new Map<number, { row: NvidiaSmiRow; atMs: number }>();
+  private gpuInventoryKey = "";
+  private stopped = false;
+  private last: Extract<SamplesFileLine, { t: "s" }> | null = null;
+
+  constructor(options: SamplerOptions) {
+    this.options = options;
+    this.now = options.now ?? Date.now;
+    this.cpuReader = createCpuUtilReader(options.procRoot);
+  }
+
+  private write(line: SamplesFileLine): void {
+    if (this.fd === null) return;
+    try {
+      writeSync(this.fd, formatLine(line));
+    } catch {
+      // Disk full or read-only: measurement must never break the job; the report will say samples are missing.
+    }
+  }
+
+  async start(): Promise<void> {
+    // "a": append-only, so a crash leaves every complete line readable.
+    this.fd = openSync(this.options.samplesPath, "a");
+    const rapl = await discoverRapl(this.options.sysRoot);
+    this.raplDomains = rapl.domains;
+    const startMs = this.now();
+    this.write({
+      t: "meta",
+      v: 1,
+      startMs,
+      intervalMs: this.options.intervalMs,
+      ...(rapl.domains.length
+        ? { raplMaxUj: Object.fromEntries(rapl.domains.map((d) => [d.id, d.maxEnergyRangeUj])) }
+        : {}),
+    });
+    if (rapl.unavailableReason) this.write({ t: "warn", ts: startMs, message: rapl.unavailableReason });
+    this.write({ t: "phase", ts: startMs, name: this.options.phase });
+    if (this.options.nvidiaSmi !== null) this.startGpu();
+    this.tick();
+    this.nextTickAt = startMs + this.options.intervalMs;
+    this.schedule();
+  }
+
+  private startGpu(): void {
+    this.gpuStream = startNvidiaSmiStream({
+      binary: this.options.nvidiaSmi ?? "nvidia-smi",
+      intervalMs: this.options.intervalMs,
+      now: this.now,
+      onRow: (row, atMs) => {
+        this.gpuPresent = true;
+        this.gpuLatest.set(row.index, { row, atMs });
+      },
+      onGap: (reason) => this.write({ t: "gap", ts: this.now(), source: "nvidia-smi", reason }),
+      onWarn: (message) => this.write({ t: "warn", ts: this.now(), message }),
+    });
+  }
+
+  /** setTimeout chained against an absolute schedule: no drift, and a slow tick never piles up. */
+  private schedule(): void {
+    if (this.stopped) return;
+    const delay = Math.max(0, this.nextTickAt - this.now());
+    this.timer = setTimeout(() => {
+      this.tick();
+      const now = this.now();
+      this.nextTickAt += this.options.intervalMs;
+      if (this.nextTickAt < now) this.nextTickAt = now + this.options.intervalMs; // skip missed ticks
+      this.schedule();
+    }, delay);
+  }
+
+  private tick(): void {
+    const ts = this.now();
+    const line: Extract<SamplesFileLine, { t: "s" }> = { t: "s", ts, cpu: this.cpuReader.read() };
+    if (this.raplDomains.length) line.rapl = readRaplCounters(this.raplDomains);
+    if (this.gpuLatest.size) {
+      const fresh: GpuReading[] = [];
+      for (const { row, atMs } of this.gpuLatest.values()) {
+        if (ts - atMs > GPU_FRESHNESS_INTERVALS * this.options.intervalMs) continue;
+        fresh.push({ i: row.index, w: row.powerW, u: row.utilization, mem: row.memoryUsedMiB });
+      }
+      if (fresh.length) line.gpu = fresh;
+      this.writeGpuInventoryIfChanged(ts);
+    }
+    this.write(line);
+    this.last = line;
+    this.ticks += 1;
+  }
+
+  private writeGpuInventoryIfChanged(ts: number): void {
+    const gpus: Hardware["gpus"] = [...this.gpuLatest.values()]
+      .map(({ row }) => ({
+        index: row.index,
+        name: row.name,
+        uuid: row.uuid,
+        powerLimitW: row.powerLimitW,
+        memoryTotalMiB: row.memoryTotalMiB,
+      }))
+      .sort((a, b) => a.index - b.index);
+    const key = gpus.map((g) => `${g.index}:${g.uuid ?? g.name}`).join(",");
+    if (key === this.gpuInventoryKey) return;
+    this.gpuInventoryKey = key;
+    this.write({ t: "hw", ts, gpus });
+  }
+
+  /** The most recent sample (for progress lines). */
+  latest(): Extract<SamplesFileLine, { t: "s" }> | null {
+    return this.last;
+  }
+
+  /** Append a phase boundary now. */
+  markPhase(name: string): void {
+    this.write({ t: "phase", ts: this.now(), name });
+  }
+
+  /** Take a last sample, stop the GPU stream, write the end line and close the file. Idempotent. */
+  async stop(): Promise<SamplerStats> {
+    if (!this.stopped) {
+      this.stopped = true;
+      if (this.timer) clearTimeout(this.timer);
+      this.tick();
+      await this.gpuStream?.stop();
+      this.write({ t: "end", ts: this.now() });
+      if (this.fd !== null) closeSync(this.fd);
+      this.fd = null;
+    }
+    return { ticks: this.ticks, gpuPresent: this.gpuPresent, raplDomains: this.raplDomains.map((d) => d.id) };
+  }
+}
