@@ -1,0 +1,158 @@
+/** CLI subcommands `estimate` and `regions`. Bad input throws InputError; the program's top level prints it and exits 2. */
+import type { Command } from "commander";
+import { InputError, parseEnergyWh, parsePositiveNumber, truncate } from "../config/units.js";
+import { computeCarbon } from "./compute.js";
+import { PUE_BY_PROVIDER } from "./constants.js";
+import { resolveCarbonContext } from "./context.js";
+import { PROVIDERS, listRegions, type Provider } from "./dataset.js";
+import { greenerChoices } from "./greener.js";
+
+export function formatG(grams: number): string {
+  if (grams >= 1_000_000) return `${(grams / 1_000_000).toPrecision(3)} t`;
+  if (grams >= 1_000) return `${(grams / 1_000).toPrecision(3)} kg`;
+  return `${grams.toPrecision(3)} g`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+function parsePue(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = parsePositiveNumber(text, "--pue", "a number of at least 1 (e.g. 1.1)");
+  if (value < 1)
+    throw new InputError(
+      `--pue: "${truncate(text)}" is not valid; accepted: a number of at least 1 (e.g. 1.1)`,
+    );
+  return value;
+}
+
+export function registerCarbonCommands(program: Command): void {
+  program
+    .command("estimate")
+    .description("emissions for a given energy in a region (or at a given intensity), with range and sources")
+    .requiredOption("--energy <value+unit>", "energy, e.g. 500 Wh, 1.2 kWh, 3 MJ")
+    .option("--region <region>", "aws:us-east-1, azure:eastus, gcp:europe-west1, FR, FRA or world")
+    .option("--intensity <gPerKWh>", "grid intensity in gCO2e/kWh")
+    .option("--pue <pue>", "power usage effectiveness (≥ 1)")
+    .option("--json", "print JSON")
+    .action(
+      async (flags: {
+        energy: string;
+        region?: string;
+        intensity?: string;
+        pue?: string;
+        json?: boolean;
+      }) => {
+        const energyWh = parseEnergyWh(flags.energy, "--energy");
+        if (flags.region === undefined && flags.intensity === undefined) {
+          throw new InputError("estimate: give --region R or --intensity G (gCO2e/kWh)");
+        }
+        const intensity =
+          flags.intensity === undefined
+            ? undefined
+            : parsePositiveNumber(
+                flags.intensity,
+                "--intensity",
+                "a positive number of gCO2e/kWh (e.g. 120)",
+              );
+        const ctx = await resolveCarbonContext({
+          region: flags.region === undefined ? undefined : flags.region,
+          carbonIntensityGPerKWh: intensity,
+          pue: parsePue(flags.pue),
+          env: {},
+        });
+        const carbon = computeCarbon(
+          { energyWh, lowWh: energyWh, highWh: energyWh, durationS: 0, phases: [], hardware: NO_HARDWARE },
+          ctx,
+        );
+        const greener = greenerChoices(energyWh, ctx);
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify({ energyWh, ...carbon, greener }, null, 2)}\n`);
+          return;
+        }
+        const e = carbon.emissions;
+        const lines = [
+          `energy:      ${energyWh} Wh`,
+          `region:      ${carbon.region.name} [${carbon.region.id}]`,
+          `intensity:   ${carbon.intensity.gPerKWh.toFixed(1)} gCO2e/kWh (range ${carbon.intensity.lowGPerKWh.toFixed(1)}–${carbon.intensity.highGPerKWh.toFixed(1)}; ${carbon.intensity.basis}; ${carbon.intensity.year ?? "year n/a"})`,
+          `  source:    ${carbon.intensity.source}`,
+          `PUE:         ${carbon.pue.value} (range ${carbon.pue.low}–${carbon.pue.high}; ${carbon.pue.source})`,
+          `emissions:   ${formatG(e.operationalG)} CO2e operational (range ${formatG(e.operationalLowG)}–${formatG(e.operationalHighG)}); embodied not included without a duration`,
+        ];
+        if (greener.length) {
+          lines.push("greener choices:");
+          for (const g of greener)
+            lines.push(
+              `  ${g.region.id.padEnd(28)} ${formatG(g.emissionsG).padStart(10)}  (${g.intensity.gPerKWh} g/kWh, ${g.reason})`,
+            );
+        }
+        process.stdout.write(`${lines.join("\n")}\n`);
+      },
+    );
+
+  program
+    .command("regions")
+    .description("cloud regions sorted by grid intensity, with source and year")
+    .option("--provider <provider>", "aws, azure or gcp")
+    .option("--energy <value+unit>", "also show the emissions of this energy in each region (× provider PUE)")
+    .option("--json", "print JSON")
+    .action((flags: { provider?: string; energy?: string; json?: boolean }) => {
+      let provider: Provider | undefined;
+      if (flags.provider !== undefined) {
+        const p = flags.provider.trim().toLowerCase();
+        if (!(PROVIDERS as readonly string[]).includes(p)) {
+          throw new InputError(
+            `--provider: "${truncate(flags.provider)}" is not valid; accepted: aws, azure or gcp`,
+          );
+        }
+        provider = p as Provider;
+      }
+      const energyWh = flags.energy === undefined ? undefined : parseEnergyWh(flags.energy, "--energy");
+      const rows = listRegions(provider)
+        .sort((a, b) => a.gPerKWh - b.gPerKWh || a.id.localeCompare(b.id))
+        .map((p) => ({
+          id: p.id,
+          name: p.name,
+          gPerKWh: p.gPerKWh,
+          year: p.year,
+          basis: p.basis,
+          method: p.method,
+          emissionsG:
+            energyWh === undefined
+              ? undefined
+              : (energyWh / 1_000) * PUE_BY_PROVIDER[p.provider ?? "local"].value * p.gPerKWh,
+        }));
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      const header = [
+        "region",
+        "gCO2e/kWh",
+        "year",
+        "basis",
+        "figure",
+        ...(energyWh === undefined ? [] : ["emissions"]),
+      ];
+      const body = rows.map((r) => [
+        r.id,
+        r.gPerKWh.toFixed(1),
+        String(r.year),
+        r.basis,
+        r.method,
+        ...(r.emissionsG === undefined ? [] : [formatG(r.emissionsG)]),
+      ]);
+      process.stdout.write(`${table([header, ...body])}\n`);
+    });
+}
+
+const NO_HARDWARE = { cpu: { brand: "n/a", threads: 1, cores: null }, memoryGB: 0, gpus: [] };

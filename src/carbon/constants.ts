@@ -1,0 +1,145 @@
+/**
+ * Documented constants for carbon accounting: PUE per provider, intensity uncertainty, the GitHub-hosted runner
+ * assumption and embodied-emissions defaults. Every figure cites its source; ranges are deliberately wide where the
+ * evidence is thin.
+ */
+import type { Provider } from "./dataset.js";
+
+export interface PueFigure {
+  value: number;
+  low: number;
+  high: number;
+  source: string;
+}
+
+/** Power usage effectiveness per provider: fleet averages the providers publish, with the spread across their sites. */
+export const PUE_BY_PROVIDER: Record<Provider | "local", PueFigure> = {
+  // AWS sustainability data for 2024 (sustainability.aboutamazon.com): global PUE 1.15, regions from 1.10 (eu-north-1) to
+  // 1.42 (ap-south-1). Cloud Carbon Footprint's older constant is 1.135 (AWS_CLOUD_CONSTANTS.PUE_AVG).
+  aws: {
+    value: 1.15,
+    low: 1.1,
+    high: 1.42,
+    source: "AWS sustainability data 2024: global PUE 1.15 (regional 1.10–1.42)",
+  },
+  // Microsoft datacenter fact sheets (2022–2024): fleet design PUE about 1.18, newest designs 1.12; CCF uses 1.185
+  // (AZURE_CLOUD_CONSTANTS.PUE_AVG, packages/azure AzureFootprintEstimationConstants.ts).
+  azure: {
+    value: 1.185,
+    low: 1.12,
+    high: 1.3,
+    source:
+      "Microsoft datacenter figures (fleet ≈1.18, new designs 1.12) as used by Cloud Carbon Footprint: 1.185",
+  },
+  // Google data centers efficiency page: fleet-wide trailing-twelve-month PUE 1.10 (2023) and 1.09 (2024); individual
+  // campuses range about 1.06–1.19. CCF uses 1.1 (GCP_CLOUD_CONSTANTS.PUE_AVG).
+  gcp: {
+    value: 1.1,
+    low: 1.06,
+    high: 1.19,
+    source: "Google data center efficiency, fleet TTM PUE 1.10 (2023) / 1.09 (2024), sites 1.06–1.19",
+  },
+  // Own hardware or unknown host: the measured energy is taken as the facility's; set --pue to add overhead.
+  local: { value: 1, low: 1, high: 1, source: "not a cloud provider: PUE 1.0 unless set (assumed)" },
+};
+
+/**
+ * Relative uncertainty applied to a yearly average figure: the hours a CI job runs in can differ from the year's average,
+ * and the sources differ by basis and year. Assumed: ±20 % for a provider's regional figure, ±30 % for a country average
+ * standing in for a region, ±10 % for a live reading (Electricity Maps/NESO publish estimates within that for recent hours).
+ */
+export const INTENSITY_RELATIVE_RANGE = {
+  regional: 0.2,
+  countryAverage: 0.3,
+  live: 0.1,
+} as const;
+
+/**
+ * World default when nothing is known: the Ember world average, with a range from a very clean grid to a coal-heavy one
+ * (Ember 2024 country values span <50 g/kWh, e.g. France/Norway, to >700 g/kWh, e.g. India/South Africa). Assumed.
+ */
+export const WORLD_RANGE_G_PER_KWH = { low: 30, high: 800 } as const;
+
+/**
+ * GitHub-hosted runners are Azure VMs in US regions that GitHub does not document (IMDS has reported e.g. eastus2,
+ * westus2, centralus, southcentralus). Assumed default: the mean of the dataset's Azure US regions, with the range from the
+ * lowest to the highest of them widened by the regional uncertainty above.
+ */
+export const GITHUB_HOSTED_AZURE_REGIONS = [
+  "eastus",
+  "eastus2",
+  "centralus",
+  "northcentralus",
+  "southcentralus",
+  "westcentralus",
+  "westus",
+  "westus2",
+  "westus3",
+] as const;
+
+export interface EmbodiedFigure {
+  /** manufacturing emissions of one unit, kgCO2e */
+  kgCO2e: number;
+  lowKgCO2e: number;
+  highKgCO2e: number;
+  /** service life, years */
+  lifetimeYears: number;
+  lowLifetimeYears: number;
+  highLifetimeYears: number;
+  source: string;
+}
+
+/**
+ * A CPU server (the host a VM is cut from). Teads Engineering (2021, "Building an AWS EC2 carbon emissions dataset") and
+ * Cloud Carbon Footprint use ≈1,000 kgCO2e for a base Dell R740-class server, 4-year life; Luccioni et al. (2023,
+ * "Estimating the Carbon Footprint of BLOOM", JMLR) use 2,500 kgCO2e for a GPU server chassis — the high end here.
+ */
+export const EMBODIED_CPU_SERVER: EmbodiedFigure = {
+  kgCO2e: 1_000,
+  lowKgCO2e: 800,
+  highKgCO2e: 2_500,
+  lifetimeYears: 4,
+  lowLifetimeYears: 3,
+  highLifetimeYears: 6,
+  source:
+    "Teads 2021 / Cloud Carbon Footprint: R740-class server ≈1,000 kgCO2e, 4 years (range 800–2,500 kg, 3–6 years)",
+};
+
+/**
+ * Logical CPUs of the host a VM shares (assumed): the job's share is its vCPUs / host threads. 96 ≈ a 2-socket 48-thread
+ * host; 48–192 covers one to two sockets of current Xeon/EPYC parts.
+ */
+export const HOST_THREADS = { value: 96, low: 48, high: 192 } as const;
+
+/**
+ * GPUs by class. Data-centre accelerators (A100/H100/H200/V100/…): Luccioni et al. (2023, BLOOM) use 150 kgCO2e per GPU
+ * and a 6-year replacement; the high end allows for HBM-heavy newer parts (assumed). Smaller inference/workstation cards
+ * (T4, L4, A10, RTX): assumed a third of that, with a wide range.
+ */
+export const EMBODIED_GPU: Record<"datacenter" | "small", EmbodiedFigure> = {
+  datacenter: {
+    kgCO2e: 150,
+    lowKgCO2e: 100,
+    highKgCO2e: 400,
+    lifetimeYears: 6,
+    lowLifetimeYears: 4,
+    highLifetimeYears: 6,
+    source:
+      "Luccioni et al. 2023 (BLOOM): 150 kgCO2e per data-centre GPU, 6-year life (range 100–400 kg, 4–6 years)",
+  },
+  small: {
+    kgCO2e: 50,
+    lowKgCO2e: 25,
+    highKgCO2e: 150,
+    lifetimeYears: 6,
+    lowLifetimeYears: 4,
+    highLifetimeYears: 6,
+    source: "assumed: one third of a data-centre GPU (Luccioni et al. 2023), range 25–150 kg, 4–6 years",
+  },
+};
+
+/** Data-centre GPU names (substring match, case-insensitive); anything else counts as a small card. */
+export const DATACENTER_GPU_PATTERN =
+  /\b(A100|A800|H100|H200|H800|B100|B200|GB200|V100|P100|MI2\d\d|MI3\d\d|A40|L40|A30)\b/i;
+
+export const HOURS_PER_YEAR = 8_766; // 365.25 days

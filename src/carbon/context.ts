@@ -1,0 +1,277 @@
+/**
+ * Region resolution (input → cloud metadata → runner hint → world average) and the intensity/PUE that go with it.
+ * The result, a CarbonContext, is plain data that computeCarbon turns into emissions.
+ */
+import { InputError, truncate } from "../config/units.js";
+import type { Carbon, RegionSource } from "../report/schema.js";
+import {
+  GITHUB_HOSTED_AZURE_REGIONS,
+  INTENSITY_RELATIVE_RANGE,
+  PUE_BY_PROVIDER,
+  WORLD_RANGE_G_PER_KWH,
+  type PueFigure,
+} from "./constants.js";
+import { closestPlaceIds, findCloudRegion, findPlace, worldPlace, type Place } from "./dataset.js";
+import { detectCloudRegion, type ImdsEndpoints } from "./imds.js";
+import { fetchElectricityMaps, fetchUkGrid, redact, type LiveResult } from "./live.js";
+
+export interface CarbonContext {
+  region: Carbon["region"] & { country: string | null; provider: Place["provider"] };
+  intensity: Carbon["intensity"];
+  pue: PueFigure;
+  warnings: string[];
+  notes: string[];
+}
+
+export interface ResolveOptions {
+  region?: string;
+  carbonIntensityGPerKWh?: number;
+  pue?: number;
+  electricityMapsToken?: string;
+  liveIntensity?: boolean;
+  env: Record<string, string | undefined>;
+  endpoints?: ImdsEndpoints & { electricityMaps?: string; ukGrid?: string };
+  timeoutMs?: number;
+  fetchImpl?: typeof fetch;
+  now?: () => Date;
+  /** per-run cache of live readings keyed by provider+zone */
+  liveCache?: Map<string, LiveResult>;
+}
+
+export const REGION_FORMS =
+  'aws:<region> (aws:us-east-1), azure:<region> (azure:eastus), gcp:<region> (gcp:europe-west1), an ISO country code (FR, FRA) or "world"';
+
+/** Parse a region input; unknown → InputError naming the closest valid ids. */
+export function parseRegion(text: string, inputName = "region"): Place {
+  const place = findPlace(text);
+  if (place) return place;
+  throw new InputError(
+    `${inputName}: "${truncate(text)}" is not a known region; closest: ${closestPlaceIds(text).join(", ")}; accepted: ${REGION_FORMS}`,
+  );
+}
+
+/** Electricity Maps zone for a place: the country, or a US balancing area where the region's location pins one down. */
+const US_ZONES: Record<string, string> = {
+  "aws:us-east-1": "US-MIDA-PJM",
+  "aws:us-east-2": "US-MIDA-PJM",
+  "azure:eastus": "US-MIDA-PJM",
+  "azure:eastus2": "US-MIDA-PJM",
+  "gcp:us-east4": "US-MIDA-PJM",
+  "aws:us-west-2": "US-NW-BPAT",
+  "gcp:us-west1": "US-NW-BPAT",
+  "aws:us-west-1": "US-CAL-CISO",
+  "azure:westus": "US-CAL-CISO",
+  "gcp:us-west2": "US-CAL-CISO",
+  "azure:southcentralus": "US-TEX-ERCO",
+  "gcp:us-south1": "US-TEX-ERCO",
+};
+function electricityMapsZone(place: Place): string | null {
+  if (place.country === null) return null;
+  if (place.country !== "US") return place.country;
+  return US_ZONES[place.id] ?? null;
+}
+
+function rangeFor(place: Place): { low: number; high: number } {
+  if (place.kind === "world") return { ...WORLD_RANGE_G_PER_KWH };
+  const r =
+    place.method === "country-average"
+      ? INTENSITY_RELATIVE_RANGE.countryAverage
+      : INTENSITY_RELATIVE_RANGE.regional;
+  return { low: place.gPerKWh * (1 - r), high: place.gPerKWh * (1 + r) };
+}
+
+function datasetIntensity(place: Place, provenance: Carbon["intensity"]["provenance"]): Carbon["intensity"] {
+  const { low, high } = rangeFor(place);
+  return {
+    gPerKWh: place.gPerKWh,
+    lowGPerKWh: low,
+    highGPerKWh: high,
+    source: place.source,
+    year: place.year,
+    basis: place.basis,
+    provenance,
+    live: false,
+  };
+}
+
+/** The documented GitHub-hosted runner assumption: mean of the Azure US regions, range min..max widened. */
+export function githubHostedDefault(): { place: Place; intensity: Carbon["intensity"] } {
+  const places = GITHUB_HOSTED_AZURE_REGIONS.map((r) => findCloudRegion("azure", r)).filter(
+    (p): p is Place => !!p,
+  );
+  const values = places.map((p) => p.gPerKWh);
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const r = INTENSITY_RELATIVE_RANGE.regional;
+  const place: Place = {
+    id: "azure:us-mix",
+    name: "GitHub-hosted runner: assumed mix of Azure US regions",
+    kind: "cloud",
+    provider: "azure",
+    country: "US",
+    gPerKWh: mean,
+    year: Math.max(...places.map((p) => p.year)),
+    basis: places[0]?.basis ?? "unknown",
+    source: `assumed: mean of ${places.length} Azure US regions (${places.map((p) => p.id.slice(6)).join(", ")}); ${places[0]?.source ?? ""}`,
+    method: "ccf-factor",
+  };
+  return {
+    place,
+    intensity: {
+      ...datasetIntensity(place, "assumed"),
+      lowGPerKWh: Math.min(...values) * (1 - r),
+      highGPerKWh: Math.max(...values) * (1 + r),
+    },
+  };
+}
+
+async function liveIntensity(
+  place: Place,
+  options: ResolveOptions,
+  warnings: string[],
+): Promise<Carbon["intensity"] | null> {
+  if (!options.liveIntensity) return null;
+  const fetchImpl = options.fetchImpl ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  const token = options.electricityMapsToken ?? "";
+  let key: string;
+  let run: () => Promise<LiveResult>;
+  if (token) {
+    const zone = electricityMapsZone(place);
+    if (!zone) {
+      warnings.push(
+        `live intensity: no Electricity Maps zone known for ${place.id}; using the embedded dataset`,
+      );
+      return null;
+    }
+    key = `em:${zone}`;
+    run = () =>
+      fetchElectricityMaps(zone, token, {
+        fetchImpl,
+        timeoutMs,
+        baseUrl: options.endpoints?.electricityMaps,
+      });
+  } else if (place.country === "GB") {
+    key = "uk";
+    run = () => fetchUkGrid({ fetchImpl, timeoutMs, baseUrl: options.endpoints?.ukGrid });
+  } else {
+    warnings.push(
+      `live intensity: needs an Electricity Maps token (the public GB grid API covers only GB); using the embedded dataset`,
+    );
+    return null;
+  }
+  const cached = options.liveCache?.get(key);
+  const result = cached ?? (await run());
+  options.liveCache?.set(key, result);
+  if (!result.ok) {
+    warnings.push(redact(`live intensity unavailable (${result.reason}); using the embedded dataset`, token));
+    return null;
+  }
+  const { reading } = result;
+  const r = INTENSITY_RELATIVE_RANGE.live;
+  return {
+    gPerKWh: reading.gPerKWh,
+    lowGPerKWh: reading.gPerKWh * (1 - r),
+    highGPerKWh: reading.gPerKWh * (1 + r),
+    source: `${reading.source}${reading.datetime ? ` at ${reading.datetime}` : ""}`,
+    year: reading.datetime ? new Date(reading.datetime).getUTCFullYear() || null : null,
+    basis: reading.basis,
+    provenance: "measured",
+    live: true,
+  };
+}
+
+function pueFor(place: Place | null, override: number | undefined): PueFigure {
+  if (override !== undefined) {
+    if (!Number.isFinite(override) || override < 1) {
+      throw new InputError(`pue: "${override}" is not valid; accepted: a number of at least 1 (e.g. 1.1)`);
+    }
+    return { value: override, low: override, high: override, source: "input" };
+  }
+  return PUE_BY_PROVIDER[place?.provider ?? "local"];
+}
+
+export async function resolveCarbonContext(options: ResolveOptions): Promise<CarbonContext> {
+  const warnings: string[] = [];
+  const notes: string[] = [];
+  const given = options.carbonIntensityGPerKWh;
+  if (given !== undefined && (!Number.isFinite(given) || given < 0)) {
+    throw new InputError(
+      `carbon-intensity: "${given}" is not valid; accepted: a number of g/kWh, 0 or more (e.g. 120)`,
+    );
+  }
+  let place: Place | null = null;
+  let source: RegionSource;
+  let intensity: Carbon["intensity"] | null = null;
+
+  if (options.region !== undefined && options.region.trim() !== "") {
+    place = parseRegion(options.region);
+    source = "input";
+  } else if (given !== undefined) {
+    source = "intensity-input";
+  } else {
+    const hit = await detectCloudRegion({
+      endpoints: options.endpoints,
+      timeoutMs: Math.min(options.timeoutMs ?? 1_000, 1_000),
+      fetchImpl: options.fetchImpl,
+    });
+    const found = hit ? findCloudRegion(hit.provider, hit.region) : undefined;
+    if (hit && !found)
+      warnings.push(`cloud metadata reported ${hit.provider}:${hit.region}, which the dataset lacks`);
+    if (hit && found) {
+      place = found;
+      source = `imds-${hit.provider}`;
+    } else if (options.env.RUNNER_ENVIRONMENT === "github-hosted") {
+      const fallback = githubHostedDefault();
+      place = fallback.place;
+      intensity = fallback.intensity;
+      source = "runner-default";
+      notes.push(
+        "GitHub-hosted runner in an undocumented Azure US region: intensity is the mean of Azure US regions, range min–max (assumed)",
+      );
+    } else {
+      place = worldPlace();
+      source = "world-default";
+      notes.push(
+        "region unknown: world average intensity with a wide range (assumed); set region: for a real figure",
+      );
+    }
+  }
+
+  if (given !== undefined) {
+    intensity = {
+      gPerKWh: given,
+      lowGPerKWh: given,
+      highGPerKWh: given,
+      source: "input (carbon-intensity)",
+      year: null,
+      basis: "unknown",
+      provenance: "assumed",
+      live: false,
+    };
+  } else if (place && !intensity) {
+    intensity = (await liveIntensity(place, options, warnings)) ?? datasetIntensity(place, "modelled");
+  } else if (place && options.liveIntensity) {
+    intensity = (await liveIntensity(place, options, warnings)) ?? intensity;
+  }
+  if (!intensity) throw new Error("unreachable: no intensity"); // every branch above sets one
+
+  const assumedRegion =
+    source === "runner-default" || source === "world-default" || source === "intensity-input";
+  if (place?.method === "country-average") {
+    notes.push(`${place.id}: no regional figure published; the country average is used (wider range)`);
+  }
+  return {
+    region: {
+      id: place?.id ?? "custom",
+      name: place?.name ?? "Custom intensity",
+      source,
+      provenance: assumedRegion ? "assumed" : "measured",
+      country: place?.country ?? null,
+      provider: place?.provider ?? null,
+    },
+    intensity,
+    pue: pueFor(place, options.pue),
+    warnings,
+    notes,
+  };
+}

@@ -1,0 +1,14 @@
+/** Carbon accounting: region → intensity (dataset or live) → PUE → emissions with ranges; greener choices; CLI. */
+export { computeCarbon, embodiedG, operationalG, type CarbonInput } from "./compute.js";
+export {
+  resolveCarbonContext,
+  parseRegion,
+  githubHostedDefault,
+  type CarbonContext,
+  type ResolveOptions,
+} from "./context.js";
+export { greenerChoices, type GreenerChoice } from "./greener.js";
+export { registerCarbonCommands } from "./commands.js";
+export { DATASET, findPlace, listRegions, listCountries, closestPlaceIds, type Place } from "./dataset.js";
+export { detectCloudRegion } from "./imds.js";
+export { PUE_BY_PROVIDER } from "./constants.js";
