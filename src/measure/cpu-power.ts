@@ -1,0 +1,228 @@
+/**
+ * CPU power from utilization when there is no RAPL counter (the common case: GitHub-hosted runners are
+ * VMs without powercap). Known CPU → our share of the package TDP on an idle→full curve; unknown CPU →
+ * Cloud Carbon Footprint's average per-vCPU watts. User overrides win.
+ */
+import { InputError } from "../config/units.js";
+import type { CpuPowerModel, PowerRange } from "./power-model.js";
+
+export interface CpuSpec {
+  /** display name */
+  name: string;
+  /** matched against the brand string with (R)/(TM) removed */
+  pattern: RegExp;
+  tdpW: number;
+  cores: number;
+  /** logical CPUs of one package */
+  threads: number;
+  /** ± fraction of the figure (wider where the TDP is not the vendor's own for this part) */
+  rangeFraction: number;
+  source: string;
+}
+
+/**
+ * ±25 % around a table-based figure: TDP is a thermal design limit, not a measured draw, and single
+ * servers scatter around the fitted curve; Boavizta and Teads present the curve as an estimate with
+ * errors of this order against SPECpower results (assumed bound, not a confidence interval).
+ * Custom cloud SKUs whose TDP comes from the nearest public part carry their own wider `rangeFraction`.
+ */
+export const CURVE_RANGE_FRACTION = 0.25;
+
+const VENDOR = CURVE_RANGE_FRACTION; // vendor-published TDP
+const SIBLING = 0.35; // custom cloud SKU, TDP of the nearest public part (assumed extra ±10 %)
+const NO_TDP = 0.4; // no vendor TDP at all (Apple): third-party measurements (assumed)
+
+/**
+ * CPUs common on CI runners and cloud hosts. TDP, cores and threads per package from the vendor's spec
+ * page; cloud-only SKUs (suffix C/CL/M, AMD "V") have no public spec: they take the TDP of the nearest
+ * public part of the same generation and core count, and say so.
+ */
+// prettier-ignore
+export const CPU_POWER_TABLE: readonly CpuSpec[] = [
+  // GitHub-hosted ubuntu/windows runners (Azure). amd.com/en/products/processors/server/epyc/7003-series/amd-epyc-7763.html
+  { name: "AMD EPYC 7763", pattern: /EPYC 7763\b/i, tdpW: 280, cores: 64, threads: 128, rangeFraction: VENDOR, source: "AMD EPYC 7763 spec page" },
+  // Azure custom Genoa, 80 cores (seen on GitHub-hosted runners); nearest public: EPYC 9634, 84 cores, 290 W (amd.com)
+  { name: "AMD EPYC 9V74", pattern: /EPYC 9V74\b/i, tdpW: 290, cores: 80, threads: 160, rangeFraction: SIBLING, source: "Azure custom SKU; TDP of EPYC 9634 (AMD spec page)" },
+  // Azure custom Rome, 64 cores (NCasT4_v3, HBv2); nearest public: EPYC 7742, 64 cores, 225 W (amd.com)
+  { name: "AMD EPYC 7V12", pattern: /EPYC 7V12\b/i, tdpW: 225, cores: 64, threads: 128, rangeFraction: SIBLING, source: "Azure custom SKU; TDP of EPYC 7742 (AMD spec page)" },
+  // amd.com/en/products/processors/server/epyc/4th-generation-9004-and-8004-series/amd-epyc-9554.html
+  { name: "AMD EPYC 9554", pattern: /EPYC 9554\b/i, tdpW: 360, cores: 64, threads: 128, rangeFraction: VENDOR, source: "AMD EPYC 9554 spec page" },
+  // amd.com/en/products/processors/server/epyc/4th-generation-9004-and-8004-series/amd-epyc-9654.html
+  { name: "AMD EPYC 9654", pattern: /EPYC 9654\b/i, tdpW: 360, cores: 96, threads: 192, rangeFraction: VENDOR, source: "AMD EPYC 9654 spec page" },
+  // Azure Dv5/Ddsv5 and GitHub-hosted runners, Ice Lake 32 cores; nearest public: Xeon Platinum 8362, 32 cores, 265 W (ark.intel.com)
+  { name: "Intel Xeon Platinum 8370C", pattern: /Platinum 8370C\b/i, tdpW: 265, cores: 32, threads: 64, rangeFraction: SIBLING, source: "Azure custom SKU; TDP of Xeon Platinum 8362 (Intel ARK)" },
+  // Azure Dv4/Ev4 and older GitHub-hosted runners, Cascade Lake 26 cores; nearest public: Xeon Platinum 8270, 26 cores, 205 W (ark.intel.com)
+  { name: "Intel Xeon Platinum 8272CL", pattern: /Platinum 8272CL\b/i, tdpW: 205, cores: 26, threads: 52, rangeFraction: SIBLING, source: "Azure custom SKU; TDP of Xeon Platinum 8270 (Intel ARK)" },
+  // Azure Dv3/Ev3, Skylake 26 cores; nearest public: Xeon Platinum 8170, 26 cores, 165 W (ark.intel.com)
+  { name: "Intel Xeon Platinum 8171M", pattern: /Platinum 8171M\b/i, tdpW: 165, cores: 26, threads: 52, rangeFraction: SIBLING, source: "Azure custom SKU; TDP of Xeon Platinum 8170 (Intel ARK)" },
+  // AWS m5/c5/r5, Cascade Lake 24 cores; nearest public: Xeon Platinum 8260, 24 cores, 165 W (ark.intel.com)
+  { name: "Intel Xeon Platinum 8259CL", pattern: /Platinum 8259CL\b/i, tdpW: 165, cores: 24, threads: 48, rangeFraction: SIBLING, source: "AWS custom SKU; TDP of Xeon Platinum 8260 (Intel ARK)" },
+  // AWS m6i/c6i/r6i, Ice Lake 32 cores; nearest public: Xeon Platinum 8362, 32 cores, 265 W (ark.intel.com)
+  { name: "Intel Xeon Platinum 8375C", pattern: /Platinum 8375C\b/i, tdpW: 265, cores: 32, threads: 64, rangeFraction: SIBLING, source: "AWS custom SKU; TDP of Xeon Platinum 8362 (Intel ARK)" },
+  // ark.intel.com: Xeon Platinum 8480+ (Sapphire Rapids), 56 cores, 350 W; 8480C is its cloud variant
+  { name: "Intel Xeon Platinum 8480+", pattern: /Platinum 8480(?:\+|C\b|\b)/i, tdpW: 350, cores: 56, threads: 112, rangeFraction: VENDOR, source: "Intel ARK, Xeon Platinum 8480+" },
+  // macOS arm64 runners (virtualised M1). Apple publishes no TDP; AnandTech ("The 2020 Mac Mini Unleashed", 2020)
+  // measured about 20 W of CPU package power under an all-core load: used as the "TDP".
+  { name: "Apple M1", pattern: /Apple M1\b(?!\s*(?:Pro|Max|Ultra))/i, tdpW: 20, cores: 8, threads: 8, rangeFraction: NO_TDP, source: "no Apple TDP; ~20 W all-core package power measured by AnandTech (2020)" },
+  // No Apple TDP; all-core CPU power of M2 measured in the same ~20 W class by reviewers (assumed 22 W).
+  { name: "Apple M2", pattern: /Apple M2\b(?!\s*(?:Pro|Max|Ultra))/i, tdpW: 22, cores: 8, threads: 8, rangeFraction: NO_TDP, source: "no Apple TDP; ~20 W class all-core package power in reviews (assumed 22 W)" },
+];
+
+/**
+ * Fraction of TDP drawn at a utilization: the Teads curve (Teads Engineering, "Building an AWS EC2 carbon
+ * emissions dataset", 2021, fitted to SPECpower_ssj2008 results), as used by Boavizta's API:
+ * 12 % of TDP idle, 32 % at 10 %, 75 % at 50 %, 102 % at 100 % load; linear between the points.
+ */
+export const TEADS_CURVE: readonly (readonly [util: number, fractionOfTdp: number])[] = [
+  [0, 0.12],
+  [0.1, 0.32],
+  [0.5, 0.75],
+  [1, 1.02],
+];
+
+/**
+ * Per-vCPU watts for unknown CPUs: Cloud Carbon Footprint methodology (cloudcarbonfootprint.org/docs/
+ * methodology, "Compute"), average over AWS microarchitectures: 0.74 W at idle, 3.5 W at 100 %;
+ * linear in utilization as in CCF's formula.
+ */
+export const CCF_MIN_WATTS_PER_VCPU = 0.74;
+export const CCF_MAX_WATTS_PER_VCPU = 3.5;
+/** ±50 % for unknown CPUs: twice the table range, because the CPU itself is unknown (assumed). */
+export const UNKNOWN_RANGE_FRACTION = 0.5;
+
+export interface CpuPowerOverrides {
+  /** TDP of the package the job runs on, W */
+  tdpW?: number;
+  minWattsPerVcpu?: number;
+  maxWattsPerVcpu?: number;
+}
+
+export interface CpuPowerModelOptions {
+  brand: string;
+  /** logical CPUs visible to the job */
+  threads: number;
+  overrides?: CpuPowerOverrides;
+}
+
+/** Linear interpolation on the Teads curve; util clamped to 0..1. */
+export function teadsFraction(util: number): number {
+  const u = Math.min(1, Math.max(0, util));
+  for (let i = 1; i < TEADS_CURVE.length; i++) {
+    const [u1, f1] = TEADS_CURVE[i] as readonly [number, number];
+    const [u0, f0] = TEADS_CURVE[i - 1] as readonly [number, number];
+    if (u <= u1) return f0 + ((u - u0) / (u1 - u0)) * (f1 - f0);
+  }
+  return TEADS_CURVE[TEADS_CURVE.length - 1]?.[1] ?? 1;
+}
+
+/** First table entry whose pattern matches the brand string (as reported by systeminformation/os). */
+export function findCpuSpec(brand: string): CpuSpec | null {
+  const normalised = brand.replace(/\((?:R|TM)\)|®|™/gi, " ").replace(/\s+/g, " ");
+  return CPU_POWER_TABLE.find((spec) => spec.pattern.test(normalised)) ?? null;
+}
+
+export function buildCpuPowerModel(opts: CpuPowerModelOptions): CpuPowerModel {
+  const { brand, threads } = opts;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new RangeError(`CPU threads: ${threads} is not valid; accepted: a positive integer`);
+  }
+  const overrides = validateOverrides(opts.overrides ?? {});
+  const spec = findCpuSpec(brand);
+  const label = brand.trim() || "unknown CPU";
+
+  if (overrides.minWattsPerVcpu !== undefined || overrides.maxWattsPerVcpu !== undefined) {
+    // Direct watts from the user beat any TDP heuristic (also when tdpW is given).
+    const minW = overrides.minWattsPerVcpu ?? CCF_MIN_WATTS_PER_VCPU;
+    const maxW = overrides.maxWattsPerVcpu ?? CCF_MAX_WATTS_PER_VCPU;
+    if (minW > maxW) {
+      throw new InputError(
+        `CPU watts per vCPU: min ${minW} W is above max ${maxW} W; accepted: min ≤ max (the unset one defaults to CCF's ${CCF_MIN_WATTS_PER_VCPU}/${CCF_MAX_WATTS_PER_VCPU} W)`,
+      );
+    }
+    return linearModel(
+      threads,
+      minW,
+      maxW,
+      CURVE_RANGE_FRACTION,
+      "modelled",
+      `${label}: ${minW}–${maxW} W per vCPU (user override) x ${threads} vCPUs, linear in utilization`,
+    );
+  }
+
+  if (overrides.tdpW !== undefined) {
+    // Without a known package size we assume the job sees the whole package (self-hosted machines).
+    const packageThreads = spec?.threads ?? threads;
+    return curveModel(
+      (overrides.tdpW * threads) / packageThreads,
+      CURVE_RANGE_FRACTION,
+      `${label}: TDP ${overrides.tdpW} W (user override) x ${threads}/${packageThreads} threads on the Teads curve`,
+    );
+  }
+
+  if (spec) {
+    return curveModel(
+      (spec.tdpW * threads) / spec.threads,
+      spec.rangeFraction,
+      `${spec.name}: TDP ${spec.tdpW} W x ${threads}/${spec.threads} threads on the Teads curve (cpu table: ${spec.source})`,
+    );
+  }
+
+  return linearModel(
+    threads,
+    CCF_MIN_WATTS_PER_VCPU,
+    CCF_MAX_WATTS_PER_VCPU,
+    UNKNOWN_RANGE_FRACTION,
+    "assumed",
+    `${label} is not in the CPU table: ${CCF_MIN_WATTS_PER_VCPU}–${CCF_MAX_WATTS_PER_VCPU} W per vCPU (Cloud Carbon Footprint AWS average) x ${threads} vCPUs`,
+  );
+}
+
+function range(w: number, fraction: number): PowerRange {
+  return { w, lowW: w * (1 - fraction), highW: w * (1 + fraction) };
+}
+
+function checkUtil(util: number): number {
+  if (!Number.isFinite(util)) throw new RangeError(`CPU utilization ${util} is not a finite number`);
+  return Math.min(1, Math.max(0, util));
+}
+
+function curveModel(shareTdpW: number, rangeFraction: number, detail: string): CpuPowerModel {
+  return {
+    powerW: (util) => range(shareTdpW * teadsFraction(checkUtil(util)), rangeFraction),
+    detail,
+    provenance: "modelled",
+  };
+}
+
+function linearModel(
+  threads: number,
+  minW: number,
+  maxW: number,
+  rangeFraction: number,
+  provenance: CpuPowerModel["provenance"],
+  detail: string,
+): CpuPowerModel {
+  return {
+    powerW: (util) => range(threads * (minW + checkUtil(util) * (maxW - minW)), rangeFraction),
+    detail,
+    provenance,
+  };
+}
+
+function validateOverrides(overrides: CpuPowerOverrides): CpuPowerOverrides {
+  const limits: Record<keyof CpuPowerOverrides, number> = {
+    tdpW: 2_000, // above any single CPU package sold today (assumed sanity bound)
+    minWattsPerVcpu: 100,
+    maxWattsPerVcpu: 100,
+  };
+  for (const key of Object.keys(limits) as (keyof CpuPowerOverrides)[]) {
+    const value = overrides[key];
+    if (value === undefined) continue;
+    if (!Number.isFinite(value) || value < 0 || value > limits[key] || (key === "tdpW" && value === 0)) {
+      throw new InputError(
+        `CPU power override ${key}: ${value} is not valid; accepted: a number of watts from ${key === "tdpW" ? "above 0" : "0"} to ${limits[key]}`,
+      );
+    }
+  }
+  return overrides;
+}
