@@ -26,7 +26,9 @@ export function shortSha(sha: string | null | undefined): string {
 
 /** Points oldest → newest: up to MAX_TREND_POINTS base runs (history is newest first), then the head. */
 export function trendPoints(head: Report, history: Report[]): TrendPoint[] {
-  const base = history
+  // Sorted by time rather than trusting the caller's order; the newest MAX_TREND_POINTS are kept.
+  const base = [...history]
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
     .slice(0, MAX_TREND_POINTS)
     .reverse()
     .map((r) => ({

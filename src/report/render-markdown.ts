@@ -21,8 +21,10 @@ interface Limits {
 /** Tried in order until the text fits; the last one keeps only what must never be dropped. */
 const LADDER: Limits[] = [
   { maxRows: Infinity, phaseRows: true, maxTrends: 3, maxDetailJobs: Infinity, maxDetailLines: Infinity },
-  { maxRows: 200, phaseRows: true, maxTrends: 1, maxDetailJobs: 20, maxDetailLines: 20 },
-  { maxRows: 120, phaseRows: false, maxTrends: 1, maxDetailJobs: 5, maxDetailLines: 12 },
+  { maxRows: 250, phaseRows: true, maxTrends: 2, maxDetailJobs: 20, maxDetailLines: 20 },
+  // Many jobs: one row per job (its total) before cutting jobs.
+  { maxRows: 250, phaseRows: false, maxTrends: 1, maxDetailJobs: 10, maxDetailLines: 16 },
+  { maxRows: 120, phaseRows: false, maxTrends: 1, maxDetailJobs: 3, maxDetailLines: 12 },
   { maxRows: 40, phaseRows: false, maxTrends: 0, maxDetailJobs: 1, maxDetailLines: 8 },
   { maxRows: 0, phaseRows: false, maxTrends: 0, maxDetailJobs: 0, maxDetailLines: 0 },
 ];

@@ -5,7 +5,7 @@
  */
 import type { BudgetResult } from "./budgets.js";
 import { shortSha, trendMermaid, trendPoints, trendTable } from "./chart.js";
-import type { Comparison, Row, Verdict } from "./compare.js";
+import { compareReports, type Comparison, type Verdict } from "./compare.js";
 import { commentMarker, escapeMarkdown, sanitizeMarkerKey } from "./escape.js";
 import {
   formatDelta,
@@ -17,6 +17,7 @@ import {
   formatSigned,
 } from "./format.js";
 import { jobDetails } from "./render-details.js";
+import { rowCells, rowRank, VERDICT_RANK, verdictText } from "./render-rows.js";
 import type { Report } from "./schema.js";
 
 export interface JobInput {
@@ -69,116 +70,17 @@ export interface CommentModel {
   footer: string;
 }
 
-const VERDICT_RANK: Record<Verdict, number> = {
-  increase: 0,
-  "different-hardware": 1,
-  decrease: 2,
-  "no-baseline": 3,
-  "within-noise": 4,
-};
-
-export function verdictText(row: Pick<Row, "verdict" | "bandPercent" | "basis" | "work">): string {
-  const band = row.bandPercent === null ? "" : ` (±${formatPercent(row.bandPercent)})`;
-  const per =
-    row.basis === "energy-per-work" && row.work ? ` per 1k ${escapeMarkdown(row.work.unit, 30)}` : "";
-  switch (row.verdict) {
-    case "increase":
-      return `🔺 increase${per}${band}`;
-    case "decrease":
-      return `🔻 decrease${per}${band}`;
-    case "within-noise":
-      return `≈ within noise${band}`;
-    case "no-baseline":
-      return "🆕 no baseline";
-    case "different-hardware":
-      return "⚠️ different hardware";
-  }
-}
-
-function emissionsCell(side: Row["head"]): string {
-  if (!side || side.emissionsG === null) return "—";
-  return `${formatMass(side.emissionsG)} (${formatRange(side.emissionsLowG ?? 0, side.emissionsHighG ?? 0, formatMass)})`;
-}
-
-function rowCells(row: Row, jobLabel: string | null): string[] {
-  const name = row.isTotal
-    ? "**total**"
-    : escapeMarkdown(row.name, 60) + (row.presence === "removed" ? " (removed)" : "");
-  const cells = [
-    name,
-    row.base ? formatEnergy(row.base.energyWh) : "—",
-    row.head ? formatEnergy(row.head.energyWh) : "—",
-    row.deltaEnergyWh === null ? "—" : formatDelta(row.deltaEnergyWh, row.deltaEnergyPercent, formatEnergy),
-    (row.head ? formatDuration(row.head.durationS) : "—") +
-      (row.deltaDurationS === null ? "" : ` (${formatSigned(row.deltaDurationS, formatDuration)})`),
-    emissionsCell(row.head),
-    row.deltaEmissionsG === null
-      ? "—"
-      : formatDelta(row.deltaEmissionsG, row.deltaEmissionsPercent, formatMass),
-    verdictText(row),
-  ];
-  return jobLabel === null ? cells : [jobLabel, ...cells];
-}
-
-/** A comparison-less job still gets rows: every phase and the total as "no baseline". */
-function rowsOf(job: JobInput): Row[] {
-  if (job.comparison) return [...job.comparison.phases, job.comparison.total];
-  const side = (
-    energyWh: number,
-    lowWh: number,
-    highWh: number,
-    durationS: number,
-    e: { totalG: number; lowG: number; highG: number } | undefined,
-  ) => ({
-    energyWh,
-    lowWh,
-    highWh,
-    durationS,
-    emissionsG: e?.totalG ?? null,
-    emissionsLowG: e?.lowG ?? null,
-    emissionsHighG: e?.highG ?? null,
-  });
-  const empty = {
-    presence: "added" as const,
-    base: null,
-    deltaEnergyWh: null,
-    deltaEnergyPercent: null,
-    deltaEnergyLowWh: null,
-    deltaEnergyHighWh: null,
-    deltaEmissionsG: null,
-    deltaEmissionsPercent: null,
-    deltaDurationS: null,
-    work: null,
-    basis: "energy" as const,
-    bandPercent: null,
-    baseRuns: 0,
-    verdict: "no-baseline" as const,
-  };
-  const r = job.head;
-  const phases = r.phases.map((p) => ({
-    ...empty,
-    name: p.name,
-    isTotal: false,
-    head: side(
-      p.energyWh,
-      p.lowWh,
-      p.highWh,
-      p.durationS,
-      r.carbon?.phaseEmissionsG.find((x) => x.name === p.name),
-    ),
-  }));
-  const total = {
-    ...empty,
-    name: "total",
-    isTotal: true,
-    head: side(r.energyWh, r.lowWh, r.highWh, r.durationS, r.carbon?.emissions),
-  };
-  return [...phases, total];
-}
-
 export function jobLabel(report: Report): string {
   return escapeMarkdown(report.identity.key || report.identity.job || "job", 60);
 }
+
+const VERDICT_WORDS: Record<Verdict, string> = {
+  increase: "increased",
+  decrease: "decreased",
+  "within-noise": "within noise",
+  "no-baseline": "without baseline",
+  "different-hardware": "on different hardware",
+};
 
 interface Aggregate {
   headWh: number;
@@ -244,7 +146,7 @@ function headlineOf(
     else {
       const parts = (["increase", "decrease", "different-hardware", "no-baseline", "within-noise"] as const)
         .filter((v) => agg.counts[v] > 0)
-        .map((v) => `${agg.counts[v]} ${v.replace("-", " ")}`);
+        .map((v) => `${agg.counts[v]} ${VERDICT_WORDS[v]}`);
       verdict = parts.join(", ");
     }
     text = `⚡ Energy ${sign}${formatPercent(Math.abs(percent))} ${vs}${across} — ${verdict}`;
@@ -261,8 +163,10 @@ export function buildCommentModel(input: CommentModelInput): CommentModel {
   const rows: TableRow[] = [];
   input.reports.forEach((job) => {
     const label = multi ? jobLabel(job.head) : null;
-    for (const row of rowsOf(job)) {
-      rows.push({ cells: rowCells(row, label), isTotal: row.isTotal, rank: VERDICT_RANK[row.verdict] });
+    // Without a comparison, compareReports with no base runs gives the same rows marked "no baseline".
+    const comparison = job.comparison ?? compareReports(job.head, []);
+    for (const row of [...comparison.phases, comparison.total]) {
+      rows.push({ cells: rowCells(row, label), isTotal: row.isTotal, rank: rowRank(row) });
     }
   });
   const columns = [
