@@ -114,6 +114,16 @@ describe("findBaseReports against the fake API", () => {
     expect(r.warnings.join("\n")).toMatch(/larger than the 4000-byte limit/);
   });
 
+  it("stops reading a chunked download (no content-length) at the cap", async () => {
+    const big = baseRun(C, 3, {
+      zip: reportZip({ pad: randomBytes(20_000).toString("hex"), ...makeReport() }),
+    });
+    big.chunked = true;
+    const r = await find({ maxBytes: 4_000 });
+    expect(r.reports).toEqual([]);
+    expect(r.warnings.join("\n")).toMatch(/larger than the 4000-byte limit/);
+  });
+
   it("rejects a zip-slip entry", async () => {
     baseRun(C, 3, { zip: zipSync({ "../../evil.json": strToU8(JSON.stringify(makeReport())) }) });
     const r = await find();

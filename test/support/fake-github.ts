@@ -37,6 +37,8 @@ export interface FakeArtifact {
   expired: boolean;
   zip: Uint8Array;
   createdAt: string;
+  /** serve the blob chunked, without content-length (so only a reading cap can stop it) */
+  chunked?: boolean;
 }
 export interface FakePull {
   number: number;
@@ -266,6 +268,11 @@ export class FakeGitHub {
     if (blob) {
       this.requests.push({ method: req.method ?? "", route: "BLOB", path: url.pathname, at: Date.now() });
       const art = this.artifacts.find((a) => a.id === Number(blob[1]));
+      if (art?.chunked) {
+        res.writeHead(200, { "content-type": "application/zip" });
+        for (let i = 0; i < art.zip.byteLength; i += 1024) res.write(art.zip.subarray(i, i + 1024));
+        return void res.end();
+      }
       return this.send(
         res,
         art
@@ -327,8 +334,14 @@ export class FakeGitHub {
       u.searchParams.set("per_page", String(perPage));
       links.push(`<${u.href}>; rel="${rel}"`);
     };
-    if (page < last) (link(page + 1, "next"), link(last, "last"));
-    if (page > 1) (link(1, "first"), link(page - 1, "prev"));
+    if (page < last) {
+      link(page + 1, "next");
+      link(last, "last");
+    }
+    if (page > 1) {
+      link(1, "first");
+      link(page - 1, "prev");
+    }
     return this.ok(
       wrap(list.slice((page - 1) * perPage, page * perPage)),
       links.length ? { link: links.join(", ") } : {},
@@ -473,6 +486,8 @@ export class FakeGitHub {
       ...base,
       number: p.number,
       state: p.state,
+      // GitHub's own example lists a team without the schema-required `type`; we request no reviewers.
+      requested_teams: [],
       url: `${this.repoUrl()}/pulls/${p.number}`,
       head: {
         ...side,
