@@ -1,0 +1,81 @@
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { DATASET, closestPlaceIds, findPlace, listRegions } from "../../src/carbon/dataset.js";
+
+describe("embedded intensity dataset", () => {
+  it("every country and region has a value, year and a known source with a licence", () => {
+    for (const entry of [...DATASET.countries, ...DATASET.regions, DATASET.world]) {
+      expect(entry.gPerKWh).toBeGreaterThanOrEqual(0);
+      expect(entry.gPerKWh).toBeLessThan(2_000);
+      expect(Number.isInteger(entry.year) && entry.year >= 2019 && entry.year <= 2026).toBe(true);
+      const source = DATASET.sources[entry.sourceId];
+      expect(source?.licence).toBeTruthy();
+      expect(["lifecycle", "direct-combustion"]).toContain(entry.basis);
+      expect(entry.basis).toBe(source?.basis); // a figure's basis is its source's: never mixed silently
+    }
+  });
+
+  it("has ISO alpha-2 and alpha-3 keys for every country, without duplicates", () => {
+    const alpha2 = DATASET.countries.map((c) => c.alpha2);
+    expect(new Set(alpha2).size).toBe(alpha2.length);
+    for (const c of DATASET.countries) {
+      expect(c.alpha2).toMatch(/^[A-Z]{2}$/);
+      expect(c.alpha3).toMatch(/^[A-Z]{3}$/);
+    }
+    expect(DATASET.countries.length).toBeGreaterThan(200);
+  });
+
+  it("returns the sourced values for known places", () => {
+    // GoogleCloudPlatform/region-carbon-info data/yearly/2025.csv
+    expect(findPlace("gcp:europe-west1")).toMatchObject({
+      gPerKWh: 126.43,
+      year: 2025,
+      basis: "direct-combustion",
+    });
+    expect(findPlace("gcp:us-central1")?.gPerKWh).toBe(431.95);
+    // CCF core US_NERC_REGIONS_EMISSIONS_FACTORS.SERC 0.000379069 t/kWh
+    expect(findPlace("aws:us-east-1")).toMatchObject({ gPerKWh: 379.07, year: 2021 });
+    expect(findPlace("azure:eastus2")?.gPerKWh).toBe(379.07);
+    // CCF AZURE_EMISSIONS_FACTORS_METRIC_TON_PER_KWH westeurope 0.00039; AWS eu-north-1 0.000008
+    expect(findPlace("azure:westeurope")?.gPerKWh).toBe(390);
+    expect(findPlace("aws:eu-north-1")?.gPerKWh).toBe(8);
+    // Ember via co2.js: France 2024 44.18, world 2024 473.05
+    expect(findPlace("FR")).toMatchObject({
+      gPerKWh: 44.18,
+      year: 2024,
+      basis: "lifecycle",
+      kind: "country",
+    });
+    expect(findPlace("fra")?.id).toBe("FR");
+    expect(findPlace("world")).toMatchObject({ gPerKWh: 473.05, year: 2024 });
+    // no regional figure: the country average, flagged
+    expect(findPlace("azure:francecentral")).toMatchObject({ gPerKWh: 44.18, method: "country-average" });
+  });
+
+  it("covers every US and EU region of each provider it lists", () => {
+    for (const id of [
+      "aws:us-east-2",
+      "aws:us-west-2",
+      "aws:eu-central-1",
+      "aws:eu-west-3",
+      "azure:westus3",
+      "azure:germanywestcentral",
+      "gcp:europe-west9",
+      "gcp:us-east4",
+    ]) {
+      expect(findPlace(id), id).toBeDefined();
+    }
+    expect(listRegions("gcp").length).toBe(46);
+  });
+
+  it("suggests the closest ids for a typo", () => {
+    expect(closestPlaceIds("azure:eastuss")[0]).toBe("azure:eastus");
+    expect(closestPlaceIds("us-east-1")).toContain("aws:us-east-1");
+  });
+
+  it("is what data/build-intensity.mjs generates from data/sources", () => {
+    expect(() =>
+      execFileSync(process.execPath, ["data/build-intensity.mjs", "--check"], { stdio: "pipe" }),
+    ).not.toThrow();
+  });
+});

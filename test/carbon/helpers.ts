@@ -1,0 +1,35 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface Loopback {
+  url: string;
+  requests: { method: string; url: string; headers: IncomingMessage["headers"] }[];
+  close: () => Promise<void>;
+}
+
+/** A loopback HTTP server on 127.0.0.1, port 0; `handler` may leave a request hanging (blackhole). */
+export async function loopback(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<Loopback> {
+  const requests: Loopback["requests"] = [];
+  const server: Server = createServer((req, res) => {
+    requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export function send(res: ServerResponse, status: number, body: string, type = "text/plain"): void {
+  res.writeHead(status, { "content-type": type });
+  res.end(body);
+}
