@@ -78,9 +78,9 @@ function increase(limit: number, row: Row | null, subject: string, phase: string
       message: `Max increase of ${limitText}: no base run to compare ${subject} with`,
     };
   }
-  const perWork = row.basis === "energy-per-work" && row.work !== null;
-  const actual = perWork ? row.work!.deltaPercent : row.deltaEnergyPercent;
-  const what = perWork ? `Energy per 1k ${row.work!.unit}` : "Energy";
+  const work = row.basis === "energy-per-work" ? row.work : null;
+  const actual = work ? work.deltaPercent : row.deltaEnergyPercent;
+  const what = work ? `Energy per 1k ${work.unit}` : "Energy";
   if (row.verdict === "different-hardware") {
     return {
       ...base,

@@ -215,7 +215,7 @@ export function buildCommentModel(input: CommentModelInput): CommentModel {
   const work = single?.work;
   if (work) {
     totals.push(
-      `**Per 1k ${escapeMarkdown(work.unit, 30)}:** ${formatEnergy(work.baseWhPer1k)} → ${formatEnergy(work.headWhPer1k)} (${formatDelta(work.headWhPer1k - work.baseWhPer1k, work.deltaPercent, formatEnergy)})`,
+      `**Per 1k ${escapeMarkdown(work.unit, 30)}:** ${formatEnergy(work.baseWhPer1k)} → ${formatEnergy(work.headWhPer1k)}, ${formatDelta(work.headWhPer1k - work.baseWhPer1k, work.deltaPercent, formatEnergy)}`,
     );
   }
   const regions = new Set(input.reports.map((j) => j.head.carbon?.region.id ?? ""));
@@ -223,7 +223,7 @@ export function buildCommentModel(input: CommentModelInput): CommentModel {
   if (first && regions.size === 1) {
     const i = first.intensity;
     totals.push(
-      `**Region:** ${escapeMarkdown(first.region.name)} (${escapeMarkdown(first.region.id, 40)}, ${first.region.provenance}) · ${Math.round(i.gPerKWh)} g CO2e/kWh (${Math.round(i.lowGPerKWh)}–${Math.round(i.highGPerKWh)}), ${escapeMarkdown(i.source, 120)}${i.year ? ` ${i.year}` : ""}${i.live ? ", live" : ""} · PUE ${first.pue.value}`,
+      `**Region:** ${escapeMarkdown(first.region.name)} (${escapeMarkdown(first.region.id, 40)}, from ${first.region.source}) · ${Math.round(i.gPerKWh)} g CO2e/kWh (${Math.round(i.lowGPerKWh)}–${Math.round(i.highGPerKWh)}), ${escapeMarkdown(i.source, 120)}${i.year ? ` ${i.year}` : ""}${i.live ? ", live" : ""} · PUE ${first.pue.value}`,
     );
   } else if (regions.size > 1) {
     totals.push(`**Regions:** ${regions.size} different regions or none; see "How this was measured".`);

@@ -218,7 +218,7 @@ describe("length cap", () => {
         expect(outsideFences(md).split("-->").length - 1).toBe(1);
         expect(md.split("\n")[1]).toMatch(/^### ⚡ Energy /);
       }),
-      { numRuns: 25 },
+      { numRuns: 40 },
     );
   });
 });
