@@ -5,11 +5,14 @@ import { build } from "esbuild";
 import { readFileSync, rmSync } from "node:fs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
+// `--outdir DIR` builds elsewhere (the tests bundle into a temporary directory of their own).
+const outArg = process.argv.indexOf("--outdir");
+const outdir = outArg > 0 ? process.argv[outArg + 1] : "dist";
+rmSync(outdir, { recursive: true, force: true });
 
 await build({
   entryPoints: { cli: "src/cli.ts", main: "src/main.ts", post: "src/post.ts" },
-  outdir: "dist",
+  outdir,
   bundle: true,
   splitting: true,
   format: "esm",

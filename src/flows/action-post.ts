@@ -18,6 +18,7 @@ import { buildCommentModel } from "../report/render-model.js";
 import { renderSummary } from "../report/render-markdown.js";
 import { readActionsContext, type ActionsContext } from "../github/context.js";
 import { TOOL_VERSION } from "../version.js";
+import type { publishReport } from "./action-publish.js";
 import { loadMachine } from "./machine.js";
 import { carbonForMeasurement } from "./carbon.js";
 import { readConfigMaskingSecrets, stateDirFor, type ActionEnv, type CoreLike } from "./action-main.js";
@@ -30,7 +31,7 @@ export interface SummaryWriter {
 export interface PostEnv extends ActionEnv {
   summary: SummaryWriter;
   /** the network half, lazily imported by the entry so that Octokit/artifact code loads only here */
-  publish: typeof import("./action-publish.js").publishReport;
+  publish: typeof publishReport;
 }
 
 /** Default key: workflow + job + matrix values, sanitised to what artifact names and markers allow. */

@@ -50,7 +50,7 @@ function injectedRoots(env: NodeJS.ProcessEnv) {
 async function checkWritable(path: string, inputName: string): Promise<void> {
   const dir = dirname(resolve(path));
   try {
-    await mkdir(dir, { recursive: true });
+    // Only check: creating directories on the user's behalf hides typos (and recursive mkdir can hang on /proc).
     await access(dir, constants.W_OK);
   } catch (error) {
     throw new InputError(

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import{createRequire as __mlfCreateRequire}from'node:module';const require=__mlfCreateRequire(import.meta.url);
+import{f as e,h as t,m as o}from"./chunks/chunk-6H6XOSNO.js";import{c as a}from"./chunks/chunk-FUXGWULI.js";import"./chunks/chunk-XRRSQO5X.js";import"./chunks/chunk-R322CRUD.js";import"./chunks/chunk-HSMDGGFK.js";import"./chunks/chunk-3QKZT7ZR.js";import{fileURLToPath as i}from"node:url";try{await a({core:o,env:process.env,cliPath:i(new URL("./cli.js",import.meta.url)),summary:{async write(r){process.env.GITHUB_STEP_SUMMARY&&await e.emptyBuffer().addRaw(r).write({overwrite:!0})}},publish:async r=>(await import("./chunks/action-publish-NAY3ML6D.js")).publishReport(r)})}catch(r){t(`ml-footprint: ${r.message}`)}
