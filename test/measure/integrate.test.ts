@@ -70,7 +70,8 @@ describe("integrateEnergy", () => {
     lines.splice(6, 0, { t: "phase", ts: T0 + 4_500, name: "eval" });
     const result = integrateEnergy(lines, { models });
     expect(result.phases.map((p) => p.name)).toEqual(["run", "eval"]);
-    const cpu = (i: number) => result.phases[i]!.components.find((c) => c.component === "cpu")!.energyWh * 3_600;
+    const cpu = (i: number) =>
+      result.phases[i]!.components.find((c) => c.component === "cpu")!.energyWh * 3_600;
     expect(cpu(0)).toBeCloseTo(450, 9);
     expect(cpu(1)).toBeCloseTo(550, 9);
     expect(result.phases[0]!.durationS).toBeCloseTo(4.5, 9);
@@ -127,7 +128,12 @@ describe("integrateEnergy", () => {
   it("keeps gaps reported by sources and warnings", () => {
     const integrator = new EnergyIntegrator({ models, defaultPhase: "train" });
     for (const line of constantTrace(3, 0.5)) integrator.push(line);
-    integrator.push({ t: "gap", ts: T0 + 3_500, source: "nvidia-smi", reason: "nvidia-smi exited with code 1" });
+    integrator.push({
+      t: "gap",
+      ts: T0 + 3_500,
+      source: "nvidia-smi",
+      reason: "nvidia-smi exited with code 1",
+    });
     integrator.push({ t: "warn", ts: T0 + 3_500, message: "GPU measurement stopped" });
     integrator.push({ t: "s", ts: T0 + 4_000, cpu: 0.5 });
     integrator.push({ t: "end", ts: T0 + 4_200 });
