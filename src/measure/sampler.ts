@@ -77,7 +77,9 @@ export class Sampler {
         ? { raplMaxUj: Object.fromEntries(rapl.domains.map((d) => [d.id, d.maxEnergyRangeUj])) }
         : {}),
     });
-    if (rapl.unavailableReason) this.write({ t: "warn", ts: startMs, message: rapl.unavailableReason });
+    // No RAPL at all is the normal case on cloud VMs (the CPU component then says "cpu-model"); only
+    // RAPL that exists but cannot be read deserves a warning, because a permission change would fix it.
+    if (rapl.unavailableReason && !rapl.absent) this.write({ t: "warn", ts: startMs, message: rapl.unavailableReason });
     this.write({ t: "phase", ts: startMs, name: this.options.phase });
     if (this.options.nvidiaSmi !== null) this.startGpu();
     this.tick();

@@ -29,6 +29,8 @@ export interface RaplDiscovery {
   domains: RaplDomain[];
   /** why RAPL cannot be used (null when domains were found) */
   unavailableReason: string | null;
+  /** true when the machine has no RAPL at all (the normal case on cloud VMs): a note, not a warning */
+  absent: boolean;
 }
 
 export interface RaplOptions {
@@ -58,7 +60,7 @@ export async function discoverRapl(sysRoot = "/sys", options: RaplOptions = {}):
   try {
     entries = await readdir(base);
   } catch {
-    return { domains: [], unavailableReason: `no RAPL powercap interface (${base} is absent)` };
+    return { domains: [], unavailableReason: `no RAPL powercap interface (${base} is absent)`, absent: true };
   }
 
   const candidates: Candidate[] = [];
@@ -82,7 +84,7 @@ export async function discoverRapl(sysRoot = "/sys", options: RaplOptions = {}):
     }
   }
   if (!candidates.some((c) => c.kind === "package")) {
-    return { domains: [], unavailableReason: `no RAPL package domain under ${base}` };
+    return { domains: [], unavailableReason: `no RAPL package domain under ${base}`, absent: true };
   }
 
   const domains: RaplDomain[] = [];
@@ -107,9 +109,9 @@ export async function discoverRapl(sysRoot = "/sys", options: RaplOptions = {}):
   }
   if (problems.length > 0) {
     const why = denied ? `; ${PERMISSION_FIX}` : "";
-    return { domains: [], unavailableReason: `RAPL unreadable (${problems.join(", ")})${why}` };
+    return { domains: [], unavailableReason: `RAPL unreadable (${problems.join(", ")})${why}`, absent: false };
   }
-  return { domains, unavailableReason: null };
+  return { domains, unavailableReason: null, absent: false };
 }
 
 /** "123456\n" → 123456; anything else → null (never 0). */

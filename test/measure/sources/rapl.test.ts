@@ -67,6 +67,7 @@ describe("discoverRapl", () => {
     expect(missing.unavailableReason).toMatch(/no RAPL powercap interface/);
     const empty = await discoverRapl(materialise("empty"));
     expect(empty.unavailableReason).toMatch(/no RAPL package domain/);
+    expect([missing.absent, empty.absent]).toEqual([true, true]);
   });
 
   it("reports EACCES (root-only since Linux 5.10) with the fix, via an injected reader", async () => {
@@ -77,8 +78,9 @@ describe("discoverRapl", () => {
       }
       return readFile(path, "utf8");
     };
-    const { domains, unavailableReason } = await discoverRapl(sysRoot, { readText });
+    const { domains, unavailableReason, absent } = await discoverRapl(sysRoot, { readText });
     expect(domains).toEqual([]);
+    expect(absent).toBe(false);
     expect(unavailableReason).toMatch(/RAPL unreadable \(.*package-0.*EACCES/);
     expect(unavailableReason).toMatch(/CVE-2020-8694/);
     expect(unavailableReason).toMatch(/chmod o\+r/);
