@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { Inputs } from "./constants.js";
+import { parseRegion } from "../carbon/context.js";
 import {
   InputError,
   parseDurationS,
@@ -111,6 +112,12 @@ export function parsePueInput(value: string, name: string): number {
   return pue;
 }
 
+/** Validate the region now (unknown names fail the step at once, with the closest valid names). */
+function regionInput(value: string | null): string | null {
+  if (value !== null) parseRegion(value, Inputs.Region);
+  return value;
+}
+
 export function getActionConfig(getInput: (name: string) => string): ActionConfig {
   const input = (name: string) => getInput(name) ?? "";
   const budgets: ActionConfig["budgets"] = {};
@@ -136,7 +143,7 @@ export function getActionConfig(getInput: (name: string) => string): ActionConfi
     run: text(Inputs.Run, 20_000),
     phase: text(Inputs.Phase, 100),
     workingDirectory: text(Inputs.WorkingDirectory, 1_000),
-    region: text(Inputs.Region, 100),
+    region: regionInput(text(Inputs.Region, 100)),
     carbonIntensityGPerKWh:
       optional(input(Inputs.CarbonIntensity), (v) =>
         parsePositiveNumber(v, Inputs.CarbonIntensity, "a positive number of gCO2e/kWh, e.g. 120"),

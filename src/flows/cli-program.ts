@@ -17,6 +17,7 @@ import {
 import { serializeReport } from "../report/schema.js";
 import { renderTextSummary } from "../report/render-text.js";
 import { registerCarbonCommands } from "../carbon/commands.js";
+import { parseRegion } from "../carbon/index.js";
 import { registerReportCommands } from "../report/commands.js";
 import { TOOL_VERSION } from "../version.js";
 import { measureCommand } from "./run.js";
@@ -64,6 +65,8 @@ async function runAction(command: string[], flags: RunFlags): Promise<number> {
     throw new InputError("run: no command given; usage: ml-footprint run [options] -- <command...>");
   }
   const intervalMs = parseIntervalMs(flags.interval, "--interval");
+  // Check the region before the command runs, not after an hour of training.
+  if (flags.region !== undefined) parseRegion(flags.region, "--region");
   const carbonInputs: CarbonInputs = {
     region: flags.region,
     carbonIntensityGPerKWh:

@@ -161,6 +161,10 @@ describe("ml-footprint run (bundled CLI, real child processes)", () => {
       /--cpu-tdp: "-5" is not valid; accepted: a positive number of watts/,
     ],
     [["run", "--pue", "0.8", "--", "true"], /--pue: "0.8" is below 1.0/],
+    [
+      ["run", "--region", "azure:eastuss", "--", "true"],
+      /--region: "azure:eastuss" is not a known region; closest: azure:eastus/,
+    ],
   ])("rejects bad input %j with one clear line and exit 2", async (args, message) => {
     const result = await cli(args as string[]);
     expect(result.code).toBe(2);
