@@ -21,34 +21,13 @@ function run(args, label) {
   }
 }
 
-const train = (extra) => ["--", process.execPath, "examples/tfjs/train.mjs", ...extra];
-run(
-  [
-    "run",
-    "--label",
-    "train",
-    "--region",
-    region,
-    "--no-progress",
-    "--out",
-    join(out, "base.json"),
-    ...train([]),
-  ],
-  "base run",
-);
-run(
-  [
-    "run",
-    "--label",
-    "train",
-    "--region",
-    region,
-    "--no-progress",
-    "--out",
-    join(out, "head.json"),
-    ...train(["--hidden", "128"]),
-  ],
-  "head run",
-);
+// Measure the example training job with extra flags, writing out/<name>.json.
+function measure(name, trainFlags) {
+  const flags = ["--label", "train", "--region", region, "--no-progress", "--out", join(out, `${name}.json`)];
+  run(["run", ...flags, "--", process.execPath, "examples/tfjs/train.mjs", ...trainFlags], `${name} run`);
+}
+
+measure("base", []);
+measure("head", ["--hidden", "128"]);
 console.error("\n== The PR comment ml-footprint would post (base: default example, head: --hidden 128):\n");
 run(["compare", join(out, "base.json"), join(out, "head.json"), "--markdown"], "compare");
