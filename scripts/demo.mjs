@@ -28,6 +28,6 @@ function measure(name, trainFlags) {
 }
 
 measure("base", []);
-measure("head", ["--hidden", "128"]);
-console.error("\n== The PR comment ml-footprint would post (base: default example, head: --hidden 128):\n");
+measure("head", ["--hidden", "96"]);
+console.error("\n== The PR comment ml-footprint would post (base: default example, head: --hidden 96):\n");
 run(["compare", join(out, "base.json"), join(out, "head.json"), "--markdown"], "compare");

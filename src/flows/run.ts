@@ -56,6 +56,7 @@ export async function measureCommand(options: RunFlowOptions): Promise<RunFlowRe
       ? startProgress(options.progress, sampler, options.now ?? Date.now)
       : null;
     let command: CommandResult;
+    let lostLines = { writeFailures: 0, writeError: null as string | null };
     try {
       command = await runCommand(options.command, {
         cwd: options.cwd,
@@ -66,7 +67,7 @@ export async function measureCommand(options: RunFlowOptions): Promise<RunFlowRe
     } finally {
       if (progressTimer) clearInterval(progressTimer);
       options.progress?.done();
-      await sampler.stop();
+      lostLines = await sampler.stop();
     }
     const integration = await integrateSamplesFile(samplesPath, {
       models: machine.models,
@@ -75,6 +76,10 @@ export async function measureCommand(options: RunFlowOptions): Promise<RunFlowRe
     const work = await readWorkMetrics(metricsPath);
     const warnings = [...machine.warnings];
     if (work.warning) warnings.push(work.warning);
+    if (lostLines.writeFailures > 0)
+      warnings.push(
+        `${lostLines.writeFailures} sample line(s) could not be written (${lostLines.writeError ?? "error"}); energy covers what was recorded`,
+      );
     if (command.startError) warnings.push(`the command could not be started (${command.startError})`);
     const hardware: Report["hardware"] = {
       cpu: machine.cpu,

@@ -273,8 +273,12 @@ export class EnergyIntegrator {
       if (domain.startsWith("dram")) this.raplHasDram = true;
       const before = prevRapl[domain];
       if (before === undefined) continue;
-      const delta = counterDeltaUj(before, next, this.meta?.raplMaxUj?.[domain]);
-      if (delta === null) {
+      const maxUj = this.meta?.raplMaxUj?.[domain];
+      const delta = counterDeltaUj(before, next, maxUj);
+      // A true wrap within one interval covers far less than half the range (≈ 131 kJ at the usual
+      // 262 kJ range: over 2 kW for 60 s); a bigger "wrap" is a counter that went backwards (reset).
+      const implausibleWrap = next < before && delta !== null && maxUj !== undefined && delta > maxUj / 2;
+      if (delta === null || implausibleWrap) {
         this.unwrappableRapl += 1;
         continue;
       }
@@ -345,7 +349,7 @@ export class EnergyIntegrator {
       warnings.push(`${this.nonMonotonic} samples with a timestamp going backwards were skipped`);
     if (this.unwrappableRapl > 0)
       warnings.push(
-        `${this.unwrappableRapl} RAPL counter readings went backwards without a known range and were skipped`,
+        `${this.unwrappableRapl} RAPL counter readings went backwards (not a plausible wraparound) and were skipped`,
       );
     if (this.prev === null)
       warnings.push("no samples were recorded; energy is zero because nothing was measured");

@@ -26,6 +26,10 @@ export interface SamplerStats {
   ticks: number;
   gpuPresent: boolean;
   raplDomains: string[];
+  /** lines that could not be written (disk full, read-only or missing directory) */
+  writeFailures: number;
+  /** the first write or open error, e.g. "ENOSPC"; null when every line was written */
+  writeError: string | null;
 }
 
 /** GPU readings older than this many intervals are stale and not written. */
@@ -46,6 +50,9 @@ export class Sampler {
   private gpuInventoryKey = "";
   private stopped = false;
   private last: Extract<SamplesFileLine, { t: "s" }> | null = null;
+  private writeFailures = 0;
+  private writeError: string | null = null;
+  private gpuRestarted = false;
 
   constructor(options: SamplerOptions) {
     this.options = options;
@@ -54,17 +61,27 @@ export class Sampler {
   }
 
   private write(line: SamplesFileLine): void {
-    if (this.fd === null) return;
+    if (this.fd === null) {
+      this.writeFailures += 1;
+      return;
+    }
     try {
       writeSync(this.fd, formatLine(line));
-    } catch {
-      // Disk full or read-only: measurement must never break the job; the report will say samples are missing.
+    } catch (error) {
+      // Disk full or read-only: measurement must never break the job; stats() tells the caller what was lost.
+      this.writeFailures += 1;
+      this.writeError ??= errorCode(error);
     }
   }
 
   async start(): Promise<void> {
     // "a": append-only, so a crash leaves every complete line readable.
-    this.fd = openSync(this.options.samplesPath, "a");
+    try {
+      this.fd = openSync(this.options.samplesPath, "a");
+    } catch (error) {
+      // A missing or read-only directory must not stop the measured command from running.
+      this.writeError = errorCode(error);
+    }
     const rapl = await discoverRapl(this.options.sysRoot);
     this.raplDomains = rapl.domains;
     const startMs = this.now();
@@ -79,7 +96,8 @@ export class Sampler {
     });
     // No RAPL at all is the normal case on cloud VMs (the CPU component then says "cpu-model"); only
     // RAPL that exists but cannot be read deserves a warning, because a permission change would fix it.
-    if (rapl.unavailableReason && !rapl.absent) this.write({ t: "warn", ts: startMs, message: rapl.unavailableReason });
+    if (rapl.unavailableReason && !rapl.absent)
+      this.write({ t: "warn", ts: startMs, message: rapl.unavailableReason });
     this.write({ t: "phase", ts: startMs, name: this.options.phase });
     if (this.options.nvidiaSmi !== null) this.startGpu();
     this.tick();
@@ -96,7 +114,12 @@ export class Sampler {
         this.gpuPresent = true;
         this.gpuLatest.set(row.index, { row, atMs });
       },
-      onGap: (reason) => this.write({ t: "gap", ts: this.now(), source: "nvidia-smi", reason }),
+      onGap: (reason) => {
+        // The restarted child may see other GPUs: readings and inventory start afresh.
+        this.gpuLatest.clear();
+        this.gpuRestarted = true;
+        this.write({ t: "gap", ts: this.now(), source: "nvidia-smi", reason });
+      },
       onWarn: (message) => this.write({ t: "warn", ts: this.now(), message }),
     });
   }
@@ -144,6 +167,14 @@ export class Sampler {
       .sort((a, b) => a.index - b.index);
     const key = gpus.map((g) => `${g.index}:${g.uuid ?? g.name}`).join(",");
     if (key === this.gpuInventoryKey) return;
+    if (this.gpuRestarted && this.gpuInventoryKey !== "") {
+      const before = this.gpuInventoryKey.split(",").length;
+      this.write({
+        t: "warn",
+        ts,
+        message: `the GPUs seen by nvidia-smi changed after a restart (${before} → ${gpus.length}); the report lists the latest set`,
+      });
+    }
     this.gpuInventoryKey = key;
     this.write({ t: "hw", ts, gpus });
   }
@@ -169,6 +200,16 @@ export class Sampler {
       if (this.fd !== null) closeSync(this.fd);
       this.fd = null;
     }
-    return { ticks: this.ticks, gpuPresent: this.gpuPresent, raplDomains: this.raplDomains.map((d) => d.id) };
+    return {
+      ticks: this.ticks,
+      gpuPresent: this.gpuPresent,
+      raplDomains: this.raplDomains.map((d) => d.id),
+      writeFailures: this.writeFailures,
+      writeError: this.writeError,
+    };
   }
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message ?? "error";
 }

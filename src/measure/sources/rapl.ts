@@ -109,7 +109,11 @@ export async function discoverRapl(sysRoot = "/sys", options: RaplOptions = {}):
   }
   if (problems.length > 0) {
     const why = denied ? `; ${PERMISSION_FIX}` : "";
-    return { domains: [], unavailableReason: `RAPL unreadable (${problems.join(", ")})${why}`, absent: false };
+    return {
+      domains: [],
+      unavailableReason: `RAPL unreadable (${problems.join(", ")})${why}`,
+      absent: false,
+    };
   }
   return { domains, unavailableReason: null, absent: false };
 }
