@@ -1,0 +1,59 @@
+/**
+ * `npm run bench`: every figure of issue 8, measured side by side in one run and printed as tables with
+ * the goal and whether it was met. Flags: --duration S (sampler window, default 30), --quick (10 s window,
+ * smaller traces: a CI-sized run), --only 1,2,… (sections), --json FILE (all figures as JSON).
+ * No timed assertions anywhere: the figures are for reading and for BENCHMARKS.md.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { benchSamplerOverhead, overheadTable } from "./sampler-overhead.js";
+import { bundleChildren, printTable, type Figure } from "./util.js";
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: "string" },
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    json: { type: "string" },
+  },
+});
+const quick = values.quick;
+const durationS = Number(values.duration ?? (quick ? 10 : 30));
+if (!Number.isFinite(durationS) || durationS < 2) {
+  throw new Error(`--duration: "${values.duration}" is not valid; accepted: a number of seconds ≥ 2`);
+}
+const only = new Set((values.only ?? "1,2,3,4,5,6").split(",").map((s) => s.trim()));
+
+const tmp = mkdtempSync(join(tmpdir(), "ml-footprint-bench-"));
+const distDir = join(tmp, "dist");
+const childDir = join(tmp, "children");
+const figures: Figure[] = [];
+const started = performance.now();
+try {
+  process.stdout.write(
+    `ml-footprint bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ` +
+      `${quick ? "quick" : "full"} run, sampler window ${durationS} s\n`,
+  );
+  execFileSync(process.execPath, ["scripts/build.mjs", "--outdir", distDir], { stdio: "inherit" });
+  await bundleChildren(childDir, {
+    "sampler-inproc": "bench/children/sampler-inproc.ts",
+  });
+
+  if (only.has("1")) {
+    const { rows, figures: f } = await benchSamplerOverhead({ tmp, distDir, childDir, durationS, warmupS: 3 });
+    printTable(`1. Sampler overhead (${durationS} s window, all side by side)`, overheadTable(rows));
+    figures.push(...f);
+  }
+
+  printTable("Goals", [
+    ["§", "figure", "value", "goal", "met"],
+    ...figures.map((f) => [f.section, f.name, f.value, f.goal ?? "", f.met == null ? "—" : f.met ? "yes" : "NO"]),
+  ]);
+  process.stdout.write(`\nbench took ${((performance.now() - started) / 1_000).toFixed(1)} s\n`);
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(figures, null, 2)}\n`);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
