@@ -1,0 +1,183 @@
+/**
+ * Faults injected into a real Sampler (in process, real /proc, fake nvidia-smi script), then the samples
+ * file is integrated the way the report does. Requirement: measurement goes on, gaps and warnings reach
+ * the integration result, nothing throws. Stream-level behaviour of each nvidia-smi fault is in
+ * test/measure/sources/nvidia-smi-stream.test.ts; this file checks what reaches the report.
+ */
+import { appendFileSync, copyFileSync, readFileSync, truncateSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { Sampler } from "../../src/measure/sampler.js";
+import { integrateSamplesFile } from "../../src/measure/read-samples.js";
+import { parseLine, type SamplesFileLine } from "../../src/measure/samples.js";
+import { alive, FAKE_SMI, fixture, models, sleep, tmp, waitFor } from "./helpers.js";
+
+const FAKE_ENV = [
+  "FAKE_NVIDIA_SMI_FIXTURE",
+  "FAKE_NVIDIA_SMI_MODE",
+  "FAKE_NVIDIA_SMI_DIE_AFTER",
+  "FAKE_NVIDIA_SMI_PIDFILE",
+];
+afterEach(() => {
+  for (const name of FAKE_ENV) delete process.env[name];
+});
+
+function lines(path: string): SamplesFileLine[] {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => parseLine(l))
+    .flatMap((p) => (p.ok ? [p.line] : []));
+}
+
+/** Run a Sampler for `ms` (or until `until` holds) with the fake nvidia-smi configured by `env`. */
+async function sample(
+  env: Record<string, string>,
+  ms: number,
+  opts: {
+    nvidiaSmi?: string | null;
+    until?: (path: string) => boolean;
+    during?: (path: string) => void;
+  } = {},
+) {
+  const dir = tmp();
+  const samplesPath = join(dir, "samples.ndjson");
+  Object.assign(process.env, { FAKE_NVIDIA_SMI_PIDFILE: join(dir, "pids"), ...env });
+  const sampler = new Sampler({
+    samplesPath,
+    intervalMs: 100,
+    phase: "train",
+    sysRoot: join(dir, "no-sys"),
+    nvidiaSmi: opts.nvidiaSmi === undefined ? FAKE_SMI : opts.nvidiaSmi,
+  });
+  await sampler.start();
+  if (opts.until) await waitFor("the condition", () => opts.until!(samplesPath), ms);
+  else await sleep(ms);
+  opts.during?.(samplesPath);
+  const stats = await sampler.stop();
+  const integration = await integrateSamplesFile(samplesPath, { models, defaultPhase: "train" });
+  const pids = (() => {
+    try {
+      return readFileSync(join(dir, "pids"), "utf8").trim().split("\n").filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  })();
+  return { dir, samplesPath, stats, integration, pids };
+}
+
+const gpuComponent = (r: Awaited<ReturnType<typeof sample>>) =>
+  r.integration.phases.flatMap((p) => p.components).find((c) => c.component === "gpu");
+
+describe("nvidia-smi faults, through the Sampler into the integration", () => {
+  it("nvidia-smi missing: CPU and memory measured, GPU not measured, no warning, no crash", async () => {
+    const r = await sample({}, 500, { nvidiaSmi: "/nonexistent/bin/nvidia-smi" });
+    expect(r.stats.ticks).toBeGreaterThanOrEqual(3);
+    expect(r.stats.gpuPresent).toBe(false);
+    expect(r.integration.samples).toBeGreaterThanOrEqual(3);
+    expect(r.integration.energyWh).toBeGreaterThan(0);
+    expect(gpuComponent(r)).toBeUndefined();
+    expect(r.integration.warnings.filter((w) => /nvidia/i.test(w))).toEqual([]);
+  });
+
+  it("nvidia-smi hanging at start (prints nothing, ignores SIGTERM): sampling goes on, stop kills it", async () => {
+    const r = await sample(
+      { FAKE_NVIDIA_SMI_MODE: "hang", FAKE_NVIDIA_SMI_FIXTURE: fixture("h100x8.csv") },
+      500,
+    );
+    expect(r.integration.samples).toBeGreaterThanOrEqual(3);
+    expect(gpuComponent(r)).toBeUndefined();
+    expect(r.pids.length).toBe(1);
+    await waitFor("the hung child to be gone", () => !alive(r.pids[0]!), 5_000);
+  });
+
+  it("nvidia-smi printing garbage: warned in the report, GPU not measured, CPU still measured", async () => {
+    const r = await sample(
+      { FAKE_NVIDIA_SMI_MODE: "garbage", FAKE_NVIDIA_SMI_FIXTURE: fixture("h100x8.csv") },
+      500,
+    );
+    expect(r.integration.samples).toBeGreaterThanOrEqual(3);
+    expect(r.integration.warnings.join("\n")).toMatch(/nvidia-smi: unparsable line ignored/);
+    expect(gpuComponent(r)).toBeUndefined();
+    expect(r.integration.energyWh).toBeGreaterThan(0);
+  });
+
+  it("nvidia-smi exiting mid-run and restarting with a different GPU count: gap, warning, latest inventory", async () => {
+    const dir = tmp();
+    const live = join(dir, "fixture.csv");
+    copyFileSync(fixture("h100x8.csv"), live);
+    let swapped = false;
+    const r = await sample({ FAKE_NVIDIA_SMI_FIXTURE: live, FAKE_NVIDIA_SMI_DIE_AFTER: "3" }, 8_000, {
+      until: (path) => {
+        const seen = lines(path);
+        if (!swapped && seen.some((l) => l.t === "gap")) {
+          // The next child (after the 1 s backoff) sees one A100 instead of eight H100s.
+          copyFileSync(fixture("a100-idle-load.csv"), live);
+          swapped = true;
+        }
+        return seen.some((l) => l.t === "hw" && l.gpus.length === 1);
+      },
+    });
+    const gaps = r.integration.phases.flatMap((p) => p.gaps).filter((g) => g.source === "nvidia-smi");
+    expect(gaps.length).toBeGreaterThanOrEqual(1);
+    expect(gaps[0]!.reason).toMatch(/exited with code 1: Unable to determine the device handle/);
+    expect(r.integration.warnings.join("\n")).toMatch(
+      /GPUs seen by nvidia-smi changed after a restart \(8 → 1\)/,
+    );
+    expect(r.integration.gpus.map((g) => g.name)).toEqual(["NVIDIA A100-SXM4-40GB"]);
+    expect(r.integration.gpuIndices).toContain(0);
+    expect(gpuComponent(r)!.energyWh).toBeGreaterThan(0);
+    expect(r.pids.length).toBeGreaterThanOrEqual(2);
+    for (const pid of r.pids) await waitFor(`nvidia-smi ${pid} to be gone`, () => !alive(pid), 5_000);
+  });
+});
+
+describe("samples file faults", () => {
+  it("a samples file truncated mid-line (crash during a write) still integrates, with a warning", async () => {
+    const r = await sample({}, 400, { nvidiaSmi: null });
+    const whole = r.integration;
+    appendFileSync(r.samplesPath, '{"t":"s","ts":17325216');
+    const cut = await integrateSamplesFile(r.samplesPath, { models });
+    expect(cut.rejectedLines).toBe(1);
+    expect(cut.warnings.join("\n")).toMatch(/1 line\(s\) of the samples file could not be read.*truncated/);
+    expect(cut.energyWh).toBeCloseTo(whole.energyWh, 12);
+    // Cut at every byte of the last third: never throws, never negative.
+    const size = statSync(r.samplesPath).size;
+    for (let at = Math.floor((size * 2) / 3); at < size; at += 7) {
+      truncateSync(r.samplesPath, at);
+      const part = await integrateSamplesFile(r.samplesPath, { models });
+      expect(part.energyWh).toBeGreaterThanOrEqual(0);
+      expect(part.energyWh).toBeLessThanOrEqual(whole.energyWh + 1e-12);
+    }
+  });
+
+  it("samples directory missing: the Sampler never throws; the report says nothing was recorded", async () => {
+    const dir = tmp();
+    const samplesPath = join(dir, "gone", "samples.ndjson");
+    const sampler = new Sampler({ samplesPath, intervalMs: 100, phase: "train", nvidiaSmi: null });
+    await sampler.start();
+    sampler.markPhase("eval");
+    await sleep(250);
+    const stats = await sampler.stop();
+    expect(stats.ticks).toBeGreaterThanOrEqual(2);
+    expect(stats.writeFailures).toBeGreaterThanOrEqual(stats.ticks);
+    expect(stats.writeError).toBe("ENOENT");
+    const result = await integrateSamplesFile(samplesPath, { models });
+    expect(result.energyWh).toBe(0);
+    expect(result.warnings.join("\n")).toMatch(/does not exist; nothing was recorded/);
+    expect(result.warnings.join("\n")).toMatch(/no samples were recorded/);
+  });
+
+  it.each([
+    ["disk full (/dev/full)", "/dev/full", /ENOSPC/],
+    ["read-only file (/proc/version)", "/proc/version", /EIO|EACCES|EROFS|EPERM/],
+  ])("%s: the Sampler never throws from write and counts what it lost", async (_, samplesPath, code) => {
+    const sampler = new Sampler({ samplesPath, intervalMs: 100, phase: "train", nvidiaSmi: null });
+    await sampler.start();
+    await sleep(250);
+    const stats = await sampler.stop();
+    expect(stats.ticks).toBeGreaterThanOrEqual(2);
+    expect(stats.writeFailures).toBeGreaterThanOrEqual(stats.ticks);
+    expect(stats.writeError).toMatch(code);
+  });
+});
