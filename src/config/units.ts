@@ -25,7 +25,8 @@ function parseWithUnits(
     throw new InputError(`${inputName}: "${truncate(text)}" is not valid; accepted: ${accepted}`);
   }
   const value = Number(match[1]) * factor;
-  if (!Number.isFinite(value)) throw new InputError(`${inputName}: "${truncate(text)}" is out of range`);
+  if (!Number.isFinite(value))
+    throw new InputError(`${inputName}: "${truncate(text)}" is out of range; accepted: ${accepted}`);
   return value;
 }
 

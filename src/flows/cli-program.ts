@@ -111,6 +111,11 @@ export function parsePue(text: string): number {
     throw new InputError(
       `--pue: "${text}" is below 1.0; a PUE is total facility power over IT power, accepted: a number ≥ 1.0`,
     );
+  // One range for the CLI and the action input (parsePueInput in src/config/action-config.ts: 1.0 to 5.0).
+  if (value > 5)
+    throw new InputError(
+      `--pue: "${text}" is above 5.0; a PUE is total facility power over IT power, accepted: 1.0 to 5.0`,
+    );
   return value;
 }
 
