@@ -22,6 +22,8 @@ export interface CoreLike {
   getState(name: string): string;
   setSecret(secret: string): void;
   info(message: string): void;
+  /** shown only with step debug logging; optional so small test doubles need not provide it */
+  debug?(message: string): void;
   warning(message: string, properties?: { title?: string }): void;
   error(message: string, properties?: { title?: string }): void;
   setFailed(message: string): void;

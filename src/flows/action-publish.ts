@@ -12,7 +12,7 @@ import { artifactNameForKey, uploadReportArtifact } from "../github/artifacts.js
 import { findBaseReports } from "../github/baseline.js";
 import { resolveSelfLogin, upsertStickyComment } from "../github/comment.js";
 import type { BudgetResult } from "../report/budgets.js";
-import { compareReports } from "../report/compare.js";
+import { compareReports, type Comparison } from "../report/compare.js";
 import { buildCommentModel } from "../report/render-model.js";
 import { renderComment } from "../report/render-markdown.js";
 import type { Report } from "../report/schema.js";
@@ -31,6 +31,18 @@ export interface PublishInput extends PostEnv {
 const COMMENT_PERMISSION_HINT =
   "give the workflow `permissions: pull-requests: write`; for pull requests from forks the token is read-only, so use `comment: never` here and the `mode: publish` workflow_run workflow (see the README)";
 
+/** Octokit's request log line for a failed request, e.g. "GET /user - 403 with id UNKNOWN in 2ms". */
+const REQUEST_LOG_LINE = /^[A-Z]+ \S+ - \d{3} with id \S+ in \d+ms$/;
+
+/**
+ * Test-only: `ML_FOOTPRINT_RETRY_BASE_MS` shrinks Octokit's retry backoff (retry n waits n² × base) so
+ * end-to-end tests of 5xx retries stay fast. Users never need it; unset → the client's default (1 s).
+ */
+function retryBaseMs(env: Record<string, string | undefined>): number | undefined {
+  const v = Number(env.ML_FOOTPRINT_RETRY_BASE_MS);
+  return env.ML_FOOTPRINT_RETRY_BASE_MS && Number.isInteger(v) && v >= 0 && v <= 60_000 ? v : undefined;
+}
+
 export function clientFor(input: PublishInput): GitHubClient | null {
   if (!input.config.githubToken) {
     input.core.warning(
@@ -42,8 +54,31 @@ export function clientFor(input: PublishInput): GitHubClient | null {
     token: input.config.githubToken,
     baseUrl: input.ctx.apiUrl,
     userAgent: `ml-footprint/${TOOL_VERSION}`,
-    log: { warn: (message) => input.core.warning(message) },
+    retryBaseMs: retryBaseMs(input.env),
+    log: {
+      // Failed requests are thrown to the caller, which warns with a fix (or expects them: GET /user is
+      // 403 for every GITHUB_TOKEN); Octokit's own log line for them would be a second, useless warning.
+      warn: (message) =>
+        REQUEST_LOG_LINE.test(message)
+          ? input.core.debug?.(`ml-footprint: ${message}`)
+          : input.core.warning(`ml-footprint: ${message}`),
+    },
   });
+}
+
+/**
+ * `comment: auto` posts on pull requests, but does not start a comment for a change within noise (or a
+ * decrease) with no budget over: nothing to look at. An existing comment is still updated so it never
+ * shows stale numbers. `always` always posts; `never` is handled by the caller (summary only).
+ */
+export function shouldCreateComment(
+  mode: ActionConfig["comment"],
+  verdict: Comparison["verdict"],
+  budgets: BudgetResult[],
+): boolean {
+  if (mode === "always") return true;
+  const quiet = verdict === "within-noise" || verdict === "decrease";
+  return !quiet || budgets.some((b) => b.over);
 }
 
 export async function publishReport(input: PublishInput): Promise<{ budgets: BudgetResult[] } | null> {
@@ -113,9 +148,16 @@ export async function publishReport(input: PublishInput): Promise<{ budgets: Bud
       key,
       body,
       selfLogin,
+      createIfMissing: shouldCreateComment(config.comment, comparison.verdict, budgets),
     });
-    core.setOutput(Outputs.CommentUrl, result.url);
-    core.info(`ml-footprint: PR comment ${result.action}: ${result.url}`);
+    if (result.url === null) {
+      core.info(
+        `ml-footprint: no PR comment (comment: auto and the change is ${comparison.verdict}, no budget over); the numbers are in the job summary`,
+      );
+    } else {
+      core.setOutput(Outputs.CommentUrl, result.url);
+      core.info(`ml-footprint: PR comment ${result.action}: ${result.url}`);
+    }
   } catch (error) {
     const status = errorStatus(error);
     const hint =

@@ -23,15 +23,30 @@ export interface StickyCommentOptions {
   body: string;
   /** login of the token's user when known (GET /user); null/undefined → github-actions[bot] */
   selfLogin?: string | null;
+  /**
+   * false: only update an existing comment, never start one (comment: auto when nothing changed beyond
+   * noise: no new comment, but an existing one is kept current so it never goes stale). Default true.
+   */
+  createIfMissing?: boolean;
 }
 
-export interface StickyCommentResult {
+export interface PostedComment {
   action: "created" | "updated" | "unchanged";
   url: string;
   id: number;
 }
+/** "skipped": createIfMissing was false and there was no comment to update. */
+export type StickyCommentResult = PostedComment | { action: "skipped"; url: null; id: null };
 
 /** Create or update the sticky comment. API errors propagate (with `.status`); the caller decides. */
+export async function upsertStickyComment(
+  octokit: GitHubClient,
+  opts: StickyCommentOptions & { createIfMissing?: true },
+): Promise<PostedComment>;
+export async function upsertStickyComment(
+  octokit: GitHubClient,
+  opts: StickyCommentOptions,
+): Promise<StickyCommentResult>;
 export async function upsertStickyComment(
   octokit: GitHubClient,
   opts: StickyCommentOptions,
@@ -50,6 +65,7 @@ export async function upsertStickyComment(
     (c) => c.user?.login.toLowerCase() === author && (c.body ?? "").includes(marker),
   );
 
+  if (!ours && opts.createIfMissing === false) return { action: "skipped", url: null, id: null };
   if (!ours) {
     const { data } = await octokit.rest.issues.createComment({
       ...base,

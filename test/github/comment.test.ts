@@ -52,6 +52,17 @@ describe("upsertStickyComment", () => {
     expect(fake.comments).toHaveLength(2);
   });
 
+  it("with createIfMissing: false updates an existing comment but never starts one", async () => {
+    const skipped = await upsertStickyComment(gh, { ...target, body: "quiet", createIfMissing: false });
+    expect(skipped).toEqual({ action: "skipped", url: null, id: null });
+    expect(fake.comments).toHaveLength(0);
+    expect(fake.requests.map((r) => r.method)).toEqual(["GET"]);
+    const created = await upsertStickyComment(gh, { ...target, body: "loud" });
+    const updated = await upsertStickyComment(gh, { ...target, body: "quiet", createIfMissing: false });
+    expect(updated).toMatchObject({ action: "updated", id: created.id });
+    expect(fake.comments[0]!.body).toContain("quiet");
+  });
+
   it("does not take our own comment for another key", async () => {
     fake.addComment(7, `${commentMarker("eval")}\nother key`);
     expect((await upsertStickyComment(gh, { ...target, body: "x" })).action).toBe("created");
