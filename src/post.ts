@@ -16,6 +16,7 @@ try {
     },
     // Octokit and the artifact client load only here, after the report is safely on disk.
     publish: async (input) => (await import("./flows/action-publish.js")).publishReport(input),
+    aggregate: async (input) => (await import("./flows/action-aggregate.js")).aggregateReports(input),
   });
 } catch (error) {
   core.setFailed(`ml-footprint: ${(error as Error).message}`);

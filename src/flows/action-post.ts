@@ -19,6 +19,7 @@ import { renderSummary } from "../report/render-markdown.js";
 import { readActionsContext, type ActionsContext } from "../github/context.js";
 import { TOOL_VERSION } from "../version.js";
 import type { publishReport } from "./action-publish.js";
+import type { aggregateReports } from "./action-aggregate.js";
 import { loadMachine } from "./machine.js";
 import { carbonForMeasurement } from "./carbon.js";
 import { readConfigMaskingSecrets, stateDirFor, type ActionEnv, type CoreLike } from "./action-main.js";
@@ -32,6 +33,8 @@ export interface PostEnv extends ActionEnv {
   summary: SummaryWriter;
   /** the network half, lazily imported by the entry so that Octokit/artifact code loads only here */
   publish: typeof publishReport;
+  /** mode: report / publish (many jobs' artifacts → one comment), lazily imported like `publish` */
+  aggregate: typeof aggregateReports;
 }
 
 /** Default key: workflow + job + matrix values, sanitised to what artifact names and markers allow. */
@@ -120,7 +123,10 @@ export async function runActionPost(deps: PostEnv): Promise<void> {
   const { core, env } = deps;
   const config = readConfigMaskingSecrets(core);
   if (config.mode !== "measure") {
-    await deps.publish({ ...deps, config, report: null, reportPath: null, ctx: readActionsContext(env) });
+    const ctx = readActionsContext(env);
+    for (const warning of ctx.warnings) core.warning(`ml-footprint: ${warning}`);
+    const result = await deps.aggregate({ ...deps, config, ctx });
+    if (result) enforceBudgets(core, config, result.budgets);
     return;
   }
   if (core.getState(State.Owner) !== "true") return; // a later footprint step: the first one reports
