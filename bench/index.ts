@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { benchActionTime } from "./action-time.js";
 import { benchSamplerOverhead, overheadTable } from "./sampler-overhead.js";
 import { bundleChildren, printTable, type Figure } from "./util.js";
 
@@ -43,14 +44,34 @@ try {
   });
 
   if (only.has("1")) {
-    const { rows, figures: f } = await benchSamplerOverhead({ tmp, distDir, childDir, durationS, warmupS: 3 });
+    const { rows, figures: f } = await benchSamplerOverhead({
+      tmp,
+      distDir,
+      childDir,
+      durationS,
+      warmupS: 3,
+    });
     printTable(`1. Sampler overhead (${durationS} s window, all side by side)`, overheadTable(rows));
     figures.push(...f);
   }
 
+  if (only.has("2") || only.has("5")) {
+    const r = await benchActionTime({ tmp, distDir, reps: quick ? 3 : 5 });
+    printTable("2. Time the action adds to a job (bundled main.js + post.js, loopback API fakes)", r.timing);
+    printTable("2. Bundle size", r.bundle);
+    printTable("5. API economy (requests counted by the fake GitHub API)", r.api);
+    figures.push(...r.figures);
+  }
+
   printTable("Goals", [
     ["§", "figure", "value", "goal", "met"],
-    ...figures.map((f) => [f.section, f.name, f.value, f.goal ?? "", f.met == null ? "—" : f.met ? "yes" : "NO"]),
+    ...figures.map((f) => [
+      f.section,
+      f.name,
+      f.value,
+      f.goal ?? "",
+      f.met == null ? "—" : f.met ? "yes" : "NO",
+    ]),
   ]);
   process.stdout.write(`\nbench took ${((performance.now() - started) / 1_000).toFixed(1)} s\n`);
   if (values.json) writeFileSync(values.json, `${JSON.stringify(figures, null, 2)}\n`);

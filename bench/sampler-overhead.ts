@@ -77,7 +77,8 @@ export async function benchSamplerOverhead(o: OverheadOptions): Promise<{ rows: 
     );
 
   // Processes measured from outside: the detached samplers and the shell loop.
-  const outside: { name: string; proc: ChildProcess; children: boolean; smiTag?: string; note: string }[] = [];
+  const outside: { name: string; proc: ChildProcess; children: boolean; smiTag?: string; note: string }[] =
+    [];
   for (const [tag, interval] of [
     ["detached-1s", "1s"],
     ["detached-100ms", "100ms"],
@@ -96,13 +97,24 @@ export async function benchSamplerOverhead(o: OverheadOptions): Promise<{ rows: 
         },
       },
     );
-    outside.push({ name: `detached sampler, ${interval}`, proc, children: false, smiTag: tag, note: "bundled CLI" });
+    outside.push({
+      name: `detached sampler, ${interval}`,
+      proc,
+      children: false,
+      smiTag: tag,
+      note: "bundled CLI",
+    });
   }
   const shell = spawn("bash", ["--noprofile", "--norc", "-c", SHELL_LOOP], {
     stdio: "ignore",
     env: { ...process.env, OUT: join(o.tmp, "ecoci-util.txt") },
   });
-  outside.push({ name: "Eco CI-style shell loop, 1s", proc: shell, children: true, note: "cat + awk + sleep" });
+  outside.push({
+    name: "Eco CI-style shell loop, 1s",
+    proc: shell,
+    children: true,
+    note: "cat + awk + sleep",
+  });
 
   const inside = Promise.all([
     inprocRun("inproc-1s", 1000, ["--sys", sysRoot, "--gpu", FAKE_SMI]),
@@ -125,16 +137,46 @@ export async function benchSamplerOverhead(o: OverheadOptions): Promise<{ rows: 
   const [in1, in100, inProc, idle] = await inside;
 
   const rows: Row[] = [
-    { name: "in-process Sampler, 1s (GPU+RAPL+/proc/stat)", cpuS: in1.cpuS, wallS: in1.wallS, note: `${in1.ticks} ticks` },
-    { name: "in-process Sampler, 100ms (GPU+RAPL+/proc/stat)", cpuS: in100.cpuS, wallS: in100.wallS, note: `${in100.ticks} ticks` },
-    { name: "in-process Sampler, 1s (/proc/stat only)", cpuS: inProc.cpuS, wallS: inProc.wallS, note: `${inProc.ticks} ticks` },
-    { name: "idle node process, 1s no-op timer", cpuS: idle.cpuS, wallS: idle.wallS, note: "floor of any node process" },
-    ...outside.map((p, i) => ({ name: p.name, cpuS: (after[i] ?? NaN) - (before[i] ?? NaN), wallS, note: p.note })),
+    {
+      name: "in-process Sampler, 1s (GPU+RAPL+/proc/stat)",
+      cpuS: in1.cpuS,
+      wallS: in1.wallS,
+      note: `${in1.ticks} ticks`,
+    },
+    {
+      name: "in-process Sampler, 100ms (GPU+RAPL+/proc/stat)",
+      cpuS: in100.cpuS,
+      wallS: in100.wallS,
+      note: `${in100.ticks} ticks`,
+    },
+    {
+      name: "in-process Sampler, 1s (/proc/stat only)",
+      cpuS: inProc.cpuS,
+      wallS: inProc.wallS,
+      note: `${inProc.ticks} ticks`,
+    },
+    {
+      name: "idle node process, 1s no-op timer",
+      cpuS: idle.cpuS,
+      wallS: idle.wallS,
+      note: "floor of any node process",
+    },
+    ...outside.map((p, i) => ({
+      name: p.name,
+      cpuS: (after[i] ?? NaN) - (before[i] ?? NaN),
+      wallS,
+      note: p.note,
+    })),
     ...smiTags.map((tag, i) => {
       const b = smiBefore[i] ?? [];
       const a = smiAfter[i] ?? [];
       const cpuS = a.reduce((s, x, j) => s + x - (b[j] ?? x), 0);
-      return { name: `fake nvidia-smi of ${tag}`, cpuS, wallS, note: "test double; the real one's cost is NVIDIA's" };
+      return {
+        name: `fake nvidia-smi of ${tag}`,
+        cpuS,
+        wallS,
+        note: "test double; the real one's cost is NVIDIA's",
+      };
     }),
   ];
   const share = (r: Row | undefined) => (r ? r.cpuS / r.wallS : NaN);

@@ -76,7 +76,8 @@ export function runChild(
 /** Run a bundled bench child that prints one JSON line on stdout; returns the parsed value. */
 export async function runJsonChild<T>(script: string, args: string[], env?: NodeJS.ProcessEnv): Promise<T> {
   const result = await runChild(process.execPath, [script, ...args], { env, timeoutMs: 300_000 });
-  if (result.code !== 0) throw new Error(`${script} ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(`${script} ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
   const last = result.stdout.trim().split("\n").pop() ?? "";
   return JSON.parse(last) as T;
 }
