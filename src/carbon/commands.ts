@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { InputError, parseEnergyWh, parsePositiveNumber, truncate } from "../config/units.js";
 import { computeCarbon } from "./compute.js";
 import { PUE_BY_PROVIDER } from "./constants.js";
-import { resolveCarbonContext } from "./context.js";
+import { parseRegion, resolveCarbonContext } from "./context.js";
 import { PROVIDERS, listRegions, type Provider } from "./dataset.js";
 import { greenerChoices } from "./greener.js";
 
@@ -64,6 +64,8 @@ export function registerCarbonCommands(program: Command): void {
                 "--intensity",
                 "a positive number of gCO2e/kWh (e.g. 120)",
               );
+        // Validate here so that the message names the flag (--region), not the action input.
+        if (flags.region !== undefined) parseRegion(flags.region, "--region");
         const ctx = await resolveCarbonContext({
           region: flags.region === undefined ? undefined : flags.region,
           carbonIntensityGPerKWh: intensity,
