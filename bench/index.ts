@@ -9,7 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { benchAccuracy } from "./accuracy.js";
 import { benchActionTime } from "./action-time.js";
+import { benchLongJobs } from "./long-jobs.js";
+import { benchWide } from "./wide.js";
 import { benchSamplerOverhead, overheadTable } from "./sampler-overhead.js";
 import { bundleChildren, printTable, type Figure } from "./util.js";
 
@@ -41,6 +44,8 @@ try {
   execFileSync(process.execPath, ["scripts/build.mjs", "--outdir", distDir], { stdio: "inherit" });
   await bundleChildren(childDir, {
     "sampler-inproc": "bench/children/sampler-inproc.ts",
+    "long-job": "bench/children/long-job.ts",
+    wide: "bench/children/wide.ts",
   });
 
   if (only.has("1")) {
@@ -60,6 +65,24 @@ try {
     printTable("2. Time the action adds to a job (bundled main.js + post.js, loopback API fakes)", r.timing);
     printTable("2. Bundle size", r.bundle);
     printTable("5. API economy (requests counted by the fake GitHub API)", r.api);
+    figures.push(...r.figures);
+  }
+
+  if (only.has("3")) {
+    const r = await benchLongJobs({ tmp, childDir, hours: quick ? [1, 6] : [1, 24] });
+    printTable("3. Long jobs (one child process per trace)", r.rows);
+    figures.push(...r.figures);
+  }
+
+  if (only.has("4")) {
+    const r = await benchWide({ childDir, sizes: [10, 100, 1_000] });
+    printTable("4. Wide workflows: N job reports → one comment (one child process per N)", r.rows);
+    figures.push(...r.figures);
+  }
+
+  if (only.has("6")) {
+    const r = benchAccuracy();
+    printTable("6. Accuracy: sampled power (trapezoid) vs exact energy, 20 phase offsets each", r.rows);
     figures.push(...r.figures);
   }
 
