@@ -109,11 +109,12 @@ async function resolveTarget(input: AggregateInput, octokit: GitHubClient): Prom
     );
     return null;
   }
+  // The merge-base is looked up from the base branch by name, as the PR page computes it.
   return {
     runId: run.id,
     prNumber: pr.number,
     baseRef: pr.baseRef,
-    baseSha: pr.baseSha,
+    baseSha: null,
     headSha: run.headSha,
   };
 }

@@ -129,7 +129,8 @@ export function jobReport(key: string, phases: Record<string, number>, extra: Pa
   return { ...r, ...extra, identity: { ...r.identity, key, ...extra.identity } };
 }
 
-/** Upload `report` as artifact ml-footprint-<key> of `runId`. */
-export function upload(fake: FakeGitHub, runId: number, key: string, report: unknown): void {
-  fake.addArtifact({ name: `ml-footprint-${key}`, runId, zip: reportZip(report) });
+/** Upload `report` as artifact ml-footprint-<key> of `runId` (its identity names that run, as a real one does). */
+export function upload(fake: FakeGitHub, runId: number, key: string, report: Report): void {
+  const stamped = { ...report, identity: { ...report.identity, runId: String(runId) } };
+  fake.addArtifact({ name: `ml-footprint-${key}`, runId, zip: reportZip(stamped) });
 }
