@@ -28,6 +28,17 @@ export interface CpuSpec {
  */
 export const CURVE_RANGE_FRACTION = 0.25;
 
+/**
+ * Extra headroom above the curve, as a fraction of the TDP share: high = max(w × (1 + 25 %), w + 12 % of the
+ * share). The curve's low-utilization end is its least certain part for a VM slice: for the 4-vCPU EPYC 7763
+ * runner the Teads idle point (12 % of the share, 1.05 W) sits below Eco CI's published model (1.76 W at 0 %,
+ * 3.62 W at 10 %: green-coding-solutions/eco-ci-energy-estimation, machine-power-data/
+ * github_EPYC_7763_4_CPU_shared.sh, 2023) and Cloud Carbon Footprint's EPYC 3rd Gen minimum (0.45 W per vCPU,
+ * AzureFootprintEstimationConstants.ts), while at 25–100 % both lie within −25 % of the curve. 12 % (the
+ * curve's own idle fraction) is the smallest round margin that contains both (docs/methodology.md, table).
+ */
+export const CURVE_HIGH_MARGIN_OF_TDP = 0.12;
+
 const VENDOR = CURVE_RANGE_FRACTION; // vendor-published TDP
 const SIBLING = 0.35; // custom cloud SKU, TDP of the nearest public part (assumed extra ±10 %)
 const NO_TDP = 0.4; // no vendor TDP at all (Apple): third-party measurements (assumed)
@@ -188,7 +199,10 @@ function checkUtil(util: number): number {
 
 function curveModel(shareTdpW: number, rangeFraction: number, detail: string): CpuPowerModel {
   return {
-    powerW: (util) => range(shareTdpW * teadsFraction(checkUtil(util)), rangeFraction),
+    powerW: (util) => {
+      const r = range(shareTdpW * teadsFraction(checkUtil(util)), rangeFraction);
+      return { ...r, highW: Math.max(r.highW, r.w + CURVE_HIGH_MARGIN_OF_TDP * shareTdpW) };
+    },
     detail,
     provenance: "modelled",
   };
