@@ -70,7 +70,7 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
       return false;
     };
 
-  return new RetryingOctokit({
+  const octokit = new RetryingOctokit({
     auth: opts.token,
     baseUrl: (opts.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
     userAgent: opts.userAgent ?? "ml-footprint",
@@ -94,6 +94,15 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
       onSecondaryRateLimit: onLimit("secondary"),
     },
   });
+  // A server (a proxy, a misconfigured GitHub Enterprise) may echo the credentials in an error body,
+  // and Octokit copies that body into error.message: take the token out before anyone logs it.
+  octokit.hook.error("request", (error) => {
+    if (opts.token && error instanceof Error && error.message.includes(opts.token)) {
+      error.message = error.message.split(opts.token).join("***");
+    }
+    throw error;
+  });
+  return octokit;
 }
 
 /** HTTP status of an Octokit error, or null (network failure, timeout, non-Octokit error). */
