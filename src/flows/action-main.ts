@@ -2,7 +2,7 @@
  * The action's main step (measure mode). The first footprint step of a job starts the detached sampler
  * and owns the post step that reports; later steps mark phase boundaries; a `run:` step wraps a command.
  */
-import { mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { getActionConfig, type ActionConfig } from "../config/action-config.js";
 import { State } from "../config/constants.js";
@@ -10,6 +10,7 @@ import {
   isAlive,
   markBackgroundPhase,
   readSamplerPid,
+  SAMPLES_FILE,
   startBackgroundSampler,
 } from "../measure/background.js";
 import { runCommand } from "../measure/run-command.js";
@@ -55,6 +56,27 @@ function defaultPhase(config: ActionConfig, first: boolean): string {
   return first ? "train" : "step";
 }
 
+const PHASES_FILE = "phases.txt";
+
+/**
+ * Phases are matched with the base branch by name, so one report must not hold two phases of one name
+ * (two `phase: eval` steps, or the "rest-of-job" after each of two `run:` steps): a repeat gets "-2", "-3".
+ * The names used so far are kept in the state directory, one a line.
+ */
+export function claimPhaseName(dir: string, wanted: string): string {
+  let used: string[] = [];
+  try {
+    used = readFileSync(join(dir, PHASES_FILE), "utf8").split("\n");
+  } catch {
+    // first phase of the job
+  }
+  const clean = wanted.replace(/[\r\n]+/g, " ");
+  let name = clean;
+  for (let n = 2; used.includes(name); n++) name = `${clean.slice(0, 95)}-${n}`;
+  appendFileSync(join(dir, PHASES_FILE), `${name}\n`);
+  return name;
+}
+
 export async function runActionMain({ core, env, cliPath }: ActionEnv): Promise<void> {
   const config = readConfigMaskingSecrets(core);
   if (config.mode !== "measure") return; // report/publish modes do their work in the post step
@@ -62,7 +84,12 @@ export async function runActionMain({ core, env, cliPath }: ActionEnv): Promise<
   mkdirSync(dir, { recursive: true });
   const pid = readSamplerPid(dir);
   const running = pid !== null && isAlive(pid);
-  const phase = defaultPhase(config, !running);
+  // A new measurement starts clean: outside Actions (local-action, no RUNNER_TEMP) the state directory is
+  // reused, and the sampler appends, so an old run's samples and phase names would join this report.
+  if (!running) {
+    for (const file of [PHASES_FILE, SAMPLES_FILE]) rmSync(join(dir, file), { force: true });
+  }
+  const phase = claimPhaseName(dir, defaultPhase(config, !running));
 
   if (!running) {
     const started = await startBackgroundSampler({
@@ -92,7 +119,7 @@ export async function runActionMain({ core, env, cliPath }: ActionEnv): Promise<
       },
     });
     // What follows the wrapped command belongs to the rest of the job, not to this phase.
-    markBackgroundPhase(dir, "rest-of-job");
+    markBackgroundPhase(dir, claimPhaseName(dir, "rest-of-job"));
     if (result.startError) throw new Error(`run: could not start bash: ${result.startError}`);
     if (result.exitCode !== 0) {
       core.setFailed(

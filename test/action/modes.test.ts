@@ -1,0 +1,83 @@
+// Measure modes of the bundled action: background measurement with phase-marking steps, `run:` wrap mode
+// (exit code propagated, phase in the report), GPUs through a fake nvidia-smi, and bad inputs.
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FAST, readReport, startWorld, type World } from "./world.js";
+import { RunnerJob } from "../support/runner.js";
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => world.stop());
+
+const phaseNames = (post: Parameters<typeof readReport>[0]) => readReport(post).phases.map((p) => p.name);
+
+describe("measure modes", () => {
+  it("background: the first step measures the job, a later step with phase: only marks a boundary", async () => {
+    const job = world.job();
+    const first = await job.step({ ...FAST, phase: "train" });
+    expect(first.code).toBe(0);
+    expect(first.state).toMatchObject({ owner: "true" });
+    await job.shell("sleep 0.3");
+    const second = await job.step({ ...FAST, phase: "eval" });
+    expect(second.code).toBe(0);
+    expect(second.state).toEqual({}); // not the owner: its post does nothing
+    expect(second.stdout).toContain('phase "eval" starts');
+    await job.shell("sleep 0.3");
+    const posts = await job.finish();
+    expect(posts).toHaveLength(2);
+    const [laterPost, ownerPost] = posts;
+    expect(laterPost?.code).toBe(0);
+    expect(laterPost?.outputs).toEqual({});
+    expect(ownerPost?.code).toBe(0);
+    const report = readReport(RunnerJob.owner(posts));
+    expect(report.phases.map((p) => p.name)).toEqual(["train", "eval"]);
+    for (const phase of report.phases) expect(phase.durationS).toBeGreaterThan(0.2);
+  });
+
+  it("run: wraps the command, propagates a non-zero exit as a failed step, and its phase joins the report", async () => {
+    const job = world.job({
+      env: {
+        ML_FOOTPRINT_NVIDIA_SMI: join(process.cwd(), "test", "fixtures", "bin", "nvidia-smi"),
+        FAKE_NVIDIA_SMI_FIXTURE: join(process.cwd(), "test", "fixtures", "nvidia-smi", "a100-idle-load.csv"),
+      },
+    });
+    const first = await job.step(FAST);
+    expect(first.code).toBe(0);
+    await job.shell("sleep 0.2");
+    const wrapped = await job.step({ ...FAST, phase: "eval", run: 'sleep 0.3; echo "evaluating"; exit 3' });
+    expect(wrapped.code).toBe(1);
+    expect(wrapped.stdout).toContain("evaluating"); // the command's own output is passed through
+    expect(wrapped.errors).toEqual(["run: the command exited with code 3"]);
+    const ok = await job.step({ ...FAST, run: "true" });
+    expect(ok.code).toBe(0);
+    const owner = RunnerJob.owner(await job.finish());
+    expect(owner.code).toBe(0); // the post step still reports after a failed step
+    // names stay unique, so phases can be matched with the base branch by name
+    expect(phaseNames(owner)).toEqual(["train", "eval", "rest-of-job", "true", "rest-of-job-2"]);
+    const report = readReport(owner);
+    expect(report.phases.find((p) => p.name === "eval")!.durationS).toBeGreaterThan(0.2);
+    expect(report.hardware.gpus.map((g) => g.name)).toContain("NVIDIA A100-SXM4-40GB");
+  });
+
+  it("a run: step that starts the job owns the measurement and reports its phase", async () => {
+    const job = world.job();
+    const step = await job.step({ ...FAST, run: "sleep 0.3" });
+    expect(step.code).toBe(0);
+    expect(step.state).toMatchObject({ owner: "true" });
+    const owner = RunnerJob.owner(await job.finish());
+    expect(owner.code).toBe(0);
+    expect(phaseNames(owner)[0]).toBe("sleep");
+  });
+
+  it("a bad input fails main with one line naming the input, the value and the accepted forms", async () => {
+    const job = world.job();
+    const step = await job.step({ ...FAST, interval: "fast" });
+    expect(step.code).toBe(1);
+    expect(step.errors).toEqual([
+      'ml-footprint: interval: "fast" is not valid; accepted: a number with ms, s, m or h (e.g. 1s, 500ms, 30m)',
+    ]);
+    expect(step.state).toEqual({}); // nothing started, so no post work
+  });
+});
