@@ -33,8 +33,8 @@ export interface PostEnv extends ActionEnv {
   summary: SummaryWriter;
   /** the network half, lazily imported by the entry so that Octokit/artifact code loads only here */
   publish: typeof publishReport;
-  /** mode: report / publish (many jobs' artifacts → one comment), lazily imported like `publish` */
-  aggregate: typeof aggregateReports;
+  /** mode: report / publish (many jobs' artifacts → one comment); default: imported lazily on first use */
+  aggregate?: typeof aggregateReports;
 }
 
 /** Default key: workflow + job + matrix values, sanitised to what artifact names and markers allow. */
@@ -125,7 +125,9 @@ export async function runActionPost(deps: PostEnv): Promise<void> {
   if (config.mode !== "measure") {
     const ctx = readActionsContext(env);
     for (const warning of ctx.warnings) core.warning(`ml-footprint: ${warning}`);
-    const result = await deps.aggregate({ ...deps, config, ctx });
+    const aggregate =
+      deps.aggregate ?? (async (input) => (await import("./action-aggregate.js")).aggregateReports(input));
+    const result = await aggregate({ ...deps, config, ctx });
     if (result) enforceBudgets(core, config, result.budgets);
     return;
   }
