@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { FakeGitHub } from "../support/fake-github.js";
+import { RunnerJob } from "../support/runner.js";
 import { inspectMarkdown } from "../report/render-check.js";
 import { parseReportJson } from "../../src/report/schema.js";
 import { COMMENT_MAX_CHARS } from "../../src/report/render-markdown.js";
@@ -146,4 +147,29 @@ describe("mode: report — one comment for a matrix", () => {
     expect(apiCalls).toBeLessThan(1_000);
     expect(core.warnings).toEqual([]);
   });
+
+  it("runs from the bundle like the runner does (main does nothing, post aggregates)", async () => {
+    const run = setUp({ a: 10 }, { a: 10, b: 4 });
+    const job = new RunnerJob({
+      apiUrl: fake.url,
+      token: "ghs_bundleTestToken",
+      runId: run.id,
+      pullRequest: { number: PR, headSha: HEAD, headRef: "feature", baseSha: BASE, baseRef: "main" },
+      job: "footprint",
+    });
+    try {
+      const main = await job.step({ mode: "report", "budget-energy": "10 Wh" });
+      expect(main.code).toBe(0);
+      expect(main.state).toEqual({});
+      const post = RunnerJob.owner(await job.finish());
+      expect(post.code).toBe(1);
+      expect(post.errors.join("\n")).toContain("Energy 14.0 Wh is over the 10.0 Wh budget");
+      expect(post.outputs["over-budget"]).toBe("true");
+      expect(post.summary).toContain("Total of 2 jobs");
+      expect(fake.comments).toHaveLength(1);
+      expect(fake.comments[0]!.body).toContain("across 2 jobs");
+    } finally {
+      job.cleanup();
+    }
+  }, 60_000);
 });
