@@ -4,6 +4,7 @@
  */
 import { appendFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { getActionConfig, type ActionConfig } from "../config/action-config.js";
 import { State } from "../config/constants.js";
 import {
@@ -128,5 +129,21 @@ export async function runActionMain({ core, env, cliPath }: ActionEnv): Promise<
           : `run: the command exited with code ${result.exitCode}`,
       );
     }
+  }
+}
+
+/**
+ * The main step with the real @actions/core, for runners that import an entry point and call its `run()`
+ * (`npx @github/local-action run . src/flows/action-main.ts .env --post src/flows/action-post.ts`). The
+ * default CLI path is the committed bundle, because the sampler runs as `node dist/cli.js sampler run`.
+ */
+export async function run(
+  cliPath = fileURLToPath(new URL("../../dist/cli.js", import.meta.url)),
+): Promise<void> {
+  const core = await import("@actions/core");
+  try {
+    await runActionMain({ core, env: process.env, cliPath });
+  } catch (error) {
+    core.setFailed(`ml-footprint: ${(error as Error).message}`);
   }
 }

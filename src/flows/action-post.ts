@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { State, Outputs } from "../config/constants.js";
 import type { ActionConfig } from "../config/action-config.js";
 import { stopBackgroundSampler, SAMPLES_FILE } from "../measure/background.js";
@@ -203,4 +204,27 @@ export async function runActionPost(deps: PostEnv): Promise<void> {
     );
   }
   enforceBudgets(core, config, budgets);
+}
+
+/** The post step with the real @actions/core, for `run()`-style runners (see `run` in action-main.ts). */
+export async function run(
+  cliPath = fileURLToPath(new URL("../../dist/cli.js", import.meta.url)),
+): Promise<void> {
+  const core = await import("@actions/core");
+  try {
+    await runActionPost({
+      core,
+      env: process.env,
+      cliPath,
+      summary: {
+        async write(markdown) {
+          if (!process.env.GITHUB_STEP_SUMMARY) return;
+          await core.summary.emptyBuffer().addRaw(markdown).write({ overwrite: true });
+        },
+      },
+      publish: async (input) => (await import("./action-publish.js")).publishReport(input),
+    });
+  } catch (error) {
+    core.setFailed(`ml-footprint: ${(error as Error).message}`);
+  }
 }

@@ -2,18 +2,12 @@
 // happens when there are none, when they are not ours, not valid, or the API is down.
 import { createServer } from "node:net";
 import { existsSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { OLD, ROUTES, expectNoTokenLeak, measuredJob, readReport, startWorld, type World } from "./world.js";
+import { describe, expect, it } from "vitest";
+import { OLD, ROUTES, expectNoTokenLeak, measuredJob, readReport, worldFor, type World } from "./world.js";
 import { reportZip } from "../support/report-fixture.js";
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => world.stop());
-
 /** Requests that downloaded this artifact (the REST zip redirect). */
-const downloads = (id: number) =>
+const downloads = (world: World, id: number) =>
   world.gh.requests.filter((r) => r.path.includes(`/actions/artifacts/${id}/zip`));
 
 /** A loopback port with nothing listening: connections are refused at once. */
@@ -25,8 +19,9 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe("base-branch reports", () => {
-  it("no base run: verdict no-baseline, an empty delta, and still a comment and a summary", async () => {
+describe.concurrent("base-branch reports", () => {
+  it("no base run: verdict no-baseline, an empty delta, and still a comment and a summary", async (context) => {
+    const world = await worldFor(context);
     const { post } = await measuredJob(world.job(), { "max-increase": "5%" });
     expect(post.code).toBe(0);
     expect(post.outputs).toMatchObject({
@@ -38,18 +33,20 @@ describe("base-branch reports", () => {
     expect(post.summary).toMatch(/no base run/i);
   });
 
-  it("ignores fork runs in the artifact list and compares with our own base run", async () => {
+  it("ignores fork runs in the artifact list and compares with our own base run", async (context) => {
+    const world = await worldFor(context);
     // A fork's run at the very merge-base SHA: it would be chosen first if forks were not skipped.
     const fork = world.addBase({ energyWh: 1000, headRepositoryId: 999_999 });
     const ours = world.addBase({ at: OLD, energyWh: 0.000001 });
     const { post } = await measuredJob(world.job());
     expect(post.code).toBe(0);
     expect(post.outputs.verdict).toBe("increase"); // vs 1000 Wh it would have been a decrease
-    expect(downloads(fork.artifact.id)).toHaveLength(0);
-    expect(downloads(ours.artifact.id)).toHaveLength(1);
+    expect(downloads(world, fork.artifact.id)).toHaveLength(0);
+    expect(downloads(world, ours.artifact.id)).toHaveLength(1);
   });
 
-  it("different hardware: verdict different-hardware, and max-increase is not applied", async () => {
+  it("different hardware: verdict different-hardware, and max-increase is not applied", async (context) => {
+    const world = await worldFor(context);
     world.addBase({ energyWh: 0.000001, cpuBrand: "Imaginary CPU 9000" });
     const { post } = await measuredJob(world.job(), { "max-increase": "1%" });
     expect(post.code).toBe(0);
@@ -58,7 +55,8 @@ describe("base-branch reports", () => {
     expect(world.gh.comments[0]!.body).toContain("Imaginary CPU 9000");
   });
 
-  it("an invalid base artifact is skipped with a warning naming it; no baseline", async () => {
+  it("an invalid base artifact is skipped with a warning naming it; no baseline", async (context) => {
+    const world = await worldFor(context);
     const bad = world.addBase({ zip: reportZip({ schema: "not-a-report" }, "ml-footprint-report.json") });
     const { post } = await measuredJob(world.job());
     expect(post.code).toBe(0);
@@ -69,8 +67,9 @@ describe("base-branch reports", () => {
   });
 });
 
-describe("when the network fails", () => {
-  it("the API down (all 500s): the report file and the job summary exist, budgets still apply", async () => {
+describe.concurrent("when the network fails", () => {
+  it("the API down (all 500s): the report file and the job summary exist, budgets still apply", async (context) => {
+    const world = await worldFor(context);
     for (const route of ROUTES) world.gh.fault(route, ...Array<number>(20).fill(500));
     const job = world.job({ resultsUrl: `http://127.0.0.1:${await closedPort()}/` });
     const { main, post } = await measuredJob(job, { "budget-energy": "1 J" });

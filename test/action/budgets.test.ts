@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(async () => world.stop());
 
-describe("budgets", () => {
+describe.concurrent("budgets", () => {
   it.each([
     ["energy", { "budget-energy": "1 J" }, /^Energy \S+ \S+ is over the 0.278 mWh budget \(\+\S+ %\)$/],
     [

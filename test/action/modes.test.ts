@@ -13,7 +13,7 @@ afterAll(async () => world.stop());
 
 const phaseNames = (post: Parameters<typeof readReport>[0]) => readReport(post).phases.map((p) => p.name);
 
-describe("measure modes", () => {
+describe.concurrent("measure modes", () => {
   it("background: the first step measures the job, a later step with phase: only marks a boundary", async () => {
     const job = world.job();
     const first = await job.step({ ...FAST, phase: "train" });

@@ -1,5 +1,5 @@
 // The bundled action run the way the runner does, against the GitHub API fake: the sticky PR comment.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { commentMarker } from "../../src/github/comment.js";
 import { parseReportJson } from "../../src/report/schema.js";
 import {
@@ -13,27 +13,22 @@ import {
   expectNoTokenLeak,
   measuredJob,
   readReport,
-  startWorld,
+  worldFor,
   uploadedFiles,
   type World,
 } from "./world.js";
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => world.stop());
-
 const marker = commentMarker(KEY);
 
 /** Two base runs far apart (10 Wh newest, 0.0001 Wh older): the noise band is wider than any decrease. */
-function quietBaseline(): void {
+function quietBaseline(world: World): void {
   world.addBase({ at: OLD, energyWh: 0.0001 });
   world.addBase({ energyWh: 10 });
 }
 
-describe("the sticky PR comment", () => {
-  it("a first PR run creates the comment; a second run updates it in place, no duplicate", async () => {
+describe.concurrent("the sticky PR comment", () => {
+  it("a first PR run creates the comment; a second run updates it in place, no duplicate", async (context) => {
+    const world = await worldFor(context);
     world.addBase({ energyWh: 0.000001 }); // far below any real run: an increase
     const first = await measuredJob(world.job(), { "budget-energy": "1 kWh" });
     expect(first.post.code).toBe(0);
@@ -70,7 +65,8 @@ describe("the sticky PR comment", () => {
     expectNoTokenLeak(world, [first.main, first.post, second.main, second.post]);
   });
 
-  it("leaves someone else's comment that carries our marker alone and posts its own", async () => {
+  it("leaves someone else's comment that carries our marker alone and posts its own", async (context) => {
+    const world = await worldFor(context);
     const theirs = world.gh.addComment(PR, `${marker}\nI pasted your marker`, "mallory");
     const { post } = await measuredJob(world.job());
     expect(post.code).toBe(0);
@@ -80,7 +76,8 @@ describe("the sticky PR comment", () => {
     expect(calls(world, UPDATE)).toBe(0);
   });
 
-  it("a 403 on the comment is a warning naming the permission and the fork workflow; the job goes on", async () => {
+  it("a 403 on the comment is a warning naming the permission and the fork workflow; the job goes on", async (context) => {
+    const world = await worldFor(context);
     world.gh.fault(CREATE, { status: 403, message: "Resource not accessible by integration" });
     const { post } = await measuredJob(world.job());
     expect(post.code).toBe(0);
@@ -94,7 +91,8 @@ describe("the sticky PR comment", () => {
     expect(post.summary).toContain("train");
   });
 
-  it("retries a 500 on the comment and then succeeds, without a warning", async () => {
+  it("retries a 500 on the comment and then succeeds, without a warning", async (context) => {
+    const world = await worldFor(context);
     world.gh.fault(CREATE, 500);
     const { post } = await measuredJob(world.job());
     expect(post.code).toBe(0);
@@ -105,9 +103,10 @@ describe("the sticky PR comment", () => {
   });
 });
 
-describe("comment modes", () => {
-  it("auto: a change within noise starts no comment, but keeps an existing one current", async () => {
-    quietBaseline();
+describe.concurrent("comment modes", () => {
+  it("auto: a change within noise starts no comment, but keeps an existing one current", async (context) => {
+    const world = await worldFor(context);
+    quietBaseline(world);
     const first = await measuredJob(world.job());
     expect(first.post.code).toBe(0);
     expect(first.post.outputs.verdict).toBe("within-noise");
@@ -126,22 +125,25 @@ describe("comment modes", () => {
     expect(second.post.outputs["comment-url"]).toContain(`#issuecomment-${earlier.id}`);
   });
 
-  it("auto: a quiet change with a budget over still starts a comment", async () => {
-    quietBaseline();
+  it("auto: a quiet change with a budget over still starts a comment", async (context) => {
+    const world = await worldFor(context);
+    quietBaseline(world);
     const { post } = await measuredJob(world.job(), { "budget-energy": "1 J", "fail-on-budget": "false" });
     expect(post.outputs).toMatchObject({ verdict: "within-noise", "over-budget": "true" });
     expect(world.gh.comments).toHaveLength(1);
   });
 
-  it("always: posts even when nothing changed beyond noise", async () => {
-    quietBaseline();
+  it("always: posts even when nothing changed beyond noise", async (context) => {
+    const world = await worldFor(context);
+    quietBaseline(world);
     const { post } = await measuredJob(world.job(), { comment: "always" });
     expect(post.outputs.verdict).toBe("within-noise");
     expect(world.gh.comments).toHaveLength(1);
     expect(post.outputs["comment-url"]).toContain("#issuecomment-");
   });
 
-  it("never: job summary only, not one comment API call", async () => {
+  it("never: job summary only, not one comment API call", async (context) => {
+    const world = await worldFor(context);
     world.addBase({ energyWh: 0.000001 });
     const { post } = await measuredJob(world.job(), { comment: "never" });
     expect(post.code).toBe(0);

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { strFromU8, unzipSync } from "fflate";
-import { expect } from "vitest";
+import { expect, type TestContext } from "vitest";
 import { getHardwareInventory } from "../../src/measure/inventory.js";
 import { parseReportJson, type Report } from "../../src/report/schema.js";
 import { FakeGitHub, type FakeArtifact, type FakeRun } from "../support/fake-github.js";
@@ -104,6 +104,13 @@ export async function startWorld(): Promise<World> {
       await results.stop();
     },
   };
+}
+
+/** A world of its own for one test, stopped when the test ends (so tests can run concurrently). */
+export async function worldFor(context: TestContext): Promise<World> {
+  const world = await startWorld();
+  context.onTestFinished(() => world.stop());
+  return world;
 }
 
 /** One measured job: a background footprint step, a tiny workload step, the post step. */

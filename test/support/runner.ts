@@ -60,7 +60,7 @@ export function readActionYml(text: string = readFileSync(ACTION_YML, "utf8")): 
       continue;
     }
     const prop = /^ {4}(description|default|required):\s*(.*)$/.exec(line);
-    if (prop && entry) {
+    if (prop && entry && !/^[|>][-+]?$/.test(prop[2]!.trim())) {
       entry[prop[1] as keyof ActionYmlEntry] = unquote(prop[2]!);
       continue;
     }
