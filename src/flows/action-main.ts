@@ -58,6 +58,40 @@ function defaultPhase(config: ActionConfig, first: boolean): string {
 }
 
 const PHASES_FILE = "phases.txt";
+const STEP_BUDGETS_FILE = "step-budgets.ndjson";
+
+/** Budgets set on a `run:` step apply to that step's phase; the owner's post step evaluates them. */
+export interface StepBudgets {
+  phase: string;
+  budgets: Omit<ActionConfig["budgets"], "phase">;
+  failOnBudget: boolean;
+}
+
+export function recordStepBudgets(dir: string, entry: StepBudgets): void {
+  appendFileSync(join(dir, STEP_BUDGETS_FILE), `${JSON.stringify(entry)}\n`);
+}
+
+/** The budgets later `run:` steps recorded; a line that does not parse is skipped (our own file). */
+export function readStepBudgets(dir: string): StepBudgets[] {
+  let text = "";
+  try {
+    text = readFileSync(join(dir, STEP_BUDGETS_FILE), "utf8");
+  } catch {
+    return [];
+  }
+  const out: StepBudgets[] = [];
+  for (const line of text.split("\n")) {
+    try {
+      const v = JSON.parse(line) as Partial<StepBudgets>;
+      if (typeof v.phase === "string" && typeof v.budgets === "object" && v.budgets !== null) {
+        out.push({ phase: v.phase, budgets: v.budgets, failOnBudget: v.failOnBudget !== false });
+      }
+    } catch {
+      // empty last line, or a line cut short
+    }
+  }
+  return out;
+}
 
 /**
  * Phases are matched with the base branch by name, so one report must not hold two phases of one name
@@ -88,7 +122,8 @@ export async function runActionMain({ core, env, cliPath }: ActionEnv): Promise<
   // A new measurement starts clean: outside Actions (local-action, no RUNNER_TEMP) the state directory is
   // reused, and the sampler appends, so an old run's samples and phase names would join this report.
   if (!running) {
-    for (const file of [PHASES_FILE, SAMPLES_FILE]) rmSync(join(dir, file), { force: true });
+    for (const file of [PHASES_FILE, SAMPLES_FILE, STEP_BUDGETS_FILE])
+      rmSync(join(dir, file), { force: true });
   }
   const phase = claimPhaseName(dir, defaultPhase(config, !running));
 
@@ -111,6 +146,9 @@ export async function runActionMain({ core, env, cliPath }: ActionEnv): Promise<
   }
 
   if (config.run) {
+    if (Object.keys(config.budgets).length > 0) {
+      recordStepBudgets(dir, { phase, budgets: config.budgets, failOnBudget: config.failOnBudget });
+    }
     const result = await runCommand(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", config.run], {
       cwd: config.workingDirectory ?? undefined,
       env: {

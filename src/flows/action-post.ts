@@ -23,7 +23,14 @@ import type { publishReport } from "./action-publish.js";
 import type { aggregateReports } from "./action-aggregate.js";
 import { loadMachine } from "./machine.js";
 import { carbonForMeasurement } from "./carbon.js";
-import { readConfigMaskingSecrets, stateDirFor, type ActionEnv, type CoreLike } from "./action-main.js";
+import {
+  readConfigMaskingSecrets,
+  readStepBudgets,
+  stateDirFor,
+  type ActionEnv,
+  type CoreLike,
+  type StepBudgets,
+} from "./action-main.js";
 
 export interface SummaryWriter {
   /** replace this step's job summary with `markdown` */
@@ -100,23 +107,45 @@ export function renderJobSummary(
   return renderSummary(model);
 }
 
+/**
+ * Job budgets come from the reporting step's inputs, unless that step wraps a command (`run:`): budgets on
+ * a `run:` step apply to its phase, recorded by its main step (see recordStepBudgets) like later ones.
+ */
 export function budgetsFor(
   config: ActionConfig,
   report: Report,
   comparison: Comparison | null,
+  stepBudgets: StepBudgets[] = [],
 ): BudgetResult[] {
-  return evaluateBudgets({ report, comparison, budgets: config.budgets });
+  const job = config.run ? [] : evaluateBudgets({ report, comparison, budgets: config.budgets });
+  const phases = stepBudgets.flatMap((s) =>
+    evaluateBudgets({ report, comparison, budgets: { ...s.budgets, phase: s.phase } }),
+  );
+  return [...job, ...phases];
 }
 
-/** Report budgets: a breach fails the step (or warns with fail-on-budget: false), with an annotation each. */
-export function enforceBudgets(core: CoreLike, config: ActionConfig, results: BudgetResult[]): boolean {
+/**
+ * Report budgets: a breach fails the step (or warns with fail-on-budget: false, taken from the step that
+ * set the budget), with an annotation each.
+ */
+export function enforceBudgets(
+  core: CoreLike,
+  config: ActionConfig,
+  results: BudgetResult[],
+  stepBudgets: StepBudgets[] = [],
+): boolean {
   const breaches = results.filter((r) => r.over);
+  const fails = (r: BudgetResult): boolean =>
+    r.phase === null
+      ? config.failOnBudget
+      : (stepBudgets.find((s) => s.phase === r.phase)?.failOnBudget ?? config.failOnBudget);
   core.setOutput(Outputs.OverBudget, breaches.length > 0 ? "true" : "false");
   for (const breach of breaches) {
-    if (config.failOnBudget) core.error(breach.message, { title: "ml-footprint budget" });
+    if (fails(breach)) core.error(breach.message, { title: "ml-footprint budget" });
     else core.warning(breach.message, { title: "ml-footprint budget" });
   }
-  if (breaches.length > 0 && config.failOnBudget) core.setFailed(breaches.map((b) => b.message).join("; "));
+  const failing = breaches.filter(fails);
+  if (failing.length > 0) core.setFailed(failing.map((b) => b.message).join("; "));
   return breaches.length > 0;
 }
 
@@ -191,19 +220,20 @@ export async function runActionPost(deps: PostEnv): Promise<void> {
   const reportPath = join(reportsDir, "ml-footprint-report.json");
   writeFileSync(reportPath, serializeReport(report));
   setReportOutputs(core, report, reportPath);
-  const localBudgets = budgetsFor(config, report, null);
+  const stepBudgets = readStepBudgets(dir);
+  const localBudgets = budgetsFor(config, report, null, stepBudgets);
   await deps.summary.write(renderJobSummary(key, report, null, [], localBudgets, ctx.baseRef, null));
 
   let budgets = localBudgets;
   try {
-    const published = await deps.publish({ ...deps, config, report, reportPath, ctx });
+    const published = await deps.publish({ ...deps, config, report, reportPath, ctx, stepBudgets });
     if (published) budgets = published.budgets;
   } catch (error) {
     core.warning(
       `ml-footprint: publishing failed (${(error as Error).message}); the report is at ${reportPath} and in the job summary`,
     );
   }
-  enforceBudgets(core, config, budgets);
+  enforceBudgets(core, config, budgets, stepBudgets);
 }
 
 /** The post step with the real @actions/core, for `run()`-style runners (see `run` in action-main.ts). */

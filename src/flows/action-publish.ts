@@ -17,6 +17,7 @@ import { buildCommentModel } from "../report/render-model.js";
 import { renderComment } from "../report/render-markdown.js";
 import type { Report } from "../report/schema.js";
 import { TOOL_VERSION } from "../version.js";
+import type { StepBudgets } from "./action-main.js";
 import type { PostEnv } from "./action-post.js";
 import { budgetsFor, renderJobSummary } from "./action-post.js";
 
@@ -26,6 +27,8 @@ export interface PublishInput extends PostEnv {
   report: Report | null;
   reportPath: string | null;
   ctx: ActionsContext;
+  /** budgets set on `run:` steps, for their phases */
+  stepBudgets?: StepBudgets[];
 }
 
 const COMMENT_PERMISSION_HINT =
@@ -118,7 +121,7 @@ export async function publishReport(input: PublishInput): Promise<{ budgets: Bud
     baseSha = base.mergeBaseSha;
   }
   const comparison = compareReports(report, history);
-  const budgets = budgetsFor(config, report, comparison);
+  const budgets = budgetsFor(config, report, comparison, input.stepBudgets);
   core.setOutput(Outputs.Verdict, comparison.verdict);
   core.setOutput(
     Outputs.DeltaEnergyPercent,

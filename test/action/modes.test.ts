@@ -2,7 +2,7 @@
 // (exit code propagated, phase in the report), GPUs through a fake nvidia-smi, and bad inputs.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FAST, readReport, startWorld, type World } from "./world.js";
+import { FAST, measuredJob, readReport, startWorld, type World } from "./world.js";
 import { RunnerJob } from "../support/runner.js";
 
 let world: World;
@@ -61,14 +61,47 @@ describe.concurrent("measure modes", () => {
     expect(report.hardware.gpus.map((g) => g.name)).toContain("NVIDIA A100-SXM4-40GB");
   });
 
-  it("a run: step that starts the job owns the measurement and reports its phase", async () => {
+  it("a run: step that starts the job owns the measurement; its budgets apply to its phase", async () => {
     const job = world.job();
-    const step = await job.step({ ...FAST, run: "sleep 0.3" });
+    const step = await job.step({ ...FAST, run: "sleep 0.3", "budget-duration": "100ms" });
     expect(step.code).toBe(0);
     expect(step.state).toMatchObject({ owner: "true" });
     const owner = RunnerJob.owner(await job.finish());
-    expect(owner.code).toBe(0);
     expect(phaseNames(owner)[0]).toBe("sleep");
+    expect(owner.code).toBe(1);
+    expect(owner.errors[1]).toMatch(/^Duration of phase "sleep" \S+ \S+ is over the 100 ms budget/);
+  });
+
+  it("budgets on a later run: step apply to its phase, each with its own step's fail-on-budget", async () => {
+    const job = world.job();
+    expect((await job.step(FAST)).code).toBe(0); // background owner, no budgets of its own
+    const evalStep = await job.step({
+      ...FAST,
+      phase: "eval",
+      run: "sleep 0.2",
+      "budget-energy": "1 J",
+      "fail-on-budget": "false",
+    });
+    expect(evalStep.code).toBe(0); // budgets are judged at the end of the job, not here
+    await job.step({ ...FAST, phase: "score", run: "sleep 0.3", "budget-duration": "100ms" });
+    const owner = RunnerJob.owner(await job.finish());
+    expect(owner.code).toBe(1);
+    expect(owner.outputs["over-budget"]).toBe("true");
+    expect(owner.errors).toHaveLength(2);
+    expect(owner.errors[1]).toMatch(/^Duration of phase "score" \S+ \S+ is over the 100 ms budget/);
+    expect(owner.warnings.filter((w) => w.startsWith('Energy of phase "eval"'))).toHaveLength(1);
+  });
+
+  it("a new measurement in a reused state directory starts clean (no old samples, no taken phase names)", async () => {
+    const first = world.job();
+    await first.step({ ...FAST, phase: "train" });
+    await first.finish();
+    const second = world.job({ runnerTemp: first.runnerTemp });
+    const startedMs = Date.now();
+    const { post } = await measuredJob(second, { phase: "train" });
+    const report = readReport(post);
+    expect(report.phases.map((p) => p.name)).toEqual(["train"]);
+    expect(Date.parse(report.startedAt)).toBeGreaterThanOrEqual(startedMs);
   });
 
   it("a bad input fails main with one line naming the input, the value and the accepted forms", async () => {

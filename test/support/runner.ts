@@ -123,6 +123,8 @@ export interface JobOptions {
   job?: string;
   /** extra env for every step (ML_FOOTPRINT_*, FAKE_NVIDIA_SMI_FIXTURE, …) */
   env?: Record<string, string>;
+  /** reuse this RUNNER_TEMP (a state directory a previous job left behind); default a fresh one */
+  runnerTemp?: string;
   /** per child process; default 30 s */
   timeoutMs?: number;
 }
@@ -168,8 +170,8 @@ export class RunnerJob {
 
   constructor(private readonly opts: JobOptions) {
     this.dir = mkdtempSync(join(tmpdir(), "mlf-runner-"));
-    this.runnerTemp = join(this.dir, "_temp");
-    mkdirSync(this.runnerTemp);
+    this.runnerTemp = opts.runnerTemp ?? join(this.dir, "_temp");
+    mkdirSync(this.runnerTemp, { recursive: true });
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     const repository = opts.repository ?? "octo-org/octo-repo";
     const repositoryId = opts.repositoryId ?? 1296269;
