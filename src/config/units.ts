@@ -35,6 +35,9 @@ export function truncate(text: string, max = 80): string {
 }
 
 const ENERGY_TO_WH: Record<string, number> = {
+  // mWh: what formatEnergy prints for small jobs, so a printed figure can be pasted back as a budget.
+  // Case-sensitive on purpose ("mwh" is not read as "MWh").
+  mWh: 0.001,
   Wh: 1,
   wh: 1,
   kWh: 1_000,
