@@ -164,7 +164,10 @@ describe("secrets never leak", () => {
     for (const body of github.bodies) expectNoSecret("a request body sent to GitHub", body);
     // The hostile server was really asked (with the token) and its echo really came back.
     expect(github.bodies.length).toBeGreaterThan(0);
-    expect(post.out).toMatch(/ml-footprint/);
+    // API faults (401 everywhere) are warnings: the post step does not fail the job.
+    expect(post.code).toBe(0);
+    expect(post.out).not.toMatch(/^::error::/m);
+    expect(post.out).toMatch(/^::warning::/m);
     expect(readFileSync(files.summary, "utf8")).toContain("Energy");
   });
 
