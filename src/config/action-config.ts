@@ -118,14 +118,30 @@ function regionInput(value: string | null): string | null {
   return value;
 }
 
+/** A budget of zero can never be met: it is a typo, not a policy. */
+function positiveBudget(value: number, text: string, name: string): number {
+  if (value <= 0) {
+    throw new InputError(
+      `${name}: "${truncate(text)}" is zero; a budget must be more than 0 (leave the input empty for no budget)`,
+    );
+  }
+  return value;
+}
+
 export function getActionConfig(getInput: (name: string) => string): ActionConfig {
   const input = (name: string) => getInput(name) ?? "";
   const budgets: ActionConfig["budgets"] = {};
-  const energy = optional(input(Inputs.BudgetEnergy), (v) => parseEnergyWh(v, Inputs.BudgetEnergy));
+  const energy = optional(input(Inputs.BudgetEnergy), (v) =>
+    positiveBudget(parseEnergyWh(v, Inputs.BudgetEnergy), v, Inputs.BudgetEnergy),
+  );
   if (energy !== undefined) budgets.energyWh = energy;
-  const emissions = optional(input(Inputs.BudgetEmissions), (v) => parseMassG(v, Inputs.BudgetEmissions));
+  const emissions = optional(input(Inputs.BudgetEmissions), (v) =>
+    positiveBudget(parseMassG(v, Inputs.BudgetEmissions), v, Inputs.BudgetEmissions),
+  );
   if (emissions !== undefined) budgets.emissionsG = emissions;
-  const duration = optional(input(Inputs.BudgetDuration), (v) => parseDurationS(v, Inputs.BudgetDuration));
+  const duration = optional(input(Inputs.BudgetDuration), (v) =>
+    positiveBudget(parseDurationS(v, Inputs.BudgetDuration), v, Inputs.BudgetDuration),
+  );
   if (duration !== undefined) budgets.durationS = duration;
   const increase = optional(input(Inputs.MaxIncrease), (v) => parsePercent(v, Inputs.MaxIncrease));
   if (increase !== undefined) budgets.maxIncreasePercent = increase;

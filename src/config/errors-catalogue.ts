@@ -77,6 +77,21 @@ export const ACTION_BAD_INPUTS: BadInput[] = [
   invalid("budget-duration", "-1h", DURATION),
   invalid("budget-duration", "1h30m", DURATION),
   // energy, mass, percentages: impossible units
+  a(
+    "budget-energy",
+    "0 Wh",
+    '"0 Wh" is zero; a budget must be more than 0 (leave the input empty for no budget)',
+  ),
+  a(
+    "budget-emissions",
+    "0 g",
+    '"0 g" is zero; a budget must be more than 0 (leave the input empty for no budget)',
+  ),
+  a(
+    "budget-duration",
+    "0s",
+    '"0s" is zero; a budget must be more than 0 (leave the input empty for no budget)',
+  ),
   invalid("budget-energy", "50", ENERGY),
   invalid("budget-energy", "50 g", ENERGY),
   invalid("budget-energy", "50 W", ENERGY),

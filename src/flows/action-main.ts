@@ -112,41 +112,63 @@ export function claimPhaseName(dir: string, wanted: string): string {
   return name;
 }
 
+/**
+ * Start the job's measurement (first footprint step) or mark a phase boundary (later steps).
+ * Returns the phase name, or null when measurement could not be set up: a full or read-only RUNNER_TEMP
+ * must never be the reason a training job fails, so that is a warning and the job goes on unmeasured.
+ */
+async function startOrMarkPhase(
+  core: CoreLike,
+  config: ActionConfig,
+  dir: string,
+  cliPath: string,
+  env: ActionEnv["env"],
+): Promise<string | null> {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const pid = readSamplerPid(dir);
+    const running = pid !== null && isAlive(pid);
+    // A new measurement starts clean: outside Actions (local-action, no RUNNER_TEMP) the state directory is
+    // reused, and the sampler appends, so an old run's samples and phase names would join this report.
+    if (!running) {
+      for (const file of [PHASES_FILE, SAMPLES_FILE, STEP_BUDGETS_FILE])
+        rmSync(join(dir, file), { force: true });
+    }
+    const phase = claimPhaseName(dir, defaultPhase(config, !running));
+    if (!running) {
+      const started = await startBackgroundSampler({
+        dir,
+        intervalMs: config.intervalMs,
+        phase,
+        cliPath,
+        env: { ...process.env, ...env },
+      });
+      core.saveState(State.Owner, "true");
+      core.saveState(State.StateDir, dir);
+      core.info(
+        `ml-footprint: measuring this job (sampler pid ${started}, every ${config.intervalMs} ms); the report comes in the post step`,
+      );
+    } else {
+      markBackgroundPhase(dir, phase);
+      core.info(`ml-footprint: phase "${phase}" starts`);
+    }
+    return phase;
+  } catch (error) {
+    core.warning(
+      `ml-footprint: measurement could not start in ${dir} (${(error as Error).message}); the job goes on unmeasured — check that RUNNER_TEMP is writable and not full`,
+    );
+    return null;
+  }
+}
+
 export async function runActionMain({ core, env, cliPath }: ActionEnv): Promise<void> {
   const config = readConfigMaskingSecrets(core);
   if (config.mode !== "measure") return; // report/publish modes do their work in the post step
   const dir = stateDirFor(env);
-  mkdirSync(dir, { recursive: true });
-  const pid = readSamplerPid(dir);
-  const running = pid !== null && isAlive(pid);
-  // A new measurement starts clean: outside Actions (local-action, no RUNNER_TEMP) the state directory is
-  // reused, and the sampler appends, so an old run's samples and phase names would join this report.
-  if (!running) {
-    for (const file of [PHASES_FILE, SAMPLES_FILE, STEP_BUDGETS_FILE])
-      rmSync(join(dir, file), { force: true });
-  }
-  const phase = claimPhaseName(dir, defaultPhase(config, !running));
-
-  if (!running) {
-    const started = await startBackgroundSampler({
-      dir,
-      intervalMs: config.intervalMs,
-      phase,
-      cliPath,
-      env: { ...process.env, ...env },
-    });
-    core.saveState(State.Owner, "true");
-    core.saveState(State.StateDir, dir);
-    core.info(
-      `ml-footprint: measuring this job (sampler pid ${started}, every ${config.intervalMs} ms); the report comes in the post step`,
-    );
-  } else {
-    markBackgroundPhase(dir, phase);
-    core.info(`ml-footprint: phase "${phase}" starts`);
-  }
+  const phase = await startOrMarkPhase(core, config, dir, cliPath, env);
 
   if (config.run) {
-    if (Object.keys(config.budgets).length > 0) {
+    if (phase !== null && Object.keys(config.budgets).length > 0) {
       recordStepBudgets(dir, { phase, budgets: config.budgets, failOnBudget: config.failOnBudget });
     }
     const result = await runCommand(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", config.run], {
@@ -154,11 +176,13 @@ export async function runActionMain({ core, env, cliPath }: ActionEnv): Promise<
       env: {
         ...process.env,
         ...env,
-        ML_FOOTPRINT_METRICS: env.ML_FOOTPRINT_METRICS || join(dir, "metrics.json"),
+        ...(phase !== null
+          ? { ML_FOOTPRINT_METRICS: env.ML_FOOTPRINT_METRICS || join(dir, "metrics.json") }
+          : {}),
       },
     });
     // What follows the wrapped command belongs to the rest of the job, not to this phase.
-    markBackgroundPhase(dir, claimPhaseName(dir, "rest-of-job"));
+    if (phase !== null) markBackgroundPhase(dir, claimPhaseName(dir, "rest-of-job"));
     if (result.startError) throw new Error(`run: could not start bash: ${result.startError}`);
     if (result.exitCode !== 0) {
       core.setFailed(

@@ -1,5 +1,6 @@
 // Measure modes of the bundled action: background measurement with phase-marking steps, `run:` wrap mode
 // (exit code propagated, phase in the report), GPUs through a fake nvidia-smi, and bad inputs.
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAST, measuredJob, readReport, startWorld, type World } from "./world.js";
@@ -112,5 +113,17 @@ describe.concurrent("measure modes", () => {
       'ml-footprint: interval: "fast" is not valid; accepted: a number with ms, s, m or h (e.g. 1s, 500ms, 30m)',
     ]);
     expect(step.state).toEqual({}); // nothing started, so no post work
+  });
+
+  it("an unusable RUNNER_TEMP is a warning: the wrapped command still runs and the job does not fail", async () => {
+    const job = world.job();
+    // A file where the state directory should be: mkdir fails (root ignores read-only modes, not this).
+    writeFileSync(join(job.runnerTemp, "ml-footprint"), "not a directory");
+    const step = await job.step({ ...FAST, run: "echo trained > done.txt" });
+    expect(step.code).toBe(0);
+    expect(step.warnings.join("\n")).toMatch(
+      /measurement could not start in .*ml-footprint .*the job goes on unmeasured/,
+    );
+    expect(step.state).toEqual({});
   });
 });
