@@ -4,15 +4,13 @@
  */
 import type { GitHubClient } from "./client.js";
 import { errorStatus } from "./client.js";
+import { commentMarker } from "../report/escape.js";
+
+// One marker for the renderer and the API side, so the body we post is exactly the one we look for.
+export { commentMarker };
 
 /** Author of comments made with the workflow's GITHUB_TOKEN. */
 export const GITHUB_ACTIONS_LOGIN = "github-actions[bot]";
-
-export function commentMarker(key: string): string {
-  // "--" or ">" inside the key would end the HTML comment early and expose text; keep the key inert.
-  const safe = key.replace(/[^A-Za-z0-9._/+=:@-]/g, "_").replace(/-{2,}/g, "-");
-  return `<!-- ml-footprint:${safe} -->`;
-}
 
 export interface StickyCommentOptions {
   owner: string;
