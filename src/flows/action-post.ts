@@ -165,6 +165,18 @@ export async function runActionPost(deps: PostEnv): Promise<void> {
   const dir = core.getState(State.StateDir) || stateDirFor(env);
   const warnings: string[] = [];
 
+  // Region lookup (IMDS, up to 1 s), stopping the sampler and the hardware inventory overlap.
+  const carbonFor = carbonForMeasurement(
+    {
+      region: config.region ?? undefined,
+      carbonIntensityGPerKWh: config.carbonIntensityGPerKWh ?? undefined,
+      pue: config.pue ?? undefined,
+      electricityMapsToken: config.electricityMapsToken ?? undefined,
+    },
+    env,
+  );
+  const machinePromise = loadMachine({});
+  machinePromise.catch(() => undefined); // surfaces when awaited below, not as an unhandled rejection
   const stopped = await stopBackgroundSampler(dir);
   if (stopped === "killed")
     warnings.push("the sampler did not stop in time and was killed; the last second may be missing");
@@ -176,7 +188,7 @@ export async function runActionPost(deps: PostEnv): Promise<void> {
   const ctx = readActionsContext(env);
   warnings.push(...ctx.warnings);
   const key = config.key ?? defaultKey(ctx, config.matrix);
-  const machine = await loadMachine({});
+  const machine = await machinePromise;
   warnings.push(...machine.warnings);
   const integration = await integrateSamplesFile(join(dir, SAMPLES_FILE), {
     models: machine.models,
@@ -187,15 +199,7 @@ export async function runActionPost(deps: PostEnv): Promise<void> {
     memoryGB: machine.memoryGB,
     gpus: integration.gpus,
   };
-  const carbon = await carbonForMeasurement(
-    {
-      region: config.region ?? undefined,
-      carbonIntensityGPerKWh: config.carbonIntensityGPerKWh ?? undefined,
-      pue: config.pue ?? undefined,
-      electricityMapsToken: config.electricityMapsToken ?? undefined,
-    },
-    env,
-  )(integration, hardware);
+  const carbon = await carbonFor(integration, hardware);
   const work = await readWorkMetrics(env.ML_FOOTPRINT_METRICS || join(dir, "metrics.json"));
   if (work.warning) warnings.push(work.warning);
   const report = buildReport({
