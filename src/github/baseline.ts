@@ -102,6 +102,8 @@ export interface FindBaseOptions {
   maxBytes?: number;
   /** artifact list pages of 100 to read; default 5 */
   maxPages?: number;
+  /** the merge-base when the caller already knows it (many jobs of one PR): skips the compare call */
+  mergeBaseSha?: string | null;
   log: { warn(msg: string): void; debug?(msg: string): void };
 }
 
@@ -114,6 +116,20 @@ export interface BaseReports {
 
 const PERMISSION_HINT =
   "the workflow needs `permissions: actions: read` to read base-branch report artifacts";
+
+/** The merge-base of the base branch (or base SHA) and the head SHA, by the compare API. Throws API errors. */
+export async function findMergeBase(
+  octokit: GitHubClient,
+  opts: Pick<FindBaseOptions, "owner" | "repo" | "baseRef" | "baseSha" | "headSha">,
+): Promise<string> {
+  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+    owner: opts.owner,
+    repo: opts.repo,
+    basehead: `${opts.baseSha ?? opts.baseRef}...${opts.headSha}`,
+    per_page: 1,
+  });
+  return data.merge_base_commit.sha;
+}
 
 export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptions): Promise<BaseReports> {
   const warnings: string[] = [];
@@ -131,16 +147,15 @@ export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptio
     warn(`Could not ${what}${why}`);
   };
 
-  let mergeBaseSha: string | null = null;
-  try {
-    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
-      ...repo,
-      basehead: `${opts.baseSha ?? opts.baseRef}...${opts.headSha}`,
-      per_page: 1,
-    });
-    mergeBaseSha = data.merge_base_commit.sha;
-  } catch (error) {
-    fail(`find the merge-base of ${opts.baseRef} and ${opts.headSha.slice(0, 12)}`, error);
+  let mergeBaseSha: string | null;
+  if (opts.mergeBaseSha !== undefined) mergeBaseSha = opts.mergeBaseSha;
+  else {
+    try {
+      mergeBaseSha = await findMergeBase(octokit, opts);
+    } catch (error) {
+      mergeBaseSha = null;
+      fail(`find the merge-base of ${opts.baseRef} and ${opts.headSha.slice(0, 12)}`, error);
+    }
   }
 
   let artifacts: ArtifactInfo[];
