@@ -131,14 +131,15 @@ describe("startNvidiaSmiStream", () => {
         FAKE_NVIDIA_SMI_DIE_AFTER: "1",
         FAKE_NVIDIA_SMI_MODE: "stall",
       },
-      { stallMs: 300, maxRestarts: 1 },
+      // Generous bounds: on a loaded 2-core CI machine a node child can take over a second to start.
+      { stallMs: 1_500, maxRestarts: 3 },
     );
     expect(await h.stream.present).toBe(true);
-    await waitFor("second child", () => h.pids().length === 2 && h.rows.length === 2);
-    expect(h.gaps[0]).toMatch(/printed no valid line for 300 ms/);
+    await waitFor("second child", () => h.pids().length >= 2 && h.rows.length >= 2, 20_000);
+    expect(h.gaps[0]).toMatch(/printed no valid line for 1500 ms/);
     await h.stream.stop();
     expect(h.pids().every((pid) => !alive(pid))).toBe(true);
-  });
+  }, 30_000);
 
   it("reports not present, without warnings, when the binary is missing", async () => {
     const h = start({}, { binary: join(tmpdir(), "no-such-dir", "nvidia-smi") });
@@ -183,8 +184,8 @@ describe("startNvidiaSmiStream", () => {
   it("handles a hung child that never prints: not present, then killed", async () => {
     const h = start({ FAKE_NVIDIA_SMI_MODE: "hang" }, { presentTimeoutMs: 300 });
     expect(await h.stream.present).toBe(false);
-    await waitFor("pid", () => h.pids().length === 1);
     await h.stream.stop();
-    expect(alive(h.pids()[0] ?? 0)).toBe(false);
+    // Under load the child may be killed before it wrote its pid; whatever started must be gone.
+    expect(h.pids().filter(alive)).toEqual([]);
   });
 });
