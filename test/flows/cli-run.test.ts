@@ -1,40 +1,14 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseReportJson } from "../../src/report/schema.js";
-import { distEntry } from "../support/dist.js";
+import { fastRunArgs, runBundledCli } from "../support/cli.js";
 
-const CLI = distEntry("cli.js");
 const FAKE_SMI = join(process.cwd(), "test", "fixtures", "bin", "nvidia-smi");
 const H100X8 = join(process.cwd(), "test", "fixtures", "nvidia-smi", "h100x8.csv");
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(
-  args: string[],
-  env: Record<string, string> = {},
-  onSpawn?: (pid: number) => void,
-): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, ML_FOOTPRINT_NVIDIA_SMI: "/nonexistent/nvidia-smi", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    if (child.pid && onSpawn) onSpawn(child.pid);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+const cli = runBundledCli;
 
 const tmp = () => mkdtempSync(join(tmpdir(), "mlf-cli-"));
 
@@ -42,20 +16,13 @@ describe("ml-footprint run (bundled CLI, real child processes)", () => {
   it("measures a command, writes a valid report and passes the exit code through", async () => {
     const dir = tmp();
     const out = join(dir, "report.json");
-    const result = await cli([
-      "run",
-      "--interval",
-      "100ms",
-      "--carbon-intensity",
-      "200",
-      "--no-progress",
-      "--out",
-      out,
-      "--",
-      process.execPath,
-      "-e",
-      "const t=Date.now();while(Date.now()-t<600);process.exit(3)",
-    ]);
+    const result = await cli(
+      fastRunArgs(out, [
+        process.execPath,
+        "-e",
+        "const t=Date.now();while(Date.now()-t<600);process.exit(3)",
+      ]),
+    );
     expect(result.stderr).toContain("report written to");
     expect(result.code).toBe(3);
     const report = parseReportJson(readFileSync(out, "utf8"), out);
@@ -65,29 +32,16 @@ describe("ml-footprint run (bundled CLI, real child processes)", () => {
     expect(report.energyWh).toBeGreaterThan(0);
     expect(report.phases[0]!.components.map((c) => c.component)).toContain("cpu");
     expect(report.hardware.gpus).toEqual([]);
-    expect(report.carbon?.intensity.gPerKWh).toBe(200);
+    expect(report.carbon?.intensity.gPerKWh).toBe(100);
   });
 
   it("measures GPUs through a long-running (fake) nvidia-smi stream", async () => {
     const dir = tmp();
     const out = join(dir, "report.json");
-    const result = await cli(
-      [
-        "run",
-        "--interval",
-        "100ms",
-        "--carbon-intensity",
-        "100",
-        "--no-progress",
-        "--out",
-        out,
-        "--",
-        process.execPath,
-        "-e",
-        "setTimeout(()=>{},800)",
-      ],
-      { ML_FOOTPRINT_NVIDIA_SMI: FAKE_SMI, FAKE_NVIDIA_SMI_FIXTURE: H100X8 },
-    );
+    const result = await cli(fastRunArgs(out, [process.execPath, "-e", "setTimeout(()=>{},800)"]), {
+      ML_FOOTPRINT_NVIDIA_SMI: FAKE_SMI,
+      FAKE_NVIDIA_SMI_FIXTURE: H100X8,
+    });
     expect(result.code).toBe(0);
     const report = parseReportJson(readFileSync(out, "utf8"));
     expect(report.hardware.gpus).toHaveLength(8);
@@ -121,22 +75,7 @@ describe("ml-footprint run (bundled CLI, real child processes)", () => {
     writeFileSync(script, "#!/bin/sh\ntrap 'exit 143' TERM\nwhile true; do sleep 0.05; done\n");
     chmodSync(script, 0o755);
     let pid = 0;
-    const pending = cli(
-      [
-        "run",
-        "--interval",
-        "100ms",
-        "--carbon-intensity",
-        "100",
-        "--no-progress",
-        "--out",
-        out,
-        "--",
-        script,
-      ],
-      {},
-      (p) => (pid = p),
-    );
+    const pending = cli(fastRunArgs(out, [script]), {}, (p) => (pid = p));
     await new Promise((r) => setTimeout(r, 1_000));
     process.kill(pid, "SIGTERM");
     const result = await pending;

@@ -3,7 +3,6 @@
  * sampler SIGKILLed mid-job, and measured commands that are killed by a signal or flood stdout.
  * Not found / non-zero / SIGTERM forwarding are in test/flows/cli-run.test.ts.
  */
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,31 +10,10 @@ import { PID_FILE, SAMPLES_FILE } from "../../src/measure/background.js";
 import { integrateSamplesFile } from "../../src/measure/read-samples.js";
 import { integrateEnergy } from "../../src/measure/integrate.js";
 import { parseReportJson } from "../../src/report/schema.js";
-import { distEntry } from "../support/dist.js";
+import { fastRunArgs, runBundledCli } from "../support/cli.js";
 import { alive, models, sleep, tmp, waitFor } from "./helpers.js";
 
-const CLI = distEntry("cli.js");
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdoutBytes: number;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, ML_FOOTPRINT_NVIDIA_SMI: "/nonexistent/nvidia-smi", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdoutBytes = 0;
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdoutBytes += d.length));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code, signal) => resolve({ code, signal, stdoutBytes, stderr }));
-  });
-}
+const cli = runBundledCli;
 
 describe("detached sampler killed with SIGKILL mid-job", () => {
   it("stop says not-running and the samples recorded before the kill still integrate", async () => {
@@ -80,20 +58,7 @@ describe("the measured command", () => {
   it("killed by SIGKILL: exit 137 and the signal are propagated, the report is still written", async () => {
     const dir = tmp();
     const out = join(dir, "r.json");
-    const result = await cli([
-      "run",
-      "--interval",
-      "100ms",
-      "--carbon-intensity",
-      "100",
-      "--no-progress",
-      "--out",
-      out,
-      "--",
-      "sh",
-      "-c",
-      "sleep 0.3; kill -9 $$",
-    ]);
+    const result = await cli(fastRunArgs(out, ["sh", "-c", "sleep 0.3; kill -9 $$"]));
     expect(result.code).toBe(137);
     const report = parseReportJson(readFileSync(out, "utf8"));
     expect(report.exitCode).toBe(137);
@@ -105,20 +70,13 @@ describe("the measured command", () => {
     const dir = tmp();
     const out = join(dir, "r.json");
     const bytes = 8 * 1024 * 1024;
-    const result = await cli([
-      "run",
-      "--interval",
-      "100ms",
-      "--carbon-intensity",
-      "100",
-      "--no-progress",
-      "--out",
-      out,
-      "--",
-      process.execPath,
-      "-e",
-      `const b=Buffer.alloc(65536,120);let n=${bytes / 65536};(function w(){while(n>0){n--;if(!process.stdout.write(b))return process.stdout.once("drain",w)}})()`,
-    ]);
+    const result = await cli(
+      fastRunArgs(out, [
+        process.execPath,
+        "-e",
+        `const b=Buffer.alloc(65536,120);let n=${bytes / 65536};(function w(){while(n>0){n--;if(!process.stdout.write(b))return process.stdout.once("drain",w)}})()`,
+      ]),
+    );
     expect(result.code).toBe(0);
     expect(result.stdoutBytes).toBe(bytes);
     expect(existsSync(out)).toBe(true);
