@@ -4,7 +4,7 @@
  * renderComment. One process per N.
  * Prints {ms, maxRssMiB, heapDeltaMiB, commentChars}.
  */
-import { sumReports, totalComparison } from "../../src/flows/action-aggregate.js";
+import { sumReports, totalComparison } from "../../src/report/aggregate.js";
 import { compareReports } from "../../src/report/compare.js";
 import { buildCommentModel, type JobInput } from "../../src/report/render-model.js";
 import { renderComment } from "../../src/report/render-markdown.js";

@@ -1,0 +1,111 @@
+/**
+ * Many jobs' reports as one: the totals of a matrix (mode: report / publish) and their comparison with
+ * the summed base runs. Pure; used by the aggregate flow and the wide-workflow benchmark.
+ */
+import { compareReports, type Comparison } from "./compare.js";
+import type { JobInput } from "./render-model.js";
+import type { Identity, Phase, Report } from "./schema.js";
+
+function mergeByName<T extends { name: string }>(items: T[], merge: (a: T, b: T) => T): T[] {
+  const byName = new Map<string, T>();
+  for (const item of items) {
+    const seen = byName.get(item.name);
+    byName.set(item.name, seen ? merge(seen, item) : item);
+  }
+  return [...byName.values()];
+}
+
+/**
+ * One report for several jobs: energies, durations (job-seconds) and emissions summed, phases merged by
+ * name. Hardware, runner and region come from `template` (only the totals are read from the result);
+ * per-component detail and work units are dropped, since they do not add up across machines.
+ */
+export function sumReports(reports: Report[], template: Report, identity?: Identity): Report {
+  const sum = (f: (r: Report) => number): number => reports.reduce((a, r) => a + f(r), 0);
+  const phases = mergeByName<Phase>(
+    reports.flatMap((r) =>
+      r.phases.map((p) => ({ ...p, components: [], gaps: [], meanCpuUtil: null, meanGpuUtil: null })),
+    ),
+    (a, b) => ({
+      ...a,
+      startedAt: a.startedAt < b.startedAt ? a.startedAt : b.startedAt,
+      durationS: a.durationS + b.durationS,
+      energyWh: a.energyWh + b.energyWh,
+      lowWh: a.lowWh + b.lowWh,
+      highWh: a.highWh + b.highWh,
+      samples: a.samples + b.samples,
+    }),
+  ).slice(0, 1_000);
+  let carbon: Report["carbon"] = null;
+  const carbons = reports.map((r) => r.carbon);
+  const firstCarbon = carbons[0];
+  if (firstCarbon && carbons.every((c) => c !== null)) {
+    const e = (k: keyof NonNullable<Report["carbon"]>["emissions"]): number =>
+      sum((r) => r.carbon?.emissions[k] ?? 0);
+    carbon = {
+      ...firstCarbon,
+      emissions: {
+        operationalG: e("operationalG"),
+        operationalLowG: e("operationalLowG"),
+        operationalHighG: e("operationalHighG"),
+        embodiedG: e("embodiedG"),
+        embodiedLowG: e("embodiedLowG"),
+        embodiedHighG: e("embodiedHighG"),
+        totalG: e("totalG"),
+        lowG: e("lowG"),
+        highG: e("highG"),
+      },
+      phaseEmissionsG: mergeByName(
+        reports.flatMap((r) => r.carbon?.phaseEmissionsG ?? []),
+        (a, b) => ({
+          name: a.name,
+          totalG: a.totalG + b.totalG,
+          lowG: a.lowG + b.lowG,
+          highG: a.highG + b.highG,
+        }),
+      ).slice(0, 1_000),
+      notes: [],
+    };
+  }
+  const starts = reports.map((r) => r.startedAt).sort();
+  return {
+    ...template,
+    identity: identity ?? template.identity,
+    command: null,
+    exitCode: null,
+    signal: null,
+    startedAt: starts[0] ?? template.startedAt,
+    durationS: sum((r) => r.durationS),
+    energyWh: sum((r) => r.energyWh),
+    lowWh: sum((r) => r.lowWh),
+    highWh: sum((r) => r.highWh),
+    samples: sum((r) => r.samples),
+    phases,
+    carbon,
+    work: null,
+    warnings: [],
+  };
+}
+
+/** Compare the summed jobs that have a comparable base with the summed base runs (index by index). */
+export function totalComparison(jobs: JobInput[], total: Report): Comparison {
+  const comparable = jobs.filter((j) =>
+    ["increase", "decrease", "within-noise"].includes(j.comparison?.verdict ?? "no-baseline"),
+  );
+  if (comparable.length === 0) return compareReports(total, []);
+  const head = sumReports(
+    comparable.map((j) => j.head),
+    total,
+  );
+  const depth = Math.min(...comparable.map((j) => j.history.length));
+  const bases: Report[] = [];
+  for (let i = 0; i < depth; i++) {
+    bases.push(
+      sumReports(
+        comparable.map((j) => j.history[i] as Report),
+        total,
+      ),
+    );
+  }
+  return compareReports(head, bases);
+}
