@@ -182,7 +182,7 @@ const TOTAL_VERDICT: Record<Comparison["verdict"], string> = {
 
 export async function aggregateReports(input: AggregateInput): Promise<AggregateResult | null> {
   const { core, config, ctx } = input;
-  const octokit = clientFor({ ...input, report: null, reportPath: null });
+  const octokit = clientFor(input);
   if (!octokit) return null;
   const target = await resolveTarget(input, octokit);
   if (!target) return null;

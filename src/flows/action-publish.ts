@@ -23,9 +23,8 @@ import { budgetsFor, renderJobSummary } from "./action-post.js";
 
 export interface PublishInput extends PostEnv {
   config: ActionConfig;
-  /** null in report/publish modes, which read reports from artifacts */
-  report: Report | null;
-  reportPath: string | null;
+  report: Report;
+  reportPath: string;
   ctx: ActionsContext;
   /** budgets set on `run:` steps, for their phases */
   stepBudgets?: StepBudgets[];
@@ -46,7 +45,7 @@ function retryBaseMs(env: Record<string, string | undefined>): number | undefine
   return env.ML_FOOTPRINT_RETRY_BASE_MS && Number.isInteger(v) && v >= 0 && v <= 60_000 ? v : undefined;
 }
 
-export function clientFor(input: PublishInput): GitHubClient | null {
+export function clientFor(input: Pick<PublishInput, "core" | "config" | "ctx" | "env">): GitHubClient | null {
   if (!input.config.githubToken) {
     input.core.warning(
       "ml-footprint: no github-token; the report was not uploaded or compared (set `github-token` or keep its default)",
@@ -86,10 +85,6 @@ export function shouldCreateComment(
 
 export async function publishReport(input: PublishInput): Promise<{ budgets: BudgetResult[] } | null> {
   const { core, config, ctx, report, reportPath } = input;
-  if (!report || !reportPath) {
-    core.warning(`ml-footprint: mode "${config.mode}" is not available in this version; use mode: measure`);
-    return null;
-  }
   const octokit = clientFor(input);
   if (!octokit) return null;
   const key = report.identity.key;
