@@ -251,13 +251,16 @@ export function buildCommentModel(input: CommentModelInput): CommentModel {
     });
 
   const noiseRule = input.reports.find((j) => j.comparison)?.comparison?.noiseRule ?? "";
+  const historyRuns = Math.max(0, ...input.reports.map((j) => j.history.length));
   return {
     key: sanitizeMarkerKey(input.key),
     marker: commentMarker(input.key),
     headline: headlineOf(input, agg, baseRefText, baseShaText),
     baseLine: baseShaText
-      ? `Compared with ${baseRefText} at \`${baseShaText}\` and up to ${Math.max(0, ...input.reports.map((j) => j.history.length))} recent base runs.`
-      : `No base commit of ${baseRefText} to compare with.`,
+      ? `Compared with ${baseRefText} at \`${baseShaText}\` and up to ${historyRuns} recent base runs.`
+      : historyRuns > 0
+        ? `Compared with ${historyRuns} ${baseRefText} report(s) that record no commit (measured outside CI).`
+        : `No base commit of ${baseRefText} to compare with.`,
     totals,
     budgets,
     columns,

@@ -222,3 +222,30 @@ describe("length cap", () => {
     );
   });
 });
+
+describe("base line", () => {
+  it("says a base report was compared even when it records no commit (local compare)", () => {
+    const base = makeReport({ sha: "" });
+    const head = makeReport();
+    const model = buildCommentModel({
+      key: "train",
+      reports: [{ head, comparison: compareReports(head, [base]), history: [base] }],
+      budgets: [],
+      baseRef: "base",
+      baseSha: null,
+      toolVersion: "test",
+    });
+    expect(model.baseLine).toBe(
+      "Compared with 1 base report(s) that record no commit (measured outside CI).",
+    );
+    const none = buildCommentModel({
+      key: "train",
+      reports: [{ head, comparison: null, history: [] }],
+      budgets: [],
+      baseRef: "main",
+      baseSha: null,
+      toolVersion: "test",
+    });
+    expect(none.baseLine).toBe("No base commit of main to compare with.");
+  });
+});
