@@ -1,18 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/config/units.js";
 import { resolveCarbonContext } from "../../src/carbon/context.js";
 import { detectCloudRegion } from "../../src/carbon/imds.js";
-import { loopback, send, type Loopback } from "./helpers.js";
+import { closedAfterEach, send } from "./helpers.js";
 
-const servers: Loopback[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function server(handler: Parameters<typeof loopback>[0]): Promise<Loopback> {
-  const s = await loopback(handler);
-  servers.push(s);
-  return s;
-}
+const server = closedAfterEach();
 const notFound = () => server((_req, res) => send(res, 404, "not found"));
 const blackhole = () => server(() => undefined); // accepts and never answers
 

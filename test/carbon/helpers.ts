@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
 
 export interface Loopback {
   url: string;
@@ -32,4 +33,17 @@ export async function loopback(
 export function send(res: ServerResponse, status: number, body: string, type = "text/plain"): void {
   res.writeHead(status, { "content-type": type });
   res.end(body);
+}
+
+/** A loopback server factory whose servers are all closed after each test of the calling file. */
+export function closedAfterEach(): (handler: Parameters<typeof loopback>[0]) => Promise<Loopback> {
+  const servers: Loopback[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (handler) => {
+    const s = await loopback(handler);
+    servers.push(s);
+    return s;
+  };
 }

@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { resolveCarbonContext } from "../../src/carbon/context.js";
-import { loopback, send, type Loopback } from "./helpers.js";
+import { closedAfterEach, send } from "./helpers.js";
 
 const TOKEN = "em-secret-token-5f3a";
-const servers: Loopback[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function em(handler: Parameters<typeof loopback>[0]): Promise<Loopback> {
-  const s = await loopback(handler);
-  servers.push(s);
-  return s;
-}
+const em = closedAfterEach();
 const EM_OK = JSON.stringify({
   zone: "FR",
   carbonIntensity: 32,

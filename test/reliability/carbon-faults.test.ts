@@ -4,19 +4,11 @@
  * default or world average), never throw, never take garbage for a region.
  * Live-provider faults (401/403/429/timeout/malformed JSON) are in test/carbon/live.test.ts.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { resolveCarbonContext } from "../../src/carbon/context.js";
-import { loopback, send, type Loopback } from "../carbon/helpers.js";
+import { closedAfterEach, loopback, send } from "../carbon/helpers.js";
 
-const servers: Loopback[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function server(handler: Parameters<typeof loopback>[0]): Promise<Loopback> {
-  const s = await loopback(handler);
-  servers.push(s);
-  return s;
-}
+const server = closedAfterEach();
 
 /** A loopback port nothing listens on (the server is closed at once): connection refused, like no route. */
 async function refused(): Promise<string> {
