@@ -22,6 +22,9 @@ interface Limits {
 const LADDER: Limits[] = [
   { maxRows: Infinity, phaseRows: true, maxTrends: 3, maxDetailJobs: Infinity, maxDetailLines: Infinity },
   { maxRows: 250, phaseRows: true, maxTrends: 2, maxDetailJobs: 20, maxDetailLines: 20 },
+  // Few jobs with many (long-named) phases: keep the most telling phase rows before dropping them all.
+  { maxRows: 120, phaseRows: true, maxTrends: 1, maxDetailJobs: 10, maxDetailLines: 16 },
+  { maxRows: 40, phaseRows: true, maxTrends: 1, maxDetailJobs: 3, maxDetailLines: 12 },
   // Many jobs: one row per job (its total) before cutting jobs.
   { maxRows: 250, phaseRows: false, maxTrends: 1, maxDetailJobs: 10, maxDetailLines: 16 },
   { maxRows: 120, phaseRows: false, maxTrends: 1, maxDetailJobs: 3, maxDetailLines: 12 },
@@ -98,7 +101,10 @@ function render(model: CommentModel, limits: Limits, withMarker: boolean, where:
 
 function renderCapped(model: CommentModel, cap: number, withMarker: boolean, where: string): string {
   let text = "";
+  const totalRows = model.rows.filter((r) => r.isTotal).length;
   for (const limits of LADDER) {
+    // A phase-row rung with no room beyond the job totals would cut jobs; the totals-only rungs do better.
+    if (limits.phaseRows && totalRows > limits.maxRows / 2) continue;
     text = render(model, limits, withMarker, where);
     if (text.length <= cap) return text;
   }

@@ -249,3 +249,34 @@ describe("base line", () => {
     expect(none.baseLine).toBe("No base commit of main to compare with.");
   });
 });
+
+describe("few jobs, many phases", () => {
+  it("keeps the most telling phase rows instead of dropping every phase row (2 long-named jobs × 200 long-named phases)", () => {
+    const phases = (scale: number) =>
+      Object.fromEntries(
+        Array.from({ length: 200 }, (_, i) => [`${"preprocess-shard-".repeat(4)}${i}`, (i + 1) * scale]),
+      );
+    const jobs: JobInput[] = ["a", "b"].map((letter) => {
+      const job = `${letter}-${"train-resnet50-imagenet-subset-".repeat(3)}`;
+      const base = makeReport({ job, key: job, phases: phases(1) });
+      const head = makeReport({ job, key: job, phases: phases(1.5) });
+      return { head, comparison: compareReports(head, [base]), history: [base] };
+    });
+    const body = renderComment(
+      buildCommentModel({
+        key: "matrix",
+        reports: jobs,
+        budgets: [],
+        baseRef: "main",
+        baseSha: "abc1234",
+        toolVersion: "test",
+      }),
+    );
+    expect(body.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS);
+    const phaseRows = body
+      .split("\n")
+      .filter((line) => line.startsWith("| ") && line.includes("preprocess-shard"));
+    expect(phaseRows.length).toBeGreaterThanOrEqual(40);
+    expect(body).toMatch(/… \d+ more rows/);
+  });
+});
