@@ -9,9 +9,6 @@ import { fileURLToPath } from "node:url";
 import { State, Outputs } from "../config/constants.js";
 import type { ActionConfig } from "../config/action-config.js";
 import { stopBackgroundSampler, SAMPLES_FILE } from "../measure/background.js";
-import { integrateSamplesFile } from "../measure/read-samples.js";
-import { buildReport, runnerFromEnv } from "../report/build.js";
-import { readWorkMetrics } from "../report/work.js";
 import { serializeReport, type Identity, type Report } from "../report/schema.js";
 import { evaluateBudgets, type BudgetResult } from "../report/budgets.js";
 import type { Comparison } from "../report/compare.js";
@@ -22,6 +19,7 @@ import { TOOL_VERSION } from "../version.js";
 import type { publishReport } from "./action-publish.js";
 import type { aggregateReports } from "./action-aggregate.js";
 import { loadMachine } from "./machine.js";
+import { reportFromSamples } from "./report-from-samples.js";
 import { carbonForMeasurement } from "./carbon.js";
 import {
   readConfigMaskingSecrets,
@@ -189,33 +187,19 @@ export async function runActionPost(deps: PostEnv): Promise<void> {
   warnings.push(...ctx.warnings);
   const key = config.key ?? defaultKey(ctx, config.matrix);
   const machine = await machinePromise;
-  warnings.push(...machine.warnings);
-  const integration = await integrateSamplesFile(join(dir, SAMPLES_FILE), {
-    models: machine.models,
+  const report = await reportFromSamples({
+    samplesPath: join(dir, SAMPLES_FILE),
     defaultPhase: "train",
-  });
-  const hardware: Report["hardware"] = {
-    cpu: machine.cpu,
-    memoryGB: machine.memoryGB,
-    gpus: integration.gpus,
-  };
-  const carbon = await carbonFor(integration, hardware);
-  const work = await readWorkMetrics(env.ML_FOOTPRINT_METRICS || join(dir, "metrics.json"));
-  if (work.warning) warnings.push(work.warning);
-  const report = buildReport({
-    toolVersion: TOOL_VERSION,
-    createdAt: new Date(),
+    machine,
+    metricsPath: env.ML_FOOTPRINT_METRICS || join(dir, "metrics.json"),
+    carbon: carbonFor,
     identity: identityFrom(ctx, key, config.matrix),
-    runner: runnerFromEnv(env, process.platform, process.arch),
-    cpu: machine.cpu,
-    memoryGB: machine.memoryGB,
-    integration,
+    env,
     command: null,
     exitCode: null,
     signal: null,
-    carbon,
-    workUnits: work.units,
     warnings,
+    createdAt: new Date(),
   });
 
   // Nothing is lost: the report and a first summary exist before any network call.

@@ -1,7 +1,6 @@
 /** Carbon for a finished measurement: resolve region/intensity/PUE, then compute emissions with ranges. */
 import { computeCarbon, resolveCarbonContext } from "../carbon/index.js";
-import type { IntegrationResult } from "../measure/integrate.js";
-import type { Carbon, Report } from "../report/schema.js";
+import type { CarbonStep } from "./report-from-samples.js";
 
 export interface CarbonInputs {
   region?: string;
@@ -19,7 +18,7 @@ export function carbonForMeasurement(
   inputs: CarbonInputs,
   env: Record<string, string | undefined>,
   endpoints?: Parameters<typeof resolveCarbonContext>[0]["endpoints"],
-): (integration: IntegrationResult, hardware: Report["hardware"]) => Promise<Carbon | null> {
+): CarbonStep {
   const context = resolveCarbonContext({ ...inputs, env, endpoints });
   // Avoid an unhandled rejection while the command runs; the error surfaces when awaited below.
   context.catch(() => undefined);

@@ -6,15 +6,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Sampler } from "../measure/sampler.js";
-import { integrateSamplesFile } from "../measure/read-samples.js";
 import { runCommand, type CommandResult } from "../measure/run-command.js";
-import { buildReport, localIdentity, runnerFromEnv } from "../report/build.js";
-import { readWorkMetrics } from "../report/work.js";
-import type { Carbon, Identity, Report } from "../report/schema.js";
-import type { IntegrationResult } from "../measure/integrate.js";
-import { TOOL_VERSION } from "../version.js";
+import { localIdentity } from "../report/build.js";
+import type { Identity, Report } from "../report/schema.js";
 import { loadMachine, type MachineOptions } from "./machine.js";
 import { formatProgress, type ProgressPrinter } from "./progress.js";
+import { reportFromSamples, type CarbonStep } from "./report-from-samples.js";
 
 export interface RunFlowOptions extends MachineOptions {
   command: string[];
@@ -27,7 +24,7 @@ export interface RunFlowOptions extends MachineOptions {
   identity?: Identity;
   progress?: ProgressPrinter | null;
   /** computes carbon for the finished measurement; null → energy only */
-  carbon?: ((integration: IntegrationResult, hardware: Report["hardware"]) => Promise<Carbon | null>) | null;
+  carbon?: CarbonStep | null;
   now?: () => number;
 }
 
@@ -69,38 +66,25 @@ export async function measureCommand(options: RunFlowOptions): Promise<RunFlowRe
       options.progress?.done();
       lostLines = await sampler.stop();
     }
-    const integration = await integrateSamplesFile(samplesPath, {
-      models: machine.models,
-      defaultPhase: options.label,
-    });
-    const work = await readWorkMetrics(metricsPath);
-    const warnings = [...machine.warnings];
-    if (work.warning) warnings.push(work.warning);
+    const warnings: string[] = [];
     if (lostLines.writeFailures > 0)
       warnings.push(
         `${lostLines.writeFailures} sample line(s) could not be written (${lostLines.writeError ?? "error"}); energy covers what was recorded`,
       );
     if (command.startError) warnings.push(`the command could not be started (${command.startError})`);
-    const hardware: Report["hardware"] = {
-      cpu: machine.cpu,
-      memoryGB: machine.memoryGB,
-      gpus: integration.gpus,
-    };
-    const carbon = options.carbon ? await options.carbon(integration, hardware) : null;
-    const report = buildReport({
-      toolVersion: TOOL_VERSION,
-      createdAt: new Date((options.now ?? Date.now)()),
+    const report = await reportFromSamples({
+      samplesPath,
+      defaultPhase: options.label,
+      machine,
+      metricsPath,
+      carbon: options.carbon ?? null,
       identity: options.identity ?? localIdentity(options.label),
-      runner: runnerFromEnv(options.env, process.platform, process.arch),
-      cpu: machine.cpu,
-      memoryGB: machine.memoryGB,
-      integration,
+      env: options.env,
       command: options.command.join(" "),
       exitCode: command.exitCode,
       signal: command.signal,
-      carbon,
-      workUnits: work.units,
       warnings,
+      createdAt: new Date((options.now ?? Date.now)()),
     });
     return { report, command };
   } finally {
