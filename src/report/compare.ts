@@ -134,32 +134,33 @@ export function hardwareDifferences(base: Report, head: Report): string[] {
   return out;
 }
 
-function totalSide(report: Report): Side {
-  const e = report.carbon?.emissions;
+/** One side of a row: energy and duration figures plus the matching emissions (null without carbon). */
+function side(
+  f: { energyWh: number; lowWh: number; highWh: number; durationS: number },
+  e: { totalG: number; lowG: number; highG: number } | null | undefined,
+): Side {
   return {
-    energyWh: report.energyWh,
-    lowWh: report.lowWh,
-    highWh: report.highWh,
+    energyWh: f.energyWh,
+    lowWh: f.lowWh,
+    highWh: f.highWh,
     emissionsG: e ? e.totalG : null,
     emissionsLowG: e ? e.lowG : null,
     emissionsHighG: e ? e.highG : null,
-    durationS: report.durationS,
+    durationS: f.durationS,
   };
+}
+
+function totalSide(report: Report): Side {
+  return side(report, report.carbon?.emissions);
 }
 
 function phaseSide(report: Report, name: string): Side | null {
   const phase = report.phases.find((p) => p.name === name);
   if (!phase) return null;
-  const e = report.carbon?.phaseEmissionsG.find((p) => p.name === name);
-  return {
-    energyWh: phase.energyWh,
-    lowWh: phase.lowWh,
-    highWh: phase.highWh,
-    emissionsG: e ? e.totalG : null,
-    emissionsLowG: e ? e.lowG : null,
-    emissionsHighG: e ? e.highG : null,
-    durationS: phase.durationS,
-  };
+  return side(
+    phase,
+    report.carbon?.phaseEmissionsG.find((p) => p.name === name),
+  );
 }
 
 /** The work unit both reports count, by preference; null when they share none. */
