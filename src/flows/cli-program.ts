@@ -19,6 +19,7 @@ import { renderTextSummary } from "../report/render-text.js";
 import { registerCarbonCommands } from "../carbon/commands.js";
 import { parseRegion } from "../carbon/index.js";
 import { registerReportCommands } from "../report/commands.js";
+import { registerSchemaCommand } from "../cli/schema.js";
 import { TOOL_VERSION } from "../version.js";
 import { measureCommand } from "./run.js";
 import { createProgressPrinter } from "./progress.js";
@@ -205,6 +206,7 @@ export function buildProgram(): Command {
   addSamplerCommands(program);
   registerCarbonCommands(program);
   registerReportCommands(program);
+  registerSchemaCommand(program);
   return program;
 }
 
