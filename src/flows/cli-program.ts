@@ -20,6 +20,7 @@ import { registerCarbonCommands } from "../carbon/commands.js";
 import { parseRegion } from "../carbon/index.js";
 import { registerReportCommands } from "../report/commands.js";
 import { registerSchemaCommand } from "../cli/schema.js";
+import { registerExportCommand } from "../cli/export.js";
 import { TOOL_VERSION } from "../version.js";
 import { measureCommand } from "./run.js";
 import { createProgressPrinter } from "./progress.js";
@@ -207,6 +208,7 @@ export function buildProgram(): Command {
   registerCarbonCommands(program);
   registerReportCommands(program);
   registerSchemaCommand(program);
+  registerExportCommand(program);
   return program;
 }
 
