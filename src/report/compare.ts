@@ -1,34 +1,55 @@
 /**
  * Compare a head report with the base branch's recent reports of the same key: per phase and in total,
  * energy first (what the code changed), then emissions (which also move with the grid) and duration.
- * Pure: plain reports in, a plain `Comparison` out.
+ * Pure: plain reports in, a plain `Comparison` out (JSON-serialisable; the renderers and `compare --json`
+ * print it as is). docs/methodology.md ("Verdict statistics") gives the reasoning and the simulation.
  *
- * Noise rule (also returned as `noiseRule` text for the comment):
- * - With n ≥ 2 base runs on the newest base run's hardware, the band is ±max(k × s / mean, floor), where
- *   s is the sample standard deviation of those runs' energies (or Wh per 1k work units), k = 2 and
- *   floor = 3 %. k = 2 because roughly 95 % of normally distributed run-to-run variation lies within 2 σ:
- *   a delta beyond it is unlikely to be noise alone, while k = 3 would hide real 10-20 % regressions on
- *   runners whose spread is a few percent. The floor is our own guard (not a sourced figure): two
- *   near-identical base runs must not make a 1 % wobble "significant".
- * - With one base run there is no spread to measure, so the band is a default tolerance of ±10 %:
- *   run-to-run variability on shared cloud machines is commonly several percent and sometimes above 10 %
- *   (Laaber, Scheuner & Leitner, "Software microbenchmarking in the cloud. How bad is it really?",
- *   Empirical Software Engineering 24, 2019), and our energy is largely duration × modelled power.
- * - A delta is significant (`increase` / `decrease`) only outside the band.
- * - When both reports count the same unit of work, the total's verdict uses Wh per 1k units, so a PR that
- *   trains twice as long is judged fairly; phases are judged on energy.
- * - Different CPU brand, vCPU count, GPU model or GPU count between head and the newest base run →
- *   `different-hardware`, never a regression.
+ * Method, the same for every phase row and the total row:
+ * 1. Base runs: of the history (newest first), the first `history` runs whose hardware class matches the
+ *    head (CPU brand string, vCPU count, GPU models) are used; the others are listed in
+ *    `baseRunsSkipped` with their differences. No matching run at all → `different-hardware`: the deltas
+ *    are still shown against the newest base run, but never called a regression.
+ * 2. Basis: energy (Wh); the total row, and a phase whose runs all count work, is judged on Wh per 1k
+ *    work units when the head and at least one used base run count the same unit.
+ * 3. Band, n = base runs that have the row:
+ *    - n ≥ 2: a two-sided prediction interval for one new observation, mean ± t(1 − α/2, n − 1) · s ·
+ *      √(1 + 1/n) (α = 1 − confidence, default 95 %). If the head came from the same normal distribution
+ *      as the base runs it would fall outside with probability α (α/2 on each side).
+ *    - n = 1: the noise is unknown. The band is a default of ±10 % of the base run (`--tolerance`,
+ *      input `tolerance`): our own assumption, not a measured figure. Laaber, Scheuner & Leitner
+ *      (Empirical Software Engineering 24, 2019) found run-to-run coefficients of variation from 0.03 %
+ *      to over 100 % across microbenchmarks and cloud instance types, so no single default follows from
+ *      the literature. The verdict's words say "noise unknown".
+ *    - Floor, both cases: the measurement's resolution, one sampling interval at the row's mean power for
+ *      the head and for the base (a phase boundary is only known to one interval).
+ * 4. Verdict: `increase` / `decrease` when the head is outside mean ± band, else `within-noise`.
+ * 5. Delta range (`deltaEnergyLowWh` … `deltaEnergyHighWh`): the uncertainty of the *difference*. Model
+ *    factors shared by both runs on the same hardware (watts per vCPU, power curve, W/GB, sensor
+ *    calibration) scale the delta by the ratios low/value and high/value of the reports' own ranges; they
+ *    do not widen it around zero. The resolution above is added on both sides. A report compared with
+ *    itself gives 0 with a range of about ±2 sampling intervals of energy. Emissions: when both sides share
+ *    intensity and PUE, the same scaling; otherwise (another region) the two ranges are independent and
+ *    the range is head.low − base.high … head.high − base.low.
+ *
+ * Shape (all plain data):
+ *   Comparison { key, verdict, total: Row, phases: Row[], base (newest used run), baseRunsUsed[],
+ *                baseRunsSkipped[] (with hardware differences), hardwareDifferences (when no run matched),
+ *                baseRuns (count used), confidence, defaultTolerancePercent, noiseRule (words) }
+ *   Row { name, isTotal, presence, base (mean of the used runs), head, deltas and their ranges, work,
+ *         basis, band (method, n, mean, sd, t, floor, halfWidth, percent, noiseKnown) | null,
+ *         bandPercent, baseRuns, verdict, verdictWords }
  */
 import type { Report } from "./schema.js";
+import { mean, predictionInterval } from "./stats.js";
 
 export type Verdict = "increase" | "decrease" | "within-noise" | "no-baseline" | "different-hardware";
 
-/** k in the noise rule: 2 standard deviations (see the module comment). */
-export const NOISE_K = 2;
-/** Smallest band with ≥ 2 base runs, percent; our own guard, see the module comment. */
-export const NOISE_FLOOR_PERCENT = 3;
-/** Band with exactly one base run, percent (Laaber et al., Empirical Software Engineering 24, 2019). */
+/** Default confidence of the prediction interval. */
+export const DEFAULT_CONFIDENCE = 0.95;
+/**
+ * Band with exactly one base run, percent: OUR ASSUMPTION, not a sourced figure (see the module comment;
+ * Laaber et al. 2019 show run-to-run variation anywhere from 0.03 % to over 100 %).
+ */
 export const DEFAULT_TOLERANCE_PERCENT = 10;
 /** Preferred work units when both reports count several; otherwise the first common one alphabetically. */
 const WORK_UNIT_PREFERENCE = ["samples", "tokens", "images", "examples", "steps", "batches", "epochs"];
@@ -46,9 +67,35 @@ export interface Side {
 
 export interface WorkComparison {
   unit: string;
+  /** mean over the base runs that count the unit */
   baseWhPer1k: number;
   headWhPer1k: number;
   deltaPercent: number | null;
+}
+
+/** The noise band a row was judged with, in the row's basis unit (Wh, or Wh per 1k work units). */
+export interface Band {
+  method: "prediction-interval" | "default-band";
+  /** false with one base run: no spread was measured, the band is the default (our assumption) */
+  noiseKnown: boolean;
+  /** base runs behind the band */
+  n: number;
+  /** confidence of the prediction interval; null for the default band */
+  confidence: number | null;
+  /** mean of the base runs */
+  mean: number;
+  /** sample standard deviation of the base runs; null with n = 1 */
+  sd: number | null;
+  /** t quantile used; null for the default band */
+  t: number | null;
+  /** half-width before the floor: t · sd · √(1 + 1/n), or the default band */
+  statisticalHalfWidth: number;
+  /** measurement resolution (one sampling interval of energy, head + base) */
+  floor: number;
+  /** half-width applied: max(statisticalHalfWidth, floor) */
+  halfWidth: number;
+  /** halfWidth relative to the mean, percent; null when the mean is 0 */
+  percent: number | null;
 }
 
 export interface Row {
@@ -56,25 +103,42 @@ export interface Row {
   name: string;
   isTotal: boolean;
   presence: "both" | "added" | "removed";
+  /** mean of the used base runs that have this row */
   base: Side | null;
   head: Side | null;
   deltaEnergyWh: number | null;
   deltaEnergyPercent: number | null;
-  /** conservative range: head.low − base.high … head.high − base.low (ranges treated as independent) */
+  /** range of the difference: shared model factors scale the delta; resolution widens it (module comment) */
   deltaEnergyLowWh: number | null;
   deltaEnergyHighWh: number | null;
   deltaEmissionsG: number | null;
   deltaEmissionsPercent: number | null;
+  deltaEmissionsLowG: number | null;
+  deltaEmissionsHighG: number | null;
   deltaDurationS: number | null;
-  /** Wh per 1k work units; total row only, when both reports count the same unit */
+  /** Wh per 1k work units, when the row is judged on them */
   work: WorkComparison | null;
   /** what the verdict was judged on */
   basis: "energy" | "energy-per-work";
-  /** half-width of the noise band in percent; null when no band applies */
+  band: Band | null;
+  /** = band.percent; null when no band applies */
   bandPercent: number | null;
-  /** base runs that contributed to the band */
+  /** base runs that contributed to this row */
   baseRuns: number;
   verdict: Verdict;
+  /** the verdict in words, e.g. "increase: +12 % is outside the 95 % prediction interval of 5 base runs (±4.1 %)" */
+  verdictWords: string;
+}
+
+export interface BaseRunRef {
+  sha: string;
+  runId: string;
+  createdAt: string;
+}
+
+export interface SkippedRun extends BaseRunRef {
+  /** "CPU: A → B" lines against the head */
+  hardwareDifferences: string[];
 }
 
 export interface Comparison {
@@ -83,28 +147,54 @@ export interface Comparison {
   verdict: Verdict;
   total: Row;
   phases: Row[];
-  /** "CPU: A → B" lines; empty when the hardware matches */
+  /** "CPU: base → head" lines when no base run matched the head's hardware (vs the newest); else empty */
   hardwareDifferences: string[];
-  /** the newest base run compared against */
-  base: { sha: string; createdAt: string; runId: string } | null;
-  /** base runs on the same hardware as the newest one (used for the band) */
+  /** the newest base run used (or, with different hardware, the newest base run) */
+  base: BaseRunRef | null;
+  /** base runs used for the deltas and the band, newest first */
+  baseRunsUsed: BaseRunRef[];
+  /** base runs left out because their hardware differs from the head's, newest first */
+  baseRunsSkipped: SkippedRun[];
+  /** = baseRunsUsed.length */
   baseRuns: number;
-  /** the noise rule in words, for the "How this was measured" section */
+  confidence: number;
+  defaultTolerancePercent: number;
+  /** the method in words, for the "How this was measured" section */
   noiseRule: string;
 }
 
 export interface CompareOptions {
-  /** band with one base run, percent (default 10) */
+  /** band with one base run, percent (default 10, our assumption) */
   defaultTolerancePercent?: number;
+  /** prediction-interval confidence, 0.5 … 0.999 (default 0.95) */
+  confidence?: number;
+  /** at most this many matching base runs are used (default: all given) */
+  history?: number;
 }
 
-export function noiseRuleText(defaultTolerancePercent = DEFAULT_TOLERANCE_PERCENT): string {
+function formatPct(v: number): string {
+  const a = Math.abs(v);
+  return `${a >= 10 ? a.toFixed(0) : a.toFixed(1)} %`;
+}
+
+function formatSignedPct(v: number | null): string {
+  if (v === null) return "n/a";
+  return `${v >= 0 ? "+" : "−"}${formatPct(v)}`;
+}
+
+export function noiseRuleText(
+  defaultTolerancePercent = DEFAULT_TOLERANCE_PERCENT,
+  confidence = DEFAULT_CONFIDENCE,
+): string {
+  const c = formatPct(confidence * 100);
   return (
-    `A change counts only outside the noise band. With 2 or more base runs the band is ` +
-    `±max(${NOISE_K} × their standard deviation relative to their mean, ${NOISE_FLOOR_PERCENT} %); ` +
-    `with one base run it is ±${defaultTolerancePercent} % (run-to-run variability on shared cloud machines is ` +
-    `often several percent: Laaber et al., Empirical Software Engineering, 2019). The total is judged on Wh per ` +
-    `1k work units when both runs report the same unit. Different CPU, vCPU count or GPUs are never called a regression.`
+    `Only base runs on the same hardware (CPU model, vCPU count, GPU models) are used. With 2 or more, a change ` +
+    `counts when the head lies outside the ${c} prediction interval for one new run: base mean ± t(n−1) × s × ` +
+    `√(1 + 1/n). With one base run the noise is unknown and the band is ±${formatPct(defaultTolerancePercent)}, ` +
+    `our assumption (published run-to-run variation in the cloud ranges from 0.03 % to over 100 %). The band is ` +
+    `never narrower than one sampling interval of energy for each run. The total is judged on Wh per 1k work ` +
+    `units when head and base report the same unit. The delta's range is the uncertainty of the difference: ` +
+    `model factors both runs share scale it and do not widen it around zero.`
   );
 }
 
@@ -134,96 +224,199 @@ export function hardwareDifferences(base: Report, head: Report): string[] {
   return out;
 }
 
-/** One side of a row: energy and duration figures plus the matching emissions (null without carbon). */
-function side(
-  f: { energyWh: number; lowWh: number; highWh: number; durationS: number },
-  e: { totalG: number; lowG: number; highG: number } | null | undefined,
-): Side {
+/** True when `base` ran on the head's hardware class (same CPU brand, vCPU count and GPU models). */
+export function sameHardware(base: Report, head: Report): boolean {
+  return hardwareDifferences(base, head).length === 0;
+}
+
+function runRef(r: Report): BaseRunRef {
+  return { sha: r.identity.sha, runId: r.identity.runId, createdAt: r.createdAt };
+}
+
+/** One run's figures for one row, with what the range and band need. */
+interface Obs {
+  side: Side;
+  /** energy of one sampling interval at the row's mean power */
+  resolutionWh: number;
+  /** intensity × PUE identity; emissions ranges scale together only when equal */
+  carbonKey: string | null;
+  /** Wh per 1k of each counted unit */
+  whPer1k: Record<string, number> | null;
+}
+
+function carbonKey(report: Report): string | null {
+  const c = report.carbon;
+  if (!c) return null;
+  return `${c.region.id}|${c.intensity.gPerKWh}|${c.pue.value}`;
+}
+
+function resolution(energyWh: number, durationS: number, intervalMs: number): number {
+  return durationS > 0 ? (energyWh / durationS) * (intervalMs / 1_000) : 0;
+}
+
+function totalObs(report: Report): Obs {
+  const e = report.carbon?.emissions;
   return {
-    energyWh: f.energyWh,
-    lowWh: f.lowWh,
-    highWh: f.highWh,
-    emissionsG: e ? e.totalG : null,
-    emissionsLowG: e ? e.lowG : null,
-    emissionsHighG: e ? e.highG : null,
-    durationS: f.durationS,
+    side: {
+      energyWh: report.energyWh,
+      lowWh: report.lowWh,
+      highWh: report.highWh,
+      emissionsG: e ? e.totalG : null,
+      emissionsLowG: e ? e.lowG : null,
+      emissionsHighG: e ? e.highG : null,
+      durationS: report.durationS,
+    },
+    resolutionWh: resolution(report.energyWh, report.durationS, report.intervalMs),
+    carbonKey: carbonKey(report),
+    whPer1k: report.work?.whPer1k ?? null,
   };
 }
 
-function totalSide(report: Report): Side {
-  return side(report, report.carbon?.emissions);
-}
-
-function phaseSide(report: Report, name: string): Side | null {
+function phaseObs(report: Report, name: string): Obs | null {
   const phase = report.phases.find((p) => p.name === name);
   if (!phase) return null;
-  return side(
-    phase,
-    report.carbon?.phaseEmissionsG.find((p) => p.name === name),
-  );
+  const e = report.carbon?.phaseEmissionsG.find((p) => p.name === name);
+  return {
+    side: {
+      energyWh: phase.energyWh,
+      lowWh: phase.lowWh,
+      highWh: phase.highWh,
+      emissionsG: e ? e.totalG : null,
+      emissionsLowG: e ? e.lowG : null,
+      emissionsHighG: e ? e.highG : null,
+      durationS: phase.durationS,
+    },
+    resolutionWh: resolution(phase.energyWh, phase.durationS, report.intervalMs),
+    carbonKey: e ? carbonKey(report) : null,
+    whPer1k: null,
+  };
 }
 
-/** The work unit both reports count, by preference; null when they share none. */
-export function commonWorkUnit(base: Report, head: Report): string | null {
-  const b = base.work?.whPer1k;
-  const h = head.work?.whPer1k;
-  if (!b || !h) return null;
-  const common = Object.keys(h)
-    .filter((u) => Object.hasOwn(b, u))
+/** The mean side of several runs (emissions over the runs that have them; null when none has). */
+function meanSide(sides: Side[]): Side {
+  const m = (f: (s: Side) => number) => mean(sides.map(f));
+  const withCarbon = sides.filter((s) => s.emissionsG !== null);
+  const mc = (f: (s: Side) => number | null) =>
+    withCarbon.length ? mean(withCarbon.map((s) => f(s) ?? 0)) : null;
+  return {
+    energyWh: m((s) => s.energyWh),
+    lowWh: m((s) => s.lowWh),
+    highWh: m((s) => s.highWh),
+    emissionsG: mc((s) => s.emissionsG),
+    emissionsLowG: mc((s) => s.emissionsLowG),
+    emissionsHighG: mc((s) => s.emissionsHighG),
+    durationS: m((s) => s.durationS),
+  };
+}
+
+/** The work unit the head and at least one base run count, by preference; null when they share none. */
+export function commonWorkUnit(
+  head: Record<string, number> | null,
+  bases: (Record<string, number> | null)[],
+): string | null {
+  if (!head) return null;
+  const common = Object.keys(head)
+    .filter((u) => bases.some((b) => b !== null && Object.hasOwn(b, u)))
     .sort();
   return WORK_UNIT_PREFERENCE.find((u) => common.includes(u)) ?? common[0] ?? null;
 }
 
-/** Half-width of the noise band in percent from the base values (newest first); see the module comment. */
-export function noiseBandPercent(baseValues: number[], defaultTolerancePercent: number): number {
-  if (baseValues.length < 2) return defaultTolerancePercent;
-  const mean = baseValues.reduce((a, b) => a + b, 0) / baseValues.length;
-  if (mean <= 0) return NOISE_FLOOR_PERCENT;
-  const variance = baseValues.reduce((a, v) => a + (v - mean) ** 2, 0) / (baseValues.length - 1);
-  return Math.max((NOISE_K * Math.sqrt(variance) * 100) / mean, NOISE_FLOOR_PERCENT);
+/**
+ * Range of a difference whose two sides share multiplicative model factors: the delta scaled by the
+ * widest low/value and high/value ratios of the two sides, then ± the resolution.
+ */
+function sharedRange(
+  delta: number,
+  sides: { value: number; low: number; high: number }[],
+  resolutionAbs: number,
+): [number, number] {
+  let rLow = 1;
+  let rHigh = 1;
+  for (const s of sides) {
+    if (s.value <= 0) continue;
+    rLow = Math.min(rLow, s.low / s.value);
+    rHigh = Math.max(rHigh, s.high / s.value);
+  }
+  const a = delta * rLow;
+  const b = delta * rHigh;
+  return [Math.min(a, b) - resolutionAbs, Math.max(a, b) + resolutionAbs];
 }
 
-function judge(deltaPercent: number | null, delta: number, band: number): Verdict {
-  // A base of zero has no percent: any growth from nothing is outside every band.
-  if (deltaPercent === null) return delta > 0 ? "increase" : "within-noise";
-  if (deltaPercent > band) return "increase";
-  if (deltaPercent < -band) return "decrease";
-  return "within-noise";
+function verdictWords(row: Row, differentHardware: boolean, anyBaseRun: boolean): string {
+  const band = row.band;
+  const what = row.basis === "energy-per-work" && row.work ? `energy per 1k ${row.work.unit}` : "energy";
+  const change =
+    row.basis === "energy-per-work" && row.work
+      ? formatSignedPct(row.work.deltaPercent)
+      : formatSignedPct(row.deltaEnergyPercent);
+  switch (row.verdict) {
+    case "no-baseline":
+      return anyBaseRun && !row.isTotal ? "new: no base run has this phase" : "no base run to compare with";
+    case "different-hardware":
+      return differentHardware
+        ? "different hardware: no base run on the head's CPU model, vCPU count and GPUs"
+        : "different hardware";
+    default:
+      break;
+  }
+  if (!band) return row.verdict;
+  const width = band.percent === null ? "" : ` (±${formatPct(band.percent)})`;
+  const where = row.verdict === "within-noise" ? "inside" : "outside";
+  const label = row.verdict === "within-noise" ? "within noise" : row.verdict;
+  if (!band.noiseKnown) {
+    return `${label}, noise unknown: ${what} ${change} is ${where} the assumed default band${width} for one base run`;
+  }
+  const floorNote =
+    band.halfWidth > band.statisticalHalfWidth ? ", widened to the measurement resolution" : "";
+  return `${label}: ${what} ${change} is ${where} the ${formatPct((band.confidence ?? 0) * 100)} prediction interval of ${band.n} base runs${width}${floorNote}`;
+}
+
+interface RowContext {
+  differentHardware: boolean;
+  anyBaseRun: boolean;
+  tolerance: number;
+  confidence: number;
 }
 
 function buildRow(
   name: string,
   isTotal: boolean,
-  head: Side | null,
-  base: Side | null,
-  history: (Side | null)[],
-  work: WorkComparison | null,
-  workHistory: number[],
-  differentHardware: boolean,
-  tolerance: number,
+  head: Obs | null,
+  bases: Obs[],
+  ctx: RowContext,
+  workUnit: string | null,
 ): Row {
-  const presence = head && base ? "both" : head ? "added" : "removed";
+  const headSide = head?.side ?? null;
+  const presence = head && bases.length ? "both" : head ? "added" : "removed";
   const row: Row = {
     name,
     isTotal,
     presence,
-    base,
-    head,
+    base: bases.length ? meanSide(bases.map((b) => b.side)) : null,
+    head: headSide,
     deltaEnergyWh: null,
     deltaEnergyPercent: null,
     deltaEnergyLowWh: null,
     deltaEnergyHighWh: null,
     deltaEmissionsG: null,
     deltaEmissionsPercent: null,
+    deltaEmissionsLowG: null,
+    deltaEmissionsHighG: null,
     deltaDurationS: null,
-    work,
-    basis: work ? "energy-per-work" : "energy",
+    work: null,
+    basis: "energy",
+    band: null,
     bandPercent: null,
     baseRuns: 0,
     verdict: "no-baseline",
+    verdictWords: "",
   };
-  if (!base) return row;
-  const headSide: Side = head ?? {
+  const base = row.base;
+  if (!base) {
+    row.verdictWords = verdictWords(row, ctx.differentHardware, ctx.anyBaseRun);
+    return row;
+  }
+  const h: Side = headSide ?? {
     energyWh: 0,
     lowWh: 0,
     highWh: 0,
@@ -232,94 +425,147 @@ function buildRow(
     emissionsHighG: base.emissionsG === null ? null : 0,
     durationS: 0,
   };
-  row.deltaEnergyWh = headSide.energyWh - base.energyWh;
+  const headRes = head?.resolutionWh ?? 0;
+  const baseRes = mean(bases.map((b) => b.resolutionWh));
+  const resWh = headRes + baseRes;
+  const present = [...(headSide ? [headSide] : []), base];
+
+  row.deltaEnergyWh = h.energyWh - base.energyWh;
   row.deltaEnergyPercent = percentOf(row.deltaEnergyWh, base.energyWh);
-  row.deltaEnergyLowWh = headSide.lowWh - base.highWh;
-  row.deltaEnergyHighWh = headSide.highWh - base.lowWh;
-  if (headSide.emissionsG !== null && base.emissionsG !== null) {
-    row.deltaEmissionsG = headSide.emissionsG - base.emissionsG;
+  [row.deltaEnergyLowWh, row.deltaEnergyHighWh] = sharedRange(
+    row.deltaEnergyWh,
+    present.map((s) => ({ value: s.energyWh, low: s.lowWh, high: s.highWh })),
+    resWh,
+  );
+  if (h.emissionsG !== null && base.emissionsG !== null) {
+    row.deltaEmissionsG = h.emissionsG - base.emissionsG;
     row.deltaEmissionsPercent = percentOf(row.deltaEmissionsG, base.emissionsG);
+    const keys = new Set([...(head ? [head.carbonKey] : []), ...bases.map((b) => b.carbonKey)]);
+    if (keys.size === 1 && !keys.has(null)) {
+      const gPerWh = base.energyWh > 0 ? base.emissionsG / base.energyWh : 0;
+      [row.deltaEmissionsLowG, row.deltaEmissionsHighG] = sharedRange(
+        row.deltaEmissionsG,
+        present.map((s) => ({
+          value: s.emissionsG ?? 0,
+          low: s.emissionsLowG ?? 0,
+          high: s.emissionsHighG ?? 0,
+        })),
+        resWh * gPerWh,
+      );
+    } else {
+      row.deltaEmissionsLowG = (h.emissionsLowG ?? 0) - (base.emissionsHighG ?? 0);
+      row.deltaEmissionsHighG = (h.emissionsHighG ?? 0) - (base.emissionsLowG ?? 0);
+    }
   }
-  row.deltaDurationS = headSide.durationS - base.durationS;
-  if (differentHardware) {
+  row.deltaDurationS = h.durationS - base.durationS;
+  if (ctx.differentHardware) {
     row.verdict = "different-hardware";
+    row.verdictWords = verdictWords(row, true, true);
     return row;
   }
-  const values = work ? workHistory : history.filter((s): s is Side => s !== null).map((s) => s.energyWh);
-  row.baseRuns = values.length;
-  row.bandPercent = noiseBandPercent(values, tolerance);
-  row.verdict = work
-    ? judge(work.deltaPercent, work.headWhPer1k - work.baseWhPer1k, row.bandPercent)
-    : judge(row.deltaEnergyPercent, row.deltaEnergyWh, row.bandPercent);
+
+  // Basis values: Wh per 1k units when the head and some base runs count the unit, else energy.
+  let headValue = h.energyWh;
+  let baseValues = bases.map((b) => b.side.energyWh);
+  let relResolution = base.energyWh > 0 ? resWh / base.energyWh : 0;
+  let floorAbs = resWh;
+  const unitBases = workUnit ? bases.filter((b) => b.whPer1k?.[workUnit] !== undefined) : [];
+  const headWork = workUnit ? head?.whPer1k?.[workUnit] : undefined;
+  if (workUnit && headWork !== undefined && unitBases.length > 0) {
+    baseValues = unitBases.map((b) => b.whPer1k![workUnit]!);
+    headValue = headWork;
+    const baseWhPer1k = mean(baseValues);
+    row.work = {
+      unit: workUnit,
+      baseWhPer1k,
+      headWhPer1k: headWork,
+      deltaPercent: percentOf(headWork - baseWhPer1k, baseWhPer1k),
+    };
+    row.basis = "energy-per-work";
+    floorAbs = relResolution * baseWhPer1k;
+  } else {
+    relResolution = 0;
+  }
+  const n = baseValues.length;
+  const m = mean(baseValues);
+  const pi = predictionInterval(baseValues, ctx.confidence);
+  const statistical = pi ? pi.halfWidth : (ctx.tolerance / 100) * m;
+  const halfWidth = Math.max(statistical, floorAbs);
+  row.band = {
+    method: pi ? "prediction-interval" : "default-band",
+    noiseKnown: pi !== null,
+    n,
+    confidence: pi ? ctx.confidence : null,
+    mean: m,
+    sd: pi ? pi.sd : null,
+    t: pi ? pi.t : null,
+    statisticalHalfWidth: statistical,
+    floor: floorAbs,
+    halfWidth,
+    percent: m > 0 ? (halfWidth / m) * 100 : null,
+  };
+  row.bandPercent = row.band.percent;
+  row.baseRuns = n;
+  const diff = headValue - m;
+  row.verdict = diff > halfWidth ? "increase" : diff < -halfWidth ? "decrease" : "within-noise";
+  row.verdictWords = verdictWords(row, false, true);
   return row;
 }
 
 /**
  * Compare `head` with `baseHistory` (newest first, same key). An empty history gives `no-baseline`
- * everywhere; phases are matched by name, in head order, then phases only the base had.
+ * everywhere; phases are matched by name, in head order, then phases only the base runs had.
  */
 export function compareReports(head: Report, baseHistory: Report[], opts: CompareOptions = {}): Comparison {
   const tolerance = opts.defaultTolerancePercent ?? DEFAULT_TOLERANCE_PERCENT;
-  const newest = baseHistory[0] ?? null;
-  const differences = newest ? hardwareDifferences(newest, head) : [];
-  const differentHardware = differences.length > 0;
-  // Only runs on the newest base's hardware say anything about its noise.
-  const sameHw = newest ? baseHistory.filter((r) => hardwareDifferences(newest, r).length === 0) : [];
-
-  let work: WorkComparison | null = null;
-  let workHistory: number[] = [];
-  const unit = newest ? commonWorkUnit(newest, head) : null;
-  if (newest && unit) {
-    const baseWhPer1k = newest.work?.whPer1k[unit] ?? 0;
-    const headWhPer1k = head.work?.whPer1k[unit] ?? 0;
-    work = {
-      unit,
-      baseWhPer1k,
-      headWhPer1k,
-      deltaPercent: percentOf(headWhPer1k - baseWhPer1k, baseWhPer1k),
-    };
-    workHistory = sameHw.flatMap((r) => {
-      const v = r.work?.whPer1k[unit];
-      return v === undefined ? [] : [v];
-    });
+  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
+  const limit = opts.history ?? Infinity;
+  const used: Report[] = [];
+  const skipped: SkippedRun[] = [];
+  for (const r of baseHistory) {
+    const differences = hardwareDifferences(r, head);
+    if (differences.length > 0) skipped.push({ ...runRef(r), hardwareDifferences: differences });
+    else if (used.length < limit) used.push(r);
   }
+  const newest = baseHistory[0] ?? null;
+  const differentHardware = newest !== null && used.length === 0;
+  // With no matching run the deltas are shown against the newest base run, never judged.
+  const runs = differentHardware && newest ? [newest] : used;
+  const ctx: RowContext = { differentHardware, anyBaseRun: runs.length > 0, tolerance, confidence };
 
-  const total = buildRow(
-    "total",
-    true,
-    totalSide(head),
-    newest ? totalSide(newest) : null,
-    sameHw.map(totalSide),
-    work,
-    workHistory,
-    differentHardware,
-    tolerance,
+  const headTotal = totalObs(head);
+  const baseTotals = runs.map(totalObs);
+  const unit = commonWorkUnit(
+    headTotal.whPer1k,
+    baseTotals.map((b) => b.whPer1k),
   );
+  const total = buildRow("total", true, headTotal, baseTotals, ctx, unit);
+
   const names = head.phases.map((p) => p.name);
-  for (const p of newest?.phases ?? []) if (!names.includes(p.name)) names.push(p.name);
+  for (const r of runs) for (const p of r.phases) if (!names.includes(p.name)) names.push(p.name);
   const phases = names.map((name) =>
     buildRow(
       name,
       false,
-      phaseSide(head, name),
-      newest ? phaseSide(newest, name) : null,
-      sameHw.map((r) => phaseSide(r, name)),
+      phaseObs(head, name),
+      runs.flatMap((r) => phaseObs(r, name) ?? []),
+      ctx,
       null,
-      [],
-      differentHardware,
-      tolerance,
     ),
   );
+  const firstUsed = used[0] ?? newest;
   return {
     key: head.identity.key,
     verdict: total.verdict,
     total,
     phases,
-    hardwareDifferences: differences,
-    base: newest
-      ? { sha: newest.identity.sha, createdAt: newest.createdAt, runId: newest.identity.runId }
-      : null,
-    baseRuns: sameHw.length,
-    noiseRule: noiseRuleText(tolerance),
+    hardwareDifferences: differentHardware && newest ? hardwareDifferences(newest, head) : [],
+    base: firstUsed ? runRef(firstUsed) : null,
+    baseRunsUsed: used.map(runRef),
+    baseRunsSkipped: skipped,
+    baseRuns: used.length,
+    confidence,
+    defaultTolerancePercent: tolerance,
+    noiseRule: noiseRuleText(tolerance, confidence),
   };
 }

@@ -37,7 +37,7 @@ describe("compare", () => {
     expect(out).toMatch(/train\s+41\.2 Wh\s+50\.3 Wh\s+\+9\.10 Wh \(\+22 %\)/);
     expect(out).toMatch(/total .* increase \(band ±10\.0 %\)/);
     expect(out).toContain("per 1k samples: 752 mWh → 905 mWh (+20 %)");
-    expect(out).toContain("noise rule: A change counts only outside the noise band.");
+    expect(out).toContain("noise rule: Only base runs on the same hardware");
   });
 
   it("prints the PR comment with --markdown", async () => {

@@ -1,15 +1,20 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareReports, noiseBandPercent, NOISE_FLOOR_PERCENT } from "../../src/report/compare.js";
+import { compareReports, DEFAULT_TOLERANCE_PERCENT } from "../../src/report/compare.js";
 import { baseHistory, makeReport } from "./make-report.js";
+
+/** One sampling interval (1 s) of energy at makeReport's 40 W, Wh. */
+const ONE_INTERVAL_WH = 40 / 3_600;
 
 describe("compareReports", () => {
   it("without base runs says no-baseline everywhere", () => {
     const c = compareReports(makeReport(), []);
     expect(c.verdict).toBe("no-baseline");
     expect(c.base).toBeNull();
+    expect(c.baseRunsUsed).toEqual([]);
     expect(c.phases.map((p) => p.verdict)).toEqual(["no-baseline", "no-baseline"]);
     expect(c.total.deltaEnergyWh).toBeNull();
+    expect(c.total.verdictWords).toBe("no base run to compare with");
   });
 
   it("computes deltas in energy, emissions and duration per phase and in total", () => {
@@ -23,37 +28,158 @@ describe("compareReports", () => {
     expect(train?.deltaDurationS).toBeCloseTo((5 / 40) * 3_600);
     expect(c.total.deltaEnergyWh).toBeCloseTo(5);
     expect(c.total.deltaEnergyPercent).toBeCloseTo((5 / 12) * 100);
-    // Conservative range: head.low − base.high … head.high − base.low.
-    expect(c.total.deltaEnergyLowWh).toBeCloseTo(17 * 0.8 - 12 * 1.25);
-    expect(c.total.deltaEnergyHighWh).toBeCloseTo(17 * 1.25 - 12 * 0.8);
+    // Shared model factors (low = 0.8×, high = 1.25× on both sides) scale the delta; one sampling
+    // interval of energy per run widens it.
+    expect(c.total.deltaEnergyLowWh).toBeCloseTo(5 * 0.8 - 2 * ONE_INTERVAL_WH, 9);
+    expect(c.total.deltaEnergyHighWh).toBeCloseTo(5 * 1.25 + 2 * ONE_INTERVAL_WH, 9);
+    // Same region, intensity and PUE: the emissions delta scales the same way (0.7× … 1.4×).
+    const dG = c.total.deltaEmissionsG ?? NaN;
+    const gPerWh = (380 * 1.18) / 1_000;
+    expect(c.total.deltaEmissionsLowG).toBeCloseTo(dG * 0.7 - 2 * ONE_INTERVAL_WH * gPerWh, 9);
+    expect(c.total.deltaEmissionsHighG).toBeCloseTo(dG * 1.4 + 2 * ONE_INTERVAL_WH * gPerWh, 9);
     expect(c.phases.find((p) => p.name === "eval")?.verdict).toBe("within-noise");
   });
 
-  it("uses the 10 % default tolerance with one base run", () => {
+  it("a report compared with itself gives a delta of 0 with a range of about 0", () => {
+    const r = makeReport({ phases: { train: 12, eval: 3 } });
+    const c = compareReports(r, [r]);
+    expect(c.total.deltaEnergyWh).toBe(0);
+    expect(c.total.deltaEnergyLowWh).toBeCloseTo(-2 * ONE_INTERVAL_WH, 12);
+    expect(c.total.deltaEnergyHighWh).toBeCloseTo(2 * ONE_INTERVAL_WH, 12);
+    expect(c.total.deltaEmissionsG).toBe(0);
+    expect(Math.abs(c.total.deltaEmissionsLowG ?? NaN)).toBeLessThan(0.01);
+    expect(c.verdict).toBe("within-noise");
+    for (const p of c.phases) expect(p.deltaEnergyWh).toBe(0);
+  });
+
+  it("self-compare is 0 ± at most two sampling intervals of energy for any phases (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string({ minLength: 1, maxLength: 8 }),
+          fc.double({ min: 0.001, max: 1e6, noNaN: true }),
+          {
+            minKeys: 1,
+            maxKeys: 5,
+          },
+        ),
+        fc.integer({ min: 1, max: 5 }),
+        (phases, copies) => {
+          const r = makeReport({ phases });
+          const c = compareReports(
+            r,
+            Array.from({ length: copies }, () => r),
+          );
+          for (const row of [c.total, ...c.phases]) {
+            // the mean of identical runs may differ from each in the last bits
+            expect(Math.abs(row.deltaEnergyWh ?? NaN)).toBeLessThanOrEqual(1e-12 * (row.head?.energyWh ?? 0));
+            expect(row.verdict).toBe("within-noise");
+            expect(-(row.deltaEnergyLowWh ?? NaN)).toBeLessThanOrEqual(2 * ONE_INTERVAL_WH * 1.000001);
+            expect(row.deltaEnergyHighWh ?? NaN).toBeLessThanOrEqual(2 * ONE_INTERVAL_WH * 1.000001);
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it("a real change keeps a range that excludes zero (shared factors do not widen it around zero)", () => {
     const base = makeReport({ phases: { train: 100 } });
-    expect(compareReports(makeReport({ phases: { train: 109 } }), [base]).verdict).toBe("within-noise");
+    const head = makeReport({ phases: { train: 120 } });
+    const c = compareReports(head, [base]);
+    expect(c.total.deltaEnergyLowWh).toBeGreaterThan(15);
+    expect(c.total.deltaEnergyHighWh).toBeLessThan(26);
+  });
+
+  it("one base run: noise unknown, the default band (our assumption), said in the verdict's words", () => {
+    const base = makeReport({ phases: { train: 100 } });
+    const within = compareReports(makeReport({ phases: { train: 109 } }), [base]);
+    expect(within.verdict).toBe("within-noise");
+    expect(within.total.band).toMatchObject({ method: "default-band", noiseKnown: false, n: 1, sd: null });
+    expect(within.total.bandPercent).toBe(DEFAULT_TOLERANCE_PERCENT);
+    expect(within.total.verdictWords).toMatch(/noise unknown/);
+    expect(within.total.verdictWords).toMatch(/assumed default band \(±10 %\)/);
     expect(compareReports(makeReport({ phases: { train: 111 } }), [base]).verdict).toBe("increase");
     expect(compareReports(makeReport({ phases: { train: 89 } }), [base]).verdict).toBe("decrease");
     expect(
       compareReports(makeReport({ phases: { train: 109 } }), [base], { defaultTolerancePercent: 5 }).verdict,
     ).toBe("increase");
-    expect(compareReports(makeReport({ phases: { train: 109 } }), [base]).total.bandPercent).toBe(10);
+    expect(within.noiseRule).toMatch(/our assumption/);
+    expect(within.noiseRule).not.toMatch(/Laaber|2σ|95 % of/);
   });
 
-  it("with 5 noisy base runs a +8 % change is within noise, a quiet history calls it an increase", () => {
+  it("n ≥ 2: the 95 % prediction interval mean ± t(n−1)·s·√(1+1/n)", () => {
+    // base [100, 92, 108, 95, 105] (+ eval 2 each): mean 102, s = √44.5, t(0.975, 4) = 2.7764
     const noisy = baseHistory([100, 92, 108, 95, 105]);
     const head = makeReport({ phases: { train: 110, eval: 2 } });
     const c = compareReports(head, noisy);
     expect(c.baseRuns).toBe(5);
-    expect(c.total.bandPercent).toBeGreaterThan(10);
+    const band = c.total.band!;
+    expect(band.method).toBe("prediction-interval");
+    expect(band.noiseKnown).toBe(true);
+    expect(band.mean).toBeCloseTo(102, 9);
+    expect(band.sd).toBeCloseTo(Math.sqrt(44.5), 9);
+    expect(band.t).toBeCloseTo(2.7764, 3);
+    expect(band.halfWidth).toBeCloseTo(2.7764 * Math.sqrt(44.5) * Math.sqrt(1.2), 2);
+    expect(c.total.base?.energyWh).toBeCloseTo(102, 9);
     expect(c.verdict).toBe("within-noise");
+    expect(c.total.verdictWords).toMatch(/inside the 95 % prediction interval of 5 base runs/);
     const quiet = baseHistory([100, 100.5, 99.5, 100.2, 99.8]);
     const q = compareReports(head, quiet);
-    expect(q.total.bandPercent).toBe(NOISE_FLOOR_PERCENT);
     expect(q.verdict).toBe("increase");
+    expect(q.total.verdictWords).toMatch(/^increase: energy \+9\.8 % is outside/);
+    expect(q.total.deltaEnergyPercent).toBeCloseTo((10 / 102) * 100, 9);
   });
 
-  it("never calls a change on different hardware a regression, and lists the differences", () => {
+  it("the band never goes below the measurement resolution", () => {
+    const flat = baseHistory([100, 100, 100]);
+    const c = compareReports(makeReport({ phases: { train: 100, eval: 2 } }), flat);
+    expect(c.total.band?.statisticalHalfWidth).toBe(0);
+    expect(c.total.band?.floor).toBeCloseTo(2 * ONE_INTERVAL_WH, 12);
+    expect(c.total.band?.halfWidth).toBeCloseTo(2 * ONE_INTERVAL_WH, 12);
+    expect(c.verdict).toBe("within-noise");
+    // a change of 1 Wh on 102 Wh with zero spread is real
+    expect(compareReports(makeReport({ phases: { train: 101, eval: 2 } }), flat).verdict).toBe("increase");
+  });
+
+  it("the confidence and the number of base runs used are options", () => {
+    const history = baseHistory([100, 96, 104, 98, 102, 97, 103]);
+    const c = compareReports(makeReport({ phases: { train: 100, eval: 2 } }), history, {
+      history: 3,
+      confidence: 0.9,
+    });
+    expect(c.baseRuns).toBe(3);
+    expect(c.baseRunsUsed.map((r) => r.sha)).toEqual(history.slice(0, 3).map((r) => r.identity.sha));
+    expect(c.total.band?.confidence).toBe(0.9);
+    expect(c.total.band?.t).toBeCloseTo(2.92, 2); // t(0.95, 2)
+  });
+
+  it("hardware is matched per base run: other runs are skipped and listed, not fatal", () => {
+    const matching = baseHistory([100, 101, 99]);
+    const other = makeReport({
+      phases: { train: 300, eval: 2 },
+      cpu: "Intel Xeon Platinum 8370C CPU @ 2.80GHz",
+      createdAt: "2026-11-21T00:00:00.000Z",
+      sha: "f".repeat(40),
+    });
+    const c = compareReports(makeReport({ phases: { train: 100, eval: 2 } }), [other, ...matching]);
+    expect(c.verdict).toBe("within-noise");
+    expect(c.baseRuns).toBe(3);
+    expect(c.hardwareDifferences).toEqual([]);
+    expect(c.base?.sha).toBe(matching[0]!.identity.sha);
+    expect(c.baseRunsSkipped).toEqual([
+      {
+        sha: "f".repeat(40),
+        runId: "1001",
+        createdAt: "2026-11-21T00:00:00.000Z",
+        hardwareDifferences: [
+          "CPU: Intel Xeon Platinum 8370C CPU @ 2.80GHz → AMD EPYC 7763 64-Core Processor",
+        ],
+      },
+    ]);
+  });
+
+  it("only when no base run matches is the verdict different-hardware, with the differences listed", () => {
     const base = makeReport({ phases: { train: 10 } });
     const head = makeReport({
       phases: { train: 30 },
@@ -61,15 +187,19 @@ describe("compareReports", () => {
       threads: 8,
       cpu: "Intel Xeon 8370C",
     });
-    const c = compareReports(head, [base]);
+    const c = compareReports(head, [base, base]);
     expect(c.verdict).toBe("different-hardware");
     expect(c.phases[0]?.verdict).toBe("different-hardware");
+    expect(c.baseRuns).toBe(0);
+    expect(c.baseRunsSkipped).toHaveLength(2);
     expect(c.hardwareDifferences).toEqual([
       "CPU: AMD EPYC 7763 64-Core Processor → Intel Xeon 8370C",
       "vCPUs: 4 → 8",
       "GPU count: 0 → 1",
     ]);
     expect(c.total.deltaEnergyWh).toBeCloseTo(20);
+    expect(c.total.band).toBeNull();
+    expect(c.total.verdictWords).toMatch(/^different hardware/);
     const gpuModel = compareReports(makeReport({ gpus: ["NVIDIA H100"] }), [
       makeReport({ gpus: ["NVIDIA A100"] }),
     ]);
@@ -84,6 +214,7 @@ describe("compareReports", () => {
     expect(c.total.work).toMatchObject({ unit: "samples", baseWhPer1k: 1, headWhPer1k: 1 });
     expect(c.total.deltaEnergyPercent).toBeCloseTo(100);
     expect(c.verdict).toBe("within-noise");
+    expect(c.total.verdictWords).toMatch(/energy per 1k samples \+0\.0 %/);
     // Phases are still judged on energy.
     expect(c.phases[0]?.verdict).toBe("increase");
   });
@@ -97,16 +228,28 @@ describe("compareReports", () => {
       ["export", "added", "no-baseline"],
       ["eval", "removed", "decrease"],
     ]);
+    const removed = c.phases[2]!;
+    expect(removed.deltaEnergyLowWh).toBeLessThan(removed.deltaEnergyHighWh!);
+    expect(removed.deltaEnergyHighWh).toBeLessThan(0);
   });
 
-  it("ignores base runs on other hardware when estimating noise", () => {
-    const history = [
-      ...baseHistory([100, 101]),
-      makeReport({ phases: { train: 300, eval: 2 }, threads: 64, createdAt: "2026-11-01T00:00:00.000Z" }),
-    ];
-    const c = compareReports(makeReport({ phases: { train: 100, eval: 2 } }), history);
-    expect(c.baseRuns).toBe(2);
-    expect(c.total.bandPercent).toBe(NOISE_FLOOR_PERCENT);
+  it("emissions in another region: the two ranges are independent", () => {
+    const base = makeReport({ phases: { train: 10 }, intensity: 300 });
+    const head = makeReport({ phases: { train: 10 }, intensity: 100 });
+    const c = compareReports(head, [base]);
+    expect(c.total.deltaEmissionsLowG).toBeCloseTo(
+      head.carbon!.emissions.lowG - base.carbon!.emissions.highG,
+      9,
+    );
+    expect(c.total.deltaEmissionsHighG).toBeCloseTo(
+      head.carbon!.emissions.highG - base.carbon!.emissions.lowG,
+      9,
+    );
+  });
+
+  it("is plain data (survives a JSON round trip unchanged)", () => {
+    const c = compareReports(makeReport({ phases: { train: 110, eval: 2 } }), baseHistory([100, 92, 108]));
+    expect(JSON.parse(JSON.stringify(c))).toEqual(c);
   });
 
   it("swapping base and head flips the sign of the energy and emissions deltas (property)", () => {
@@ -134,16 +277,5 @@ describe("compareReports", () => {
       ),
       { numRuns: 100 },
     );
-  });
-});
-
-describe("noiseBandPercent", () => {
-  it("is max(2 × relative sample standard deviation, floor)", () => {
-    // mean 100, sample sd of [90, 110] = 14.142…, × 2 = 28.28 %
-    expect(noiseBandPercent([90, 110], 10)).toBeCloseTo(28.284, 2);
-    expect(noiseBandPercent([100, 100], 10)).toBe(NOISE_FLOOR_PERCENT);
-    expect(noiseBandPercent([100], 7)).toBe(7);
-    expect(noiseBandPercent([], 10)).toBe(10);
-    expect(noiseBandPercent([0, 0], 10)).toBe(NOISE_FLOOR_PERCENT);
   });
 });
