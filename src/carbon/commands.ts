@@ -1,6 +1,12 @@
 /** CLI subcommands `estimate` and `regions`. Bad input throws InputError; the program's top level prints it and exits 2. */
 import type { Command } from "commander";
-import { InputError, parseEnergyWh, parsePositiveNumber, truncate } from "../config/units.js";
+import {
+  InputError,
+  MAX_CARBON_INTENSITY_G_PER_KWH,
+  parseEnergyWh,
+  parsePositiveNumber,
+  truncate,
+} from "../config/units.js";
 import { computeCarbon } from "./compute.js";
 import { PUE_BY_PROVIDER } from "./constants.js";
 import { parseRegion, resolveCarbonContext } from "./context.js";
@@ -63,6 +69,7 @@ export function registerCarbonCommands(program: Command): void {
                 flags.intensity,
                 "--intensity",
                 "a positive number of gCO2e/kWh (e.g. 120)",
+                MAX_CARBON_INTENSITY_G_PER_KWH,
               );
         // Validate here so that the message names the flag (--region), not the action input.
         if (flags.region !== undefined) parseRegion(flags.region, "--region");

@@ -13,6 +13,7 @@ import {
   parseMassG,
   parsePercent,
   parsePositiveNumber,
+  MAX_CARBON_INTENSITY_G_PER_KWH,
   truncate,
 } from "./units.js";
 
@@ -162,7 +163,12 @@ export function getActionConfig(getInput: (name: string) => string): ActionConfi
     region: regionInput(text(Inputs.Region, 100)),
     carbonIntensityGPerKWh:
       optional(input(Inputs.CarbonIntensity), (v) =>
-        parsePositiveNumber(v, Inputs.CarbonIntensity, "a positive number of gCO2e/kWh, e.g. 120"),
+        parsePositiveNumber(
+          v,
+          Inputs.CarbonIntensity,
+          "a positive number of gCO2e/kWh, e.g. 120",
+          MAX_CARBON_INTENSITY_G_PER_KWH,
+        ),
       ) ?? null,
     pue: optional(input(Inputs.Pue), (v) => parsePueInput(v, Inputs.Pue)) ?? null,
     electricityMapsToken: text(Inputs.ElectricityMapsToken, 1_000),

@@ -23,7 +23,7 @@ const REGION_FORMS =
   'aws:<region> (aws:us-east-1), azure:<region> (azure:eastus), gcp:<region> (gcp:europe-west1), an ISO country code (FR, FRA) or "world"';
 const DURATION = "a number with ms, s, m or h (e.g. 1s, 500ms, 30m)";
 const ENERGY = "a number with Wh, kWh, MWh, J, kJ or MJ (e.g. 500 Wh, 1.2 kWh)";
-const MASS = "a number with mg, g, kg or t of CO2e (e.g. 50 g, 1.5 kg)";
+const MASS = "a number with mg, g, kg, t or Mg of CO2e (e.g. 50 g, 1.5 kg)";
 const PERCENT = "a percentage such as 10% or 2.5%";
 const PERCENT_RANGE = "more than 0% and at most 10000%";
 const KEY = '1 to 100 letters, digits, ".", "_" or "-"';
@@ -100,6 +100,21 @@ export const ACTION_BAD_INPUTS: BadInput[] = [
   invalid("budget-energy", "Infinity Wh", ENERGY),
   invalid("budget-energy", "1,5 kWh", ENERGY),
   invalid("budget-emissions", "50", MASS),
+  a(
+    "budget-emissions",
+    "2 MG",
+    `"2 MG" has an ambiguous unit "MG" (SI prefixes are case-sensitive: m is milli, M is mega; did you mean mg or Mg?); accepted: ${MASS}`,
+  ),
+  a(
+    "budget-energy",
+    "5 mwh",
+    `"5 mwh" has an ambiguous unit "mwh" (SI prefixes are case-sensitive: m is milli, M is mega; did you mean mWh or MWh?); accepted: ${ENERGY}`,
+  ),
+  a(
+    "budget-energy",
+    "5 mj",
+    `"5 mj" has an ambiguous unit "mj" (SI prefixes are case-sensitive: m is milli, M is mega; did you mean MJ?); accepted: ${ENERGY}`,
+  ),
   invalid("budget-emissions", "50 Wh", MASS),
   invalid("budget-emissions", "-5 g", MASS),
   invalid("budget-emissions", "50 lbs", MASS),
@@ -127,6 +142,13 @@ export const ACTION_BAD_INPUTS: BadInput[] = [
   invalid("carbon-intensity", "0", INTENSITY),
   invalid("carbon-intensity", "-5", INTENSITY),
   invalid("carbon-intensity", "120 g/kWh", INTENSITY),
+  a("carbon-intensity", "12000", `"12000" is out of range; accepted: ${INTENSITY}, at most 10000`),
+  a(
+    "carbon-intensity",
+    "1".repeat(400),
+    `"${"1".repeat(80)}…" is out of range; accepted: ${INTENSITY}, at most 10000`,
+    "a 400-digit number",
+  ),
   // regions, with suggestions
   a("region", "mars", `"mars" is not a known region; closest: MAR, AR, ARE; accepted: ${REGION_FORMS}`),
   a(

@@ -20,7 +20,21 @@ function parseWithUnits(
   const match = new RegExp(`^${NUMBER}\\s*([a-zA-Zµ%]*)$`).exec(trimmed);
   const unitText = match?.[2] ?? "";
   const unit = unitText === "" ? defaultUnit : unitText;
-  const factor = unit === undefined ? undefined : (units[unit] ?? units[unit.toLowerCase()]);
+  // SI prefixes are case-sensitive: "Mg" is a tonne and "mg" a milligram, "MWh" a megawatt-hour and "mWh"
+  // a milliwatt-hour. The exact forms in the table are read as they are. Another case is read only when it
+  // cannot mean two things: it does not start with m/M (milli or mega) and every form it matches has the
+  // same factor ("KWH", "KG", "S"); otherwise ("MG", "mwh", "mj") it is refused with that explanation.
+  let factor = unit === undefined || !Object.hasOwn(units, unit) ? undefined : units[unit];
+  if (match && unit !== undefined && factor === undefined) {
+    const near = Object.keys(units).filter((u) => u.toLowerCase() === unit.toLowerCase());
+    const factors = new Set(near.map((u) => units[u]));
+    if (near.length > 0 && (/^[mM]/.test(unit) || factors.size > 1)) {
+      throw new InputError(
+        `${inputName}: "${truncate(text)}" has an ambiguous unit "${unit}" (SI prefixes are case-sensitive: m is milli, M is mega; did you mean ${near.join(" or ")}?); accepted: ${accepted}`,
+      );
+    }
+    if (near.length > 0) factor = units[near[0]!];
+  }
   if (!match || factor === undefined) {
     throw new InputError(`${inputName}: "${truncate(text)}" is not valid; accepted: ${accepted}`);
   }
@@ -59,14 +73,15 @@ export function parseEnergyWh(text: string, inputName: string): number {
   );
 }
 
-const MASS_TO_G: Record<string, number> = { mg: 0.001, g: 1, kg: 1_000, t: 1_000_000 };
-/** "50 g", "1.5 kg", "2 t" (CO2e) → grams. */
+// Mg (megagram) is a tonne, as SI writes it; "MG", "KG" or "G" are refused as ambiguous.
+const MASS_TO_G: Record<string, number> = { mg: 0.001, g: 1, kg: 1_000, Mg: 1_000_000, t: 1_000_000 };
+/** "50 g", "1.5 kg", "2 t" or "2 Mg" (CO2e) → grams. */
 export function parseMassG(text: string, inputName: string): number {
   return parseWithUnits(
     text,
     inputName,
     MASS_TO_G,
-    "a number with mg, g, kg or t of CO2e (e.g. 50 g, 1.5 kg)",
+    "a number with mg, g, kg, t or Mg of CO2e (e.g. 50 g, 1.5 kg)",
   );
 }
 
@@ -102,11 +117,33 @@ export function parsePercent(text: string, inputName: string): number {
   return value;
 }
 
-/** A plain positive number (e.g. carbon-intensity in g/kWh, watts). */
-export function parsePositiveNumber(text: string, inputName: string, accepted: string): number {
+/**
+ * A plain positive number (e.g. carbon-intensity in g/kWh, watts). `max` bounds it where a larger value can
+ * only be a typo; a value too large to be a finite double (a 400-digit number) is always out of range, so
+ * it never reaches a report as Infinity.
+ */
+export function parsePositiveNumber(
+  text: string,
+  inputName: string,
+  accepted: string,
+  max = Number.MAX_VALUE,
+): number {
   const trimmed = text.trim();
   if (!new RegExp(`^${NUMBER}$`).test(trimmed) || !(Number(trimmed) > 0)) {
     throw new InputError(`${inputName}: "${truncate(text)}" is not valid; accepted: ${accepted}`);
   }
-  return Number(trimmed);
+  const value = Number(trimmed);
+  if (!Number.isFinite(value) || value > max) {
+    throw new InputError(
+      `${inputName}: "${truncate(text)}" is out of range; accepted: ${accepted}${max < Number.MAX_VALUE ? `, at most ${max}` : ""}`,
+    );
+  }
+  return value;
 }
+
+/**
+ * Highest carbon intensity accepted, in g CO2e/kWh: ten times what coal power emits over its life cycle
+ * (about 1,000 g/kWh and above: Gibon et al., Nature Sustainability 2, 2019, doi:10.1038/s41893-019-0221-6),
+ * so no real grid is refused and a typo or overflow is.
+ */
+export const MAX_CARBON_INTENSITY_G_PER_KWH = 10_000;

@@ -6,7 +6,12 @@ import { Command, CommanderError, Option } from "commander";
 import { access, mkdir, writeFile } from "node:fs/promises";
 import { constants } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { InputError, parseIntervalMs, parsePositiveNumber } from "../config/units.js";
+import {
+  InputError,
+  MAX_CARBON_INTENSITY_G_PER_KWH,
+  parseIntervalMs,
+  parsePositiveNumber,
+} from "../config/units.js";
 import { Sampler } from "../measure/sampler.js";
 import {
   markBackgroundPhase,
@@ -78,6 +83,7 @@ async function runAction(command: string[], flags: RunFlags): Promise<number> {
             flags.carbonIntensity,
             "--carbon-intensity",
             "a positive number of gCO2e/kWh, e.g. 120",
+            MAX_CARBON_INTENSITY_G_PER_KWH,
           ),
     pue: flags.pue === undefined ? undefined : parsePue(flags.pue),
   };

@@ -102,6 +102,9 @@ export function counterDeltaUj(prev: number, next: number, maxUj: number | undef
   return next + (maxUj - prev);
 }
 
+/** Most phases one report holds (the report schema's bound). */
+export const MAX_PHASES = 1_000;
+
 export class EnergyIntegrator {
   private readonly models: PowerModels;
   private readonly defaultPhase: string;
@@ -120,6 +123,8 @@ export class EnergyIntegrator {
   private raplHasDram = false;
   private gpus: Hardware["gpus"] = [];
   private unwrappableRapl = 0;
+  /** phase boundaries past MAX_PHASES, merged into the last phase */
+  private mergedPhases = 0;
 
   constructor(options: IntegrationOptions) {
     this.models = options.models;
@@ -165,6 +170,13 @@ export class EnergyIntegrator {
   }
 
   private openPhase(name: string, ts: number): PhaseAcc {
+    // A report holds at most MAX_PHASES phases: the last one collects every later boundary (named and
+    // warned about in finish), so a job that marks 5,000 phases keeps its whole energy, in bounded memory.
+    const last = this.phases[this.phases.length - 1];
+    if (last && this.phases.length >= MAX_PHASES) {
+      this.mergedPhases += 1;
+      return last;
+    }
     const phase: PhaseAcc = {
       name,
       startMs: ts,
@@ -354,6 +366,14 @@ export class EnergyIntegrator {
     if (this.prev === null)
       warnings.push("no samples were recorded; energy is zero because nothing was measured");
 
+    if (this.mergedPhases > 0) {
+      const last = this.phases[this.phases.length - 1]!;
+      const first = last.name;
+      last.name = `later phases (from "${first.slice(0, 60)}", ${this.mergedPhases + 1} merged)`;
+      warnings.push(
+        `more than ${MAX_PHASES} phases: the last ${this.mergedPhases + 1} are merged into one ("${last.name}"); energy and duration are complete`,
+      );
+    }
     const phases = this.phases.map((phase, i) => {
       const next = this.phases[i + 1];
       const phaseEnd = next ? next.startMs : endMs;

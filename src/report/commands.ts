@@ -10,6 +10,7 @@ import { InputError, parsePercent } from "../config/units.js";
 import { shortSha, trendMermaid, trendTable, type TrendPoint } from "./chart.js";
 import { compareReports, type Comparison } from "./compare.js";
 import { formatDelta, formatDuration, formatEnergy, formatMass, formatSignedPercent } from "./format.js";
+import { stripTerminalControls } from "./escape.js";
 import { buildCommentModel } from "./render-model.js";
 import { renderComment } from "./render-markdown.js";
 import { parseReportJson, ReportValidationError, type Report } from "./schema.js";
@@ -173,6 +174,20 @@ export async function runHistory(dir: string, flags: HistoryFlags): Promise<stri
   return `${pad(rows)}\n`;
 }
 
+/**
+ * Report files may come from anyone (a fork's artifact, a colleague's upload): what a command prints, and
+ * its error message (which may name keys from the files), goes through stripTerminalControls, so no OSC 52
+ * clipboard write, OSC 8 hidden link or cursor trick in a phase name reaches the terminal.
+ */
+async function printed(make: () => Promise<string>): Promise<string> {
+  try {
+    return stripTerminalControls(await make());
+  } catch (error) {
+    if (error instanceof Error) error.message = stripTerminalControls(error.message);
+    throw error;
+  }
+}
+
 /** Add `compare` and `history` to the CLI; output goes to `write` (stdout by default). */
 export function registerReportCommands(
   program: Command,
@@ -187,7 +202,7 @@ export function registerReportCommands(
     .option("--json", "print the comparison as JSON")
     .option("--tolerance <percent>", "noise band with one base run, e.g. 10%")
     .action(async (base: string, head: string, flags: CompareFlags) =>
-      write(await runCompare(base, head, flags)),
+      write(await printed(() => runCompare(base, head, flags))),
     );
   program
     .command("history")
@@ -195,5 +210,5 @@ export function registerReportCommands(
     .argument("<dir>", "a directory of report JSON files")
     .option("--key <key>", "only reports with this measurement key")
     .option("--markdown", "print the Mermaid chart and markdown table")
-    .action(async (dir: string, flags: HistoryFlags) => write(await runHistory(dir, flags)));
+    .action(async (dir: string, flags: HistoryFlags) => write(await printed(() => runHistory(dir, flags))));
 }

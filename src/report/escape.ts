@@ -37,8 +37,35 @@ export function escapeMarkdown(text: string, max = MAX_LABEL_CHARS): string {
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(BACKSLASH, (c) => `\\${c}`)
-    .replace(/@/g, `@${ZWJ}`)
-    .replace(/:\/\//g, `:${ZWJ}//`); // no bare-URL autolinks to attacker-chosen hosts
+    .replace(/@/g, `@${ZWJ}`) // mentions, and every email autolink (bare, mailto:, xmpp:) needs an @
+    .replace(/:\/\//g, `:${ZWJ}//`) // http://, https://, ftp:// and any scheme://
+    .replace(/\b(www)\./gi, `$1${ZWJ}.`) // GFM's extended www. autolink (www.evil.example/login)
+    .replace(/#/g, `#${ZWJ}`) // #123 and owner/repo#123 references (they back-link from the target)
+    .replace(/\b(gh)-(?=[0-9])/gi, `$1${ZWJ}-`); // GH-123 references
+}
+
+/**
+ * Text for a terminal: every ANSI/VT control sequence (CSI such as colours and cursor moves, OSC 8 hidden
+ * links, OSC 52 clipboard writes, DCS/APC/PM/SOS strings) and every other C0/C1 control character is
+ * removed; tab and newline stay. Used on everything `compare` and `history` print, which comes from report
+ * files that may have been made by anyone.
+ */
+export function stripTerminalControls(text: string): string {
+  return (
+    String(text)
+      // OSC, DCS, SOS, PM, APC strings: ESC ] / P / X / ^ / _ (or their C1 forms) up to BEL, ST or the end
+      // eslint-disable-next-line no-control-regex
+      .replace(/(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[\s\S]*?(?:\u0007|\u001b\\|\u009c|$)/g, "")
+      // CSI: ESC [ or C1 0x9b, parameters, intermediates, one final byte
+      // eslint-disable-next-line no-control-regex
+      .replace(/(?:\u001b\[|\u009b)[\u0030-\u003f]*[\u0020-\u002f]*[\u0040-\u007e]?/g, "")
+      // other two-byte escapes (ESC c reset, ESC 7/8, charset selection ESC ( B, …)
+      // eslint-disable-next-line no-control-regex
+      .replace(/\u001b[\u0020-\u002f]*[\u0030-\u007e]?/g, "")
+      // remaining C0 (but tab and newline), DEL, C1, and bidi overrides that reorder what is shown
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "")
+  );
 }
 
 /**

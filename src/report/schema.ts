@@ -26,7 +26,14 @@ export type EnergyMethod = z.infer<typeof EnergyMethod>;
 export const Component = z.enum(["cpu", "gpu", "memory", "other"]);
 export type Component = z.infer<typeof Component>;
 
-const nonNeg = z.number().finite().nonnegative();
+/**
+ * Largest value any figure may take (Wh, g, s, W, counts): 1e15, a petawatt-hour, about a million times
+ * the largest published training run (GPT-3, 1,287 MWh: Patterson et al., arXiv:2104.10350, 2021). A report
+ * from another run (possibly a fork) with a bigger figure is rejected at read, so sums over up to 1,000
+ * artifacts and ratios of two figures stay far below Number.MAX_VALUE and never become Infinity.
+ */
+export const MAX_FIGURE = 1e15;
+const nonNeg = z.number().finite().nonnegative().max(MAX_FIGURE);
 const shortText = z.string().max(2_000);
 const label = z.string().max(200);
 

@@ -5,11 +5,24 @@
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { MAX_FIGURE } from "./schema.js";
 
 const MAX_METRICS_BYTES = 64 * 1024;
+/**
+ * A count is 0 (ignored) or from a thousandth of a unit (fractional epochs) to 1e15: a count of 1e-320 would
+ * make Wh per 1k units Infinity, and no job counts more than a quadrillion tokens.
+ */
+export const MIN_WORK_COUNT = 0.001;
+export const MAX_WORK_COUNT = 1e15;
 const WorkUnits = z.record(
   z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,49}$/),
-  z.number().finite().nonnegative(),
+  z
+    .number()
+    .finite()
+    .nonnegative()
+    .refine((n) => n === 0 || (n >= MIN_WORK_COUNT && n <= MAX_WORK_COUNT), {
+      message: `a count must be 0 or from ${MIN_WORK_COUNT} to ${MAX_WORK_COUNT}`,
+    }),
 );
 
 export type WorkResult = { units: Record<string, number>; whPer1k: Record<string, number> } | null;
@@ -59,7 +72,9 @@ export async function readWorkMetrics(
 export function workEfficiency(units: Record<string, number> | null, energyWh: number): WorkResult {
   if (!units || Object.keys(units).length === 0) return null;
   const whPer1k: Record<string, number> = {};
-  for (const [unit, count] of Object.entries(units))
-    if (count > 0) whPer1k[unit] = (energyWh / count) * 1_000;
+  for (const [unit, count] of Object.entries(units)) {
+    const perK = (energyWh / count) * 1_000;
+    if (count > 0 && Number.isFinite(perK) && perK <= MAX_FIGURE) whPer1k[unit] = perK;
+  }
   return { units, whPer1k };
 }
