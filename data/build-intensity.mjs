@@ -36,6 +36,19 @@ function readCsv(name) {
 
 const round2 = (value) => Math.round(value * 100) / 100;
 
+const ccfPackages = JSON.parse(readFileSync(join(here, "sources", "ccf", "packages.json"), "utf8"));
+const ccfPackage = (name) => {
+  const pkg = ccfPackages.find((p) => p.name === `@cloud-carbon-footprint/${name}`);
+  if (!pkg) throw new Error(`ccf: ${name} missing from data/sources/ccf/packages.json`);
+  return pkg;
+};
+const ccfLabel = (name) => {
+  const pkg = ccfPackage(name);
+  return `@cloud-carbon-footprint/${name}@${pkg.version} (npm, ${pkg.integrity.slice(0, 19)}…, git ${pkg.gitHead.slice(0, 7)})`;
+};
+const CCF_METHODOLOGY =
+  "https://github.com/cloud-carbon-footprint/cloud-carbon-footprint/blob/c12d1c7aba56d8fe1f6fc6af7b696ad4e0d835d3/microsite/docs/HowItWorks/Methodology.md";
+
 const sources = {
   ember: {
     title: "Ember yearly electricity data (country overview), via The Green Web Foundation co2.js",
@@ -51,31 +64,114 @@ const sources = {
     basis: "direct-combustion",
     accounting: "location-based",
   },
-  "ccf-aws": {
-    title: "Cloud Carbon Footprint AWS region factors (carbonfootprint.com 2020 electricity factors)",
-    url: "https://github.com/cloud-carbon-footprint/cloud-carbon-footprint/blob/3668d2e1d6bb6589e61763f0c6697beec3543ee9/packages/aws/src/domain/AwsFootprintEstimationConstants.ts",
-    licence: "Apache-2.0",
+  // Cloud Carbon Footprint factors, one vintage: the newest published aws/azure packages and the core they depend on.
+  // Source and data year per factor as CCF's methodology (Appendix V, at the azure package's git commit) gives them.
+  "ccf-egrid2020": {
+    title: `US EPA eGRID2020 (year-2020 data), NERC-region factors as used by Cloud Carbon Footprint — ${ccfLabel("core")}`,
+    url: CCF_METHODOLOGY,
+    licence: "eGRID: US public domain; CCF code Apache-2.0",
     basis: "direct-combustion",
     accounting: "location-based",
   },
-  "ccf-azure": {
-    title: "Cloud Carbon Footprint Azure region factors (carbonfootprint.com 2020 electricity factors)",
-    url: "https://github.com/cloud-carbon-footprint/cloud-carbon-footprint/blob/0602dde823efbac1fa75a755125e5065c3726404/packages/azure/src/domain/AzureFootprintEstimationConstants.ts",
-    licence: "Apache-2.0",
+  "ccf-eea2020": {
+    title: `European Environment Agency, GHG emission intensity of electricity generation (indicator v9, 2020 values), as used by Cloud Carbon Footprint — ${ccfLabel("aws")}, ${ccfLabel("azure")}`,
+    url: CCF_METHODOLOGY,
+    licence: "EEA: CC BY 4.0; CCF code Apache-2.0",
     basis: "direct-combustion",
     accounting: "location-based",
   },
-  "ccf-us-nerc": {
-    title: "Cloud Carbon Footprint US NERC-region factors (US EPA eGRID)",
-    url: "https://github.com/cloud-carbon-footprint/cloud-carbon-footprint/blob/5cfa10b251c8e4352e4f6ac2fe255088dc0701fc/packages/core/src/FootprintEstimationConstants.ts",
-    licence: "Apache-2.0 (eGRID itself is US public domain)",
+  "ccf-carbonfootprint2021": {
+    title: `carbonfootprint.com "Emissions factors sources for 2021 electricity" v11 (2022-03), as used by Cloud Carbon Footprint — ${ccfLabel("aws")}, ${ccfLabel("azure")}`,
+    url: CCF_METHODOLOGY,
+    licence: "CCF code Apache-2.0 (factors as published by CCF)",
+    basis: "direct-combustion",
+    accounting: "location-based",
+  },
+  "ccf-unstated": {
+    title: `Cloud Carbon Footprint factor whose source CCF's methodology does not state (added 2022-11, CCF issue #945; data year 2021 assumed, as for its other non-EU factors) — ${ccfLabel("aws")}`,
+    url: CCF_METHODOLOGY,
+    licence: "CCF code Apache-2.0",
     basis: "direct-combustion",
     accounting: "location-based",
   },
 };
-// Years the factor describes: carbonfootprint.com's 2020 factor set; the eGRID edition behind CCF's NERC values is not stated
-// in CCF's file — 2021 is inferred (they are lower than the eGRID2018/2019 values CCF used before), see data/README.md.
-const SOURCE_YEAR = { "gcp-2025": 2025, "ccf-aws": 2020, "ccf-azure": 2020, "ccf-us-nerc": 2021 };
+const SOURCE_YEAR = {
+  "gcp-2025": 2025,
+  "ccf-egrid2020": 2020,
+  "ccf-eea2020": 2020,
+  "ccf-carbonfootprint2021": 2021,
+  "ccf-unstated": 2021,
+};
+
+/**
+ * Region codes per enum key in a CCF regions file: `KEY = 'code'` (AWS enum) or `KEY: { name: 'Code', options: [...] }`
+ * (Azure: CCF matches the name and every option; compared lower-case here, e.g. 'EastUS' and 'eastus').
+ */
+function ccfRegionNames(path) {
+  const text = readFileSync(join(here, "sources", "ccf", path), "utf8");
+  const names = new Map();
+  for (const m of text.matchAll(/^\s*([A-Z0-9_]+)\s*=\s*'([^']+)'/gm)) names.set(m[1], [m[2].toLowerCase()]);
+  for (const m of text.matchAll(/^\s*([A-Z0-9_]+):\s*\{([^}]*)\}/gm)) {
+    const codes = [...m[2].matchAll(/'([^']+)'/g)].map((q) => q[1].toLowerCase().replace(/\s+/g, ""));
+    names.set(m[1], [...new Set(codes)]);
+  }
+  return names;
+}
+/** Reads a CCF `*_EMISSIONS_FACTORS_METRIC_TON_PER_KWH` table: region code → { t, nerc }. */
+function ccfFactors(path, tableName, enumName, regionNames, nercTable) {
+  const text = readFileSync(join(here, "sources", "ccf", path), "utf8");
+  const start = text.indexOf(`${tableName}:`);
+  if (start < 0) throw new Error(`ccf: ${tableName} not found in ${path}`);
+  const body = text.slice(start, text.indexOf("\n  }", start));
+  const out = new Map();
+  const entry = new RegExp(
+    `\\[${enumName}\\.([A-Z0-9_]+)(?:\\.name)?\\]:\\s*(?:US_NERC_REGIONS_EMISSIONS_FACTORS\\.([A-Z]+)|([0-9.e-]+))`,
+    "g",
+  );
+  for (const m of body.matchAll(entry)) {
+    const codes = regionNames.get(m[1]);
+    if (!codes) throw new Error(`ccf: no region code for ${enumName}.${m[1]}`);
+    let factor = { t: Number(m[3]), nerc: null };
+    if (m[2]) {
+      const t = nercTable.get(m[2]);
+      if (t === undefined) throw new Error(`ccf: no NERC factor ${m[2]}`);
+      factor = { t, nerc: m[2] };
+    }
+    for (const code of codes) if (!out.has(code)) out.set(code, factor);
+  }
+  if (out.size < 10) throw new Error(`ccf: only ${out.size} factors read from ${path}`);
+  return out;
+}
+const nercText = readFileSync(
+  join(
+    here,
+    "sources",
+    "ccf",
+    `core@${ccfPackage("core").version}`,
+    "src",
+    "FootprintEstimationConstants.ts",
+  ),
+  "utf8",
+);
+const nerc = new Map(
+  [...nercText.matchAll(/^\s*([A-Z]+):\s*([0-9.e-]+),/gm)].map((m) => [m[1], Number(m[2])]),
+);
+const ccf = {
+  aws: ccfFactors(
+    `aws@${ccfPackage("aws").version}/src/domain/AwsFootprintEstimationConstants.ts`,
+    "AWS_EMISSIONS_FACTORS_METRIC_TON_PER_KWH",
+    "AWS_REGIONS",
+    ccfRegionNames(`aws@${ccfPackage("aws").version}/src/lib/AWSRegions.ts`),
+    nerc,
+  ),
+  azure: ccfFactors(
+    `azure@${ccfPackage("azure").version}/src/domain/AzureFootprintEstimationConstants.ts`,
+    "AZURE_EMISSIONS_FACTORS_METRIC_TON_PER_KWH",
+    "AZURE_REGIONS",
+    ccfRegionNames(`azure@${ccfPackage("azure").version}/src/lib/AzureRegions.ts`),
+    nerc,
+  ),
+};
 
 const alpha2ByAlpha3 = new Map(readCsv("iso3166-alpha3-alpha2.csv").map((r) => [r.alpha3, r.alpha2]));
 const countries = [];
@@ -103,9 +199,6 @@ if (!world) throw new Error("ember: no World row");
 countries.sort((a, b) => a.alpha2.localeCompare(b.alpha2));
 const countryByAlpha2 = new Map(countries.map((c) => [c.alpha2, c]));
 
-const nerc = new Map(
-  readCsv("ccf-us-nerc-factors.csv").map((r) => [r.nerc_region, Number(r.t_co2e_per_kwh)]),
-);
 const gcp = new Map(
   readCsv("gcp-region-carbon-info-2025.csv").map((r) => [
     r["Google Cloud Region"],
@@ -137,25 +230,18 @@ const regions = readCsv("cloud-regions.csv").map((row) => {
       method: "provider-published",
     };
   }
-  if (row.factor.startsWith("nerc:")) {
-    const subregion = row.factor.slice(5);
-    const t = nerc.get(subregion);
-    if (t === undefined) throw new Error(`no NERC factor ${subregion}`);
-    return {
-      ...base,
-      gridSubregion: subregion,
-      gPerKWh: round2(t * 1e6),
-      year: SOURCE_YEAR["ccf-us-nerc"],
-      sourceId: "ccf-us-nerc",
-      basis: "direct-combustion",
-      method: "ccf-factor",
-    };
-  }
   if (row.factor.startsWith("ccf:")) {
-    const sourceId = `ccf-${row.provider}`;
+    const factor = ccf[row.provider]?.get(row.region);
+    if (!factor) throw new Error(`${base.id}: Cloud Carbon Footprint has no factor for it`);
+    const sourceId = factor.nerc ? "ccf-egrid2020" : `ccf-${row.factor.slice(4)}`;
+    if (!factor.nerc && !["ccf-eea2020", "ccf-carbonfootprint2021", "ccf-unstated"].includes(sourceId))
+      throw new Error(`${base.id}: unknown CCF source ${row.factor}`);
+    if (factor.nerc && row.factor !== "ccf:egrid2020")
+      throw new Error(`${base.id}: CCF uses the eGRID NERC factor ${factor.nerc}; mark it ccf:egrid2020`);
     return {
       ...base,
-      gPerKWh: round2(Number(row.factor.slice(4)) * 1e6),
+      gridSubregion: factor.nerc,
+      gPerKWh: round2(factor.t * 1e6),
       year: SOURCE_YEAR[sourceId],
       sourceId,
       basis: "direct-combustion",
@@ -163,6 +249,10 @@ const regions = readCsv("cloud-regions.csv").map((row) => {
     };
   }
   if (row.factor === "country") {
+    if (ccf[row.provider]?.has(row.region))
+      throw new Error(
+        `${base.id}: Cloud Carbon Footprint has a factor for it; the country average must not replace it`,
+      );
     return {
       ...base,
       gPerKWh: country.gPerKWh,

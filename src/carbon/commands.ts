@@ -101,7 +101,7 @@ export function registerCarbonCommands(program: Command): void {
           lines.push("greener choices:");
           for (const g of greener)
             lines.push(
-              `  ${g.region.id.padEnd(28)} ${formatG(g.emissionsG).padStart(10)}  (${g.intensity.gPerKWh} g/kWh, ${g.reason})`,
+              `  ${g.region.id.padEnd(28)} ${formatG(g.emissionsG).padStart(10)}  −${Math.round(g.savingFraction * 100)} % (${g.intensity.gPerKWh} g/kWh, ${g.reason})`,
             );
         }
         process.stdout.write(`${lines.join("\n")}\n`);

@@ -7,7 +7,13 @@ export {
   type CarbonContext,
   type ResolveOptions,
 } from "./context.js";
-export { greenerChoices, type GreenerChoice } from "./greener.js";
+export {
+  greenerAdvice,
+  greenerChoices,
+  GREENER_MIN_SAVING_FRACTION,
+  type GreenerAdvice,
+  type GreenerChoice,
+} from "./greener.js";
 export { registerCarbonCommands } from "./commands.js";
 export { DATASET, findPlace, listRegions, listCountries, closestPlaceIds, type Place } from "./dataset.js";
 export { detectCloudRegion } from "./imds.js";

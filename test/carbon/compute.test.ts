@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computeCarbon } from "../../src/carbon/compute.js";
 import { resolveCarbonContext } from "../../src/carbon/context.js";
-import { greenerChoices } from "../../src/carbon/greener.js";
+import { GREENER_MIN_SAVING_FRACTION, greenerAdvice, greenerChoices } from "../../src/carbon/greener.js";
 import { Carbon } from "../../src/report/schema.js";
 
 const hardware = {
@@ -42,16 +42,43 @@ describe("computeCarbon", () => {
 });
 
 describe("greenerChoices", () => {
-  it("lists the greenest regions of the same provider and of the same country, cleanest first", async () => {
+  it("lists the greenest regions of the same provider and of the same country, cleanest first, with the saving", async () => {
     const ctx = await resolveCarbonContext({ region: "aws:us-east-1", env: {} });
-    const choices = greenerChoices(10_000, ctx);
+    const advice = greenerAdvice(10_000, ctx);
+    // 10 kWh × AWS PUE 1.15 × 379.07 g/kWh (eGRID2020 SERC)
+    expect(advice.currentG).toBeCloseTo(10 * 1.15 * 379.07, 6);
+    const choices = advice.choices;
     const sameProvider = choices.filter((c) => c.reason === "same-provider").map((c) => c.region.id);
-    expect(sameProvider).toEqual(["aws:eu-north-1", "aws:eu-central-2", "aws:eu-west-3"]);
+    expect(sameProvider[0]).toBe("aws:eu-north-1");
     expect(choices.some((c) => c.reason === "same-country" && c.region.id.startsWith("gcp:us-west1"))).toBe(
       true,
     );
     const sorted = [...choices].sort((a, b) => a.emissionsG - b.emissionsG);
     expect(choices).toEqual(sorted);
-    expect(choices[0]?.emissionsG).toBeCloseTo(10 * 1.15 * 8, 6);
+    // CCF aws@0.15.0 eu-north-1 0.0000088 t/kWh (EEA)
+    expect(choices[0]?.emissionsG).toBeCloseTo(10 * 1.15 * 8.8, 6);
+    for (const c of choices) {
+      expect(c.savingG).toBeCloseTo(advice.currentG - c.emissionsG, 9);
+      expect(c.savingFraction).toBeGreaterThanOrEqual(GREENER_MIN_SAVING_FRACTION);
+    }
+  });
+
+  it("never lists a region that emits more, nor one that saves less than 20 % (FR listed 262 g and 299 g next to 221 g)", async () => {
+    for (const region of ["FR", "aws:eu-west-3", "gcp:europe-west1", "azure:westeurope", "aws:eu-north-1"]) {
+      const ctx = await resolveCarbonContext({ region, env: {} });
+      const advice = greenerAdvice(5_000, ctx);
+      for (const c of advice.choices) {
+        expect(c.emissionsG, `${region} → ${c.region.id}`).toBeLessThanOrEqual(advice.currentG * 0.8 + 1e-9);
+        expect(c.savingG).toBeGreaterThan(0);
+      }
+    }
+    // Sweden's EEA figure (8.8 g/kWh) is among the cleanest: nothing cuts 20 % more within AWS or Sweden
+    const se = await resolveCarbonContext({ region: "aws:eu-north-1", env: {} });
+    expect(greenerChoices(5_000, se).every((c) => c.emissionsG <= 5 * 1.15 * 8.8 * 0.8)).toBe(true);
+  });
+
+  it("gives no advice for zero energy", async () => {
+    const ctx = await resolveCarbonContext({ region: "FR", env: {} });
+    expect(greenerAdvice(0, ctx).choices).toEqual([]);
   });
 });

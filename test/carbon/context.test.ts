@@ -63,7 +63,7 @@ describe("region resolution", () => {
       endpoints: { azureImds: none.url, awsImds: aws.url, gcpMetadata: none.url },
     });
     expect(ctx.region).toMatchObject({ id: "aws:eu-west-1", source: "imds-aws" });
-    expect(ctx.intensity.gPerKWh).toBe(316);
+    expect(ctx.intensity.gPerKWh).toBe(278.6); // CCF aws@0.15.0 eu-west-1 0.0002786 (EEA)
   });
 
   it("turns the GCP zone path into its region", async () => {

@@ -33,12 +33,17 @@ describe("embedded intensity dataset", () => {
       basis: "direct-combustion",
     });
     expect(findPlace("gcp:us-central1")?.gPerKWh).toBe(431.95);
-    // CCF core US_NERC_REGIONS_EMISSIONS_FACTORS.SERC 0.000379069 t/kWh
-    expect(findPlace("aws:us-east-1")).toMatchObject({ gPerKWh: 379.07, year: 2021 });
+    // CCF core@0.17.3 US_NERC_REGIONS_EMISSIONS_FACTORS.SERC 0.000379069 t/kWh: eGRID2020 (year-2020 data) per CCF's
+    // methodology; it was labelled 2021 before (issue #17).
+    expect(findPlace("aws:us-east-1")).toMatchObject({ gPerKWh: 379.07, year: 2020 });
+    expect(findPlace("aws:us-east-1")?.source).toContain("eGRID2020");
     expect(findPlace("azure:eastus2")?.gPerKWh).toBe(379.07);
-    // CCF AZURE_EMISSIONS_FACTORS_METRIC_TON_PER_KWH westeurope 0.00039; AWS eu-north-1 0.000008
-    expect(findPlace("azure:westeurope")?.gPerKWh).toBe(390);
-    expect(findPlace("aws:eu-north-1")?.gPerKWh).toBe(8);
+    // CCF azure@1.8.0 westeurope 0.0003284 and aws@0.15.0 eu-west-1 0.0002786, eu-north-1 0.0000088: EEA (2020 values)
+    // per CCF's methodology; the pinned older commits had 0.00039, 0.000316 and 0.000008 (carbonfootprint.com 2020).
+    expect(findPlace("azure:westeurope")).toMatchObject({ gPerKWh: 328.4, year: 2020 });
+    expect(findPlace("aws:eu-west-1")).toMatchObject({ gPerKWh: 278.6, year: 2020 });
+    expect(findPlace("aws:eu-west-1")?.source).toContain("European Environment Agency");
+    expect(findPlace("aws:eu-north-1")?.gPerKWh).toBe(8.8);
     // Ember via co2.js: France 2024 44.18, world 2024 473.05
     expect(findPlace("FR")).toMatchObject({
       gPerKWh: 44.18,
@@ -48,8 +53,17 @@ describe("embedded intensity dataset", () => {
     });
     expect(findPlace("fra")?.id).toBe("FR");
     expect(findPlace("world")).toMatchObject({ gPerKWh: 473.05, year: 2024 });
-    // no regional figure: the country average, flagged
-    expect(findPlace("azure:francecentral")).toMatchObject({ gPerKWh: 44.18, method: "country-average" });
+    // Azure regions CCF covers use CCF's factor, not the Ember country average (azure@1.8.0 EU_FRANCE_CENTRAL 0.00005128)
+    expect(findPlace("azure:francecentral")).toMatchObject({
+      gPerKWh: 51.28,
+      method: "ccf-factor",
+      year: 2021,
+    });
+    // no regional figure anywhere: the country average, flagged
+    expect(findPlace("azure:polandcentral")).toMatchObject({
+      gPerKWh: findPlace("PL")?.gPerKWh,
+      method: "country-average",
+    });
   });
 
   it("covers every US and EU region of each provider it lists", () => {
