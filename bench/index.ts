@@ -14,6 +14,7 @@ import { benchActionTime } from "./action-time.js";
 import { benchLongJobs } from "./long-jobs.js";
 import { benchWide } from "./wide.js";
 import { benchSamplerOverhead, overheadTable } from "./sampler-overhead.js";
+import { benchVerdict } from "./verdict.js";
 import { bundleChildren, printTable, type Figure } from "./util.js";
 
 const { values } = parseArgs({
@@ -29,7 +30,7 @@ const durationS = Number(values.duration ?? (quick ? 10 : 30));
 if (!Number.isFinite(durationS) || durationS < 2) {
   throw new Error(`--duration: "${values.duration}" is not valid; accepted: a number of seconds ≥ 2`);
 }
-const only = new Set((values.only ?? "1,2,3,4,5,6").split(",").map((s) => s.trim()));
+const only = new Set((values.only ?? "1,2,3,4,5,6,7").split(",").map((s) => s.trim()));
 
 const tmp = mkdtempSync(join(tmpdir(), "ml-footprint-bench-"));
 const distDir = join(tmp, "dist");
@@ -83,6 +84,16 @@ try {
   if (only.has("6")) {
     const r = benchAccuracy();
     printTable("6. Accuracy: sampled power (trapezoid) vs exact energy, 20 phase offsets each", r.rows);
+    figures.push(...r.figures);
+  }
+
+  if (only.has("7")) {
+    const trials = quick ? 500 : 4_000;
+    const r = benchVerdict({ trials });
+    printTable(
+      `7. Verdict statistics: simulated base histories, ${trials} trials per cell (false alarms at no change, detection of real increases)`,
+      r.rows,
+    );
     figures.push(...r.figures);
   }
 

@@ -4,10 +4,9 @@
  *
  * Student's t CDF via the regularized incomplete beta function:
  *   P(T ≤ t) = 1 − ½ · I_{ν/(ν+t²)}(ν/2, ½)   for t ≥ 0
- * (Abramowitz & Stegun, Handbook of Mathematical Functions, 1964, 26.7.1 and 26.5.27), with I evaluated by
- * its continued fraction (Lentz's method, as in Press et al., Numerical Recipes, 3rd ed., 2007, §6.4) and
- * the quantile found by bisection. Checked in the tests against printed t tables (NIST/SEMATECH
- * e-Handbook of Statistical Methods, table 1.3.6.7.2).
+ * (the standard identity between the t and beta distributions), with I evaluated by its continued fraction
+ * (modified Lentz method) and the quantile found by bisection. Checked in the tests against the printed
+ * table of upper critical values of Student's t (NIST/SEMATECH e-Handbook of Statistical Methods, 1.3.6.7.2).
  */
 
 export function mean(values: readonly number[]): number {
