@@ -1,7 +1,7 @@
 /**
  * The base branch's reports for a pull request: the run at the merge-base (compare API), else the
  * nearest ancestor with a report, else the newest run on the base branch; plus older base runs for the
- * noise band. Artifacts from fork runs are ignored (a fork's main is not our main); downloads are
+ * noise band (with `matches`, until `history` of them match the head's hardware). Artifacts from fork runs are ignored (a fork's main is not our main); downloads are
  * untrusted: size-capped, unzipped with caps and zod-validated. Permission problems become warnings.
  */
 import type { GitHubClient } from "./client.js";
@@ -104,6 +104,12 @@ export interface FindBaseOptions {
   maxPages?: number;
   /** the merge-base when the caller already knows it (many jobs of one PR): skips the compare call */
   mergeBaseSha?: string | null;
+  /**
+   * Which downloaded reports count towards `history` (e.g. same hardware as the head). Reports that do not
+   * match are still returned (the comparison lists them as skipped), and up to `history` more artifacts are
+   * read to find matching ones. Default: every valid report matches.
+   */
+  matches?: (report: Report) => boolean;
   log: { warn(msg: string): void; debug?(msg: string): void };
 }
 
@@ -190,9 +196,12 @@ export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptio
   }
 
   const reports: Report[] = [];
-  // Invalid artifacts are skipped, so look at a few more than `history`, but boundedly.
-  for (const artifact of choice.candidates.slice(0, opts.history + 3)) {
-    if (reports.length >= opts.history) break;
+  let matching = 0;
+  // Invalid artifacts are skipped, so look at a few more than `history`, but boundedly; with a matcher, up
+  // to `history` more, so that base runs on other hardware do not crowd out the ones that match.
+  const budget = opts.history + 3 + (opts.matches ? opts.history : 0);
+  for (const artifact of choice.candidates.slice(0, budget)) {
+    if (matching >= opts.history) break;
     const where = `artifact ${artifact.name} (id ${artifact.id}, run ${artifact.workflowRun?.id ?? "?"})`;
     try {
       const zip = await downloadArtifactZip(
@@ -202,7 +211,9 @@ export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptio
         opts.maxBytes ?? 5 * 1024 * 1024,
         where,
       );
-      reports.push(reportFromZip(zip, where));
+      const report = reportFromZip(zip, where);
+      reports.push(report);
+      if (!opts.matches || opts.matches(report)) matching++;
     } catch (error) {
       if (errorStatus(error) !== null) fail(`download ${where}`, error);
       else warn(`Skipped ${where}: ${(error as Error).message}`);

@@ -74,6 +74,30 @@ describe("findBaseReports against the fake API", () => {
     ]);
   });
 
+  it("with a hardware matcher, reads on past base runs on other hardware until `history` match", async () => {
+    const other = makeReport({ durationS: 0 });
+    const hw = (brand: string, tag: number) =>
+      reportZip(
+        makeReport({
+          durationS: tag,
+          hardware: { ...other.hardware, cpu: { ...other.hardware.cpu, brand } },
+        }),
+      );
+    const runAt = (headSha: string, zip: Uint8Array) => baseRun(headSha, 0, { zip });
+    runAt(A, hw("AMD EPYC 7763", 1));
+    runAt(B, hw("Intel Xeon 8370C", 2));
+    runAt(C, hw("Intel Xeon 8370C", 3));
+    const matches = (r: { hardware: { cpu: { brand: string } } }) => r.hardware.cpu.brand === "AMD EPYC 7763";
+    const r = await find({ history: 1, matches });
+    // the merge-base (C) and B ran elsewhere: A, the one match, is read too; all three are returned
+    expect(tags(r)).toEqual([3, 2, 1]);
+    // without a matcher, history 1 stops at the first valid report
+    expect(tags(await find({ history: 1 }))).toEqual([3]);
+    // bounded: history + 3 + history artifacts at most
+    const none = await find({ history: 1, matches: () => false });
+    expect(none.reports).toHaveLength(3);
+  });
+
   it("walks the merge-base's ancestors when it has no report", async () => {
     baseRun(A, 1);
     baseRun(B, 2);
