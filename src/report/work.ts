@@ -78,3 +78,67 @@ export function workEfficiency(units: Record<string, number> | null, energyWh: n
   }
   return { units, whPer1k };
 }
+
+/** Counts of one unit added up; a sum above MAX_WORK_COUNT is capped there. */
+function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out = { ...a };
+  for (const [unit, n] of Object.entries(b)) out[unit] = Math.min(MAX_WORK_COUNT, (out[unit] ?? 0) + n);
+  return out;
+}
+
+export interface PhaseWorkInput {
+  /** phase name → counts written while that phase ran (several files of one phase add up) */
+  byPhase: Map<string, Record<string, number>[]>;
+  /** counts that cannot be attributed to a phase (a metrics path the user set for the whole job) */
+  job: Record<string, number> | null;
+}
+
+export interface PhaseWorkResult {
+  /** each phase that reported work: its counts and Wh per 1k on its own energy */
+  phases: Map<string, NonNullable<WorkResult>>;
+  /**
+   * The job's work: counts summed over phases; Wh per 1k of a unit on the energy of the phases that counted
+   * it only (an eval step's 200 samples are not divided into the training's energy). A unit only the
+   * unattributed job-level file counts is divided into the whole job's energy, as before.
+   */
+  job: WorkResult;
+}
+
+/**
+ * Merge work counts per phase and compute Wh per 1k units per phase and for the job. Phases not in
+ * `phases` (a counts file for a phase that recorded no energy) are ignored.
+ */
+export function workByPhase(
+  phases: { name: string; energyWh: number }[],
+  input: PhaseWorkInput,
+  jobEnergyWh: number,
+): PhaseWorkResult {
+  const perPhase = new Map<string, NonNullable<WorkResult>>();
+  const totals: Record<string, { count: number; energyWh: number }> = {};
+  for (const phase of phases) {
+    const files = input.byPhase.get(phase.name);
+    if (!files?.length) continue;
+    const units = files.reduce(addCounts, {});
+    const work = workEfficiency(units, phase.energyWh);
+    if (!work) continue;
+    perPhase.set(phase.name, work);
+    for (const [unit, count] of Object.entries(units)) {
+      if (count <= 0) continue;
+      const t = (totals[unit] ??= { count: 0, energyWh: 0 });
+      t.count = Math.min(MAX_WORK_COUNT, t.count + count);
+      t.energyWh += phase.energyWh;
+    }
+  }
+  const units: Record<string, number> = {};
+  const whPer1k: Record<string, number> = {};
+  for (const [unit, t] of Object.entries(totals)) {
+    units[unit] = t.count;
+    whPer1k[unit] = (t.energyWh / t.count) * 1_000;
+  }
+  for (const [unit, count] of Object.entries(input.job ?? {})) {
+    if (Object.hasOwn(units, unit)) continue; // the phases' attribution wins
+    units[unit] = count;
+    if (count > 0) whPer1k[unit] = (jobEnergyWh / count) * 1_000;
+  }
+  return { phases: perPhase, job: Object.keys(units).length ? { units, whPer1k } : null };
+}
