@@ -15,8 +15,8 @@
  *    - n ≥ 2: a two-sided prediction interval for one new observation, mean ± t(1 − α/2, n − 1) · s ·
  *      √(1 + 1/n) (α = 1 − confidence, default 95 %). If the head came from the same normal distribution
  *      as the base runs it would fall outside with probability α (α/2 on each side).
- *    - n = 1: the noise is unknown. The band is a default of ±10 % of the base run (`--tolerance`,
- *      input `tolerance`): our own assumption, not a measured figure. Laaber, Scheuner & Leitner
+ *    - n = 1: the noise is unknown. The band is a default of ±10 % of the base run (`compare --tolerance`):
+ *      our own assumption, not a measured figure. Laaber, Scheuner & Leitner
  *      (Empirical Software Engineering 24, 2019) found run-to-run coefficients of variation from 0.03 %
  *      to over 100 % across microbenchmarks and cloud instance types, so no single default follows from
  *      the literature. The verdict's words say "noise unknown".
