@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Rewrites the README "Errors" section (between <!-- errors:start --> and <!-- errors:end -->) from the
-// bad-input catalogue in src/config/errors-catalogue.ts. `--check` exits 1 instead when the README differs.
+// bad-input catalogue in test/support/errors-catalogue.ts. `--check` exits 1 instead when the README differs.
 // test/reliability/bad-inputs.test.ts runs the same comparison, so a stale table fails the tests.
 import { readFileSync, writeFileSync } from "node:fs";
 import { register } from "tsx/esm/api";
 
 register();
-const { replaceErrorsSection } = await import("../src/config/errors-catalogue.ts");
+const { replaceErrorsSection } = await import("./errors-readme.ts");
 const path = new URL("../README.md", import.meta.url);
 const current = readFileSync(path, "utf8");
 const next = replaceErrorsSection(current);

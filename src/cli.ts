@@ -1,3 +1,3 @@
-import { runCli } from "./flows/cli-program.js";
+import { runCli } from "./cli/program.js";
 
 process.exitCode = await runCli(process.argv.slice(2));

@@ -8,7 +8,7 @@ import { buildCpuPowerModel } from "../../src/measure/cpu-power.js";
 import { memoryPowerModel } from "../../src/measure/memory-power.js";
 import { integrateSamplesFile } from "../../src/measure/read-samples.js";
 import { buildReport, localIdentity } from "../../src/report/build.js";
-import { serializeReport } from "../../src/report/schema.js";
+import { serializeReport } from "../../src/model/report.js";
 
 const file = process.argv[2];
 if (!file) throw new Error("usage: long-job.js SAMPLES_FILE");

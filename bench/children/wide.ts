@@ -6,7 +6,8 @@
  */
 import { sumReports, totalComparison } from "../../src/report/aggregate.js";
 import { compareReports } from "../../src/report/compare.js";
-import { buildCommentModel, type JobInput } from "../../src/report/render-model.js";
+import type { JobInput } from "../../src/report/comment-model.js";
+import { buildCommentModel } from "../../src/report/render-model.js";
 import { renderComment } from "../../src/report/render-markdown.js";
 import { makeReport } from "../../test/report/make-report.js";
 
@@ -38,7 +39,7 @@ const reports: JobInput[] = inputs.map(({ head, history }) => ({
   history,
   comparison: compareReports(head, history),
 }));
-// The pure part of src/flows/action-aggregate.ts: the summed total and its comparison.
+// The pure part of src/action/aggregate.ts: the summed total and its comparison.
 const heads = reports.map((r) => r.head);
 const total = sumReports(heads, heads[0]!);
 totalComparison(reports, total);

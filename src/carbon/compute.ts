@@ -2,7 +2,7 @@
  * Emissions from energy: operational (energy × PUE × intensity) and embodied (SCI-style share of hardware manufacturing
  * emissions), each with a low/high range. Pure.
  */
-import type { Carbon, Hardware } from "../report/schema.js";
+import type { Carbon, Hardware } from "../model/report.js";
 import {
   DATACENTER_GPU_PATTERN,
   EMBODIED_CPU_SERVER,

@@ -2,8 +2,8 @@
  * Region resolution (input → cloud metadata → runner hint → world average) and the intensity/PUE that go with it.
  * The result, a CarbonContext, is plain data that computeCarbon turns into emissions.
  */
-import { InputError, truncate } from "../config/units.js";
-import type { Carbon, RegionSource } from "../report/schema.js";
+import { InputError, truncate } from "../model/units.js";
+import type { Carbon, RegionSource } from "../model/report.js";
 import {
   GITHUB_HOSTED_AZURE_REGIONS,
   INTENSITY_RELATIVE_RANGE,

@@ -14,7 +14,6 @@ export {
   type GreenerAdvice,
   type GreenerChoice,
 } from "./greener.js";
-export { registerCarbonCommands } from "./commands.js";
 export { DATASET, findPlace, listRegions, listCountries, closestPlaceIds, type Place } from "./dataset.js";
 export { detectCloudRegion } from "./imds.js";
 export { PUE_BY_PROVIDER } from "./constants.js";

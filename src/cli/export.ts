@@ -4,10 +4,10 @@
  */
 import { open, readFile, stat, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { InputError } from "../config/units.js";
+import { InputError } from "../model/units.js";
 import { codecarbonCsv, codecarbonHeader, codecarbonRows } from "../export/codecarbon-csv.js";
-import { readReportFile } from "../report/commands.js";
-import type { Report } from "../report/schema.js";
+import { readReportFile } from "./read-report.js";
+import type { Report } from "../model/report.js";
 
 export const EXPORT_FORMATS = ["codecarbon-csv"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

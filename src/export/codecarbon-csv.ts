@@ -28,7 +28,7 @@
  * CSV-injection advice); fields are quoted as Python's csv module does by default (QUOTE_MINIMAL).
  */
 import { DATASET } from "../carbon/dataset.js";
-import type { Component, Report } from "../report/schema.js";
+import type { Component, Report } from "../model/report.js";
 
 /** CodeCarbon's emissions.csv header, in order (EmissionsData fields, codecarbon b05965e). */
 export const CODECARBON_COLUMNS = [

@@ -6,7 +6,7 @@
  * tolerates (and drops) them, so a report from a later 1.x that adds a field still validates.
  */
 import { z } from "zod";
-import { Report, REPORT_SCHEMA_ID } from "../report/schema.js";
+import { Report, REPORT_SCHEMA_ID } from "../model/report.js";
 
 /** Where the committed copy lives, relative to the repository root. */
 export const REPORT_JSON_SCHEMA_PATH = "schema/report-1.json";

@@ -7,7 +7,7 @@
 import type { GitHubClient } from "./client.js";
 import { errorStatus } from "./client.js";
 import { unzipUntrusted } from "./unzip.js";
-import { parseReportJson, type Report } from "../report/schema.js";
+import { parseReportJson, type Report } from "../model/report.js";
 
 export interface ArtifactInfo {
   id: number;

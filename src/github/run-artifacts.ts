@@ -10,7 +10,7 @@ import { errorStatus } from "./client.js";
 import { ARTIFACT_PREFIX } from "./artifacts.js";
 import { downloadArtifactZip } from "./baseline.js";
 import { unzipUntrusted } from "./unzip.js";
-import { parseReportJson, type Report } from "../report/schema.js";
+import { parseReportJson, type Report } from "../model/report.js";
 
 export interface RunArtifact {
   id: number;

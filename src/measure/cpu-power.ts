@@ -3,7 +3,7 @@
  * VMs without powercap). Known CPU → our share of the package TDP on an idle→full curve; unknown CPU →
  * Cloud Carbon Footprint's average per-vCPU watts. User overrides win.
  */
-import { InputError } from "../config/units.js";
+import { InputError } from "../model/units.js";
 import type { CpuPowerModel, PowerRange } from "./power-model.js";
 
 export interface CpuSpec {

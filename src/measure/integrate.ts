@@ -12,7 +12,7 @@
  *   (counter differences across it are still exact and are kept).
  * - A phase marker between two samples splits the interval at the marker time.
  */
-import type { ComponentEnergy, Gap, Hardware, Phase } from "../report/schema.js";
+import type { ComponentEnergy, Gap, Hardware, Phase } from "../model/report.js";
 import type { PowerModels, PowerRange } from "./power-model.js";
 import type { GpuReading, MetaLine, SamplesFileLine } from "./samples.js";
 

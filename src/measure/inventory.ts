@@ -5,7 +5,7 @@
  * failure or a slow answer falls back to `node:os`.
  */
 import * as nodeOs from "node:os";
-import type { Hardware } from "../report/schema.js";
+import type { Hardware } from "../model/report.js";
 import type { NvidiaSmiRow } from "./sources/nvidia-smi-parse.js";
 
 /** The part of systeminformation used here (the real module satisfies it). */

@@ -2,7 +2,7 @@
  * Memory power: a constant W per GB of installed RAM. DRAM draw depends little on utilization compared
  * with CPUs, and no counter is readable on cloud VMs, so every published tool uses a constant.
  */
-import { InputError } from "../config/units.js";
+import { InputError } from "../model/units.js";
 import type { ConstantPower } from "./power-model.js";
 
 /**

@@ -4,7 +4,7 @@
  * sample (the GPU stream is one long-running nvidia-smi child), no buffering in memory.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
-import type { Hardware } from "../report/schema.js";
+import type { Hardware } from "../model/report.js";
 import { discoverRapl, readRaplCounters, type RaplDomain } from "./sources/rapl.js";
 import { createCpuUtilReader } from "./sources/proc-stat.js";
 import { startNvidiaSmiStream, type NvidiaSmiRow, type NvidiaSmiStream } from "./sources/nvidia-smi.js";

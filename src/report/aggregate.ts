@@ -3,8 +3,8 @@
  * the summed base runs. Pure; used by the aggregate flow and the wide-workflow benchmark.
  */
 import { compareReports, type Comparison } from "./compare.js";
-import type { JobInput } from "./render-model.js";
-import type { Identity, Phase, Report } from "./schema.js";
+import type { JobInput } from "./comment-model.js";
+import type { Identity, Phase, Report } from "../model/report.js";
 
 function mergeByName<T extends { name: string }>(items: T[], merge: (a: T, b: T) => T): T[] {
   const byName = new Map<string, T>();

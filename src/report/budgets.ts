@@ -6,7 +6,7 @@
  */
 import type { Comparison, Row } from "./compare.js";
 import { formatDuration, formatEnergy, formatMass, formatPercent, formatSignedPercent } from "./format.js";
-import type { Report } from "./schema.js";
+import type { Report } from "../model/report.js";
 
 const formatCo2e = (g: number) => `${formatMass(g)} CO2e`;
 

@@ -8,7 +8,7 @@ import {
   type Identity,
   type Report,
   type Runner,
-} from "./schema.js";
+} from "../model/report.js";
 import { workEfficiency } from "./work.js";
 
 export interface ReportParts {

@@ -5,7 +5,7 @@
  */
 import { escapeMarkdown, mermaidLabel } from "./escape.js";
 import { formatEnergy, formatMass } from "./format.js";
-import type { Report } from "./schema.js";
+import type { Report } from "../model/report.js";
 
 export interface TrendPoint {
   /** short commit (hex only) or "PR" */

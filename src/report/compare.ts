@@ -39,7 +39,7 @@
  *         basis, band (method, n, mean, sd, t, floor, halfWidth, percent, noiseKnown) | null,
  *         bandPercent, baseRuns, verdict, verdictWords }
  */
-import type { Report } from "./schema.js";
+import type { Report } from "../model/report.js";
 import { mean, predictionInterval } from "./stats.js";
 
 export type Verdict = "increase" | "decrease" | "within-noise" | "no-baseline" | "different-hardware";

@@ -5,8 +5,8 @@
 import type { Comparison } from "./compare.js";
 import { escapeMarkdown } from "./escape.js";
 import { formatDuration, formatEnergy } from "./format.js";
-import type { DetailSection } from "./render-model.js";
-import type { Report } from "./schema.js";
+import type { DetailSection } from "./comment-model.js";
+import type { Report } from "../model/report.js";
 
 /** 3 significant figures, no float noise (436.99999 → 437). */
 const n3 = (v: number) => Number(v.toPrecision(3)).toString();

@@ -3,7 +3,7 @@
  * Both stay under a hard character cap for any input size: tables, trends and details are cut step by
  * step ("… N more rows"), never the marker, the headline, the totals or the budgets.
  */
-import type { CommentModel, TableRow } from "./render-model.js";
+import type { CommentModel, TableRow } from "./comment-model.js";
 
 /** GitHub rejects comments over 65,536 characters; we stay well below (issue 5: "below 60,000"). */
 export const COMMENT_MAX_CHARS = 60_000;

@@ -3,9 +3,8 @@
  * here, once, so the renderers only arrange trusted markdown pieces and decide what to cut to stay under
  * the length cap. Pure; matrix-ready (one entry per measured job).
  */
-import type { BudgetResult } from "./budgets.js";
 import { shortSha, trendMermaid, trendPoints, trendTable } from "./chart.js";
-import { compareReports, type Comparison, type Verdict } from "./compare.js";
+import { compareReports, type Verdict } from "./compare.js";
 import { commentMarker, escapeMarkdown, sanitizeMarkerKey } from "./escape.js";
 import {
   formatDelta,
@@ -18,57 +17,8 @@ import {
 } from "./format.js";
 import { jobDetails } from "./render-details.js";
 import { rowCells, rowRank, VERDICT_RANK, verdictText } from "./render-rows.js";
-import type { Report } from "./schema.js";
-
-export interface JobInput {
-  head: Report;
-  comparison: Comparison | null;
-  /** base runs, newest first */
-  history: Report[];
-}
-
-export interface CommentModelInput {
-  key: string;
-  reports: JobInput[];
-  budgets: BudgetResult[];
-  baseRef: string;
-  baseSha: string | null;
-  toolVersion: string;
-}
-
-export interface TableRow {
-  cells: string[];
-  isTotal: boolean;
-  /** lower = more important to keep when the table is cut */
-  rank: number;
-}
-
-export interface TrendSection {
-  title: string;
-  mermaid: string;
-  table: string;
-}
-
-export interface DetailSection {
-  title: string;
-  lines: string[];
-}
-
-export interface CommentModel {
-  key: string;
-  marker: string;
-  headline: string;
-  /** the base compared against, one line */
-  baseLine: string;
-  totals: string[];
-  budgets: string[];
-  columns: string[];
-  rows: TableRow[];
-  trends: TrendSection[];
-  details: DetailSection[];
-  noiseRule: string;
-  footer: string;
-}
+import type { Report } from "../model/report.js";
+import type { CommentModel, CommentModelInput, JobInput, TableRow } from "./comment-model.js";
 
 export function jobLabel(report: Report): string {
   return escapeMarkdown(report.identity.key || report.identity.job || "job", 60);

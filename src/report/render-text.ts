@@ -1,6 +1,6 @@
 /** The CLI's plain-text summary of one report (stderr of `ml-footprint run`). */
 import { formatDuration, formatEnergy, formatMass, formatPercent, formatRange } from "./format.js";
-import type { Report } from "./schema.js";
+import type { Report } from "../model/report.js";
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? "").length)));

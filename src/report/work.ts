@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { MAX_FIGURE } from "./schema.js";
+import { MAX_FIGURE } from "../model/report.js";
 
 const MAX_METRICS_BYTES = 64 * 1024;
 /**

@@ -1,7 +1,7 @@
-// action.yml, src/config/constants.ts and the README's Inputs/Outputs tables name the same inputs and outputs.
+// action.yml, src/action/constants.ts and the README's Inputs/Outputs tables name the same inputs and outputs.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { Inputs, Outputs } from "../../src/config/constants.js";
+import { Inputs, Outputs } from "../../src/action/constants.js";
 import { readActionYml, parseFileCommands, inputEnvName } from "../support/runner.js";
 
 const yml = readActionYml();

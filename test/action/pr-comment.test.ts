@@ -1,7 +1,7 @@
 // The bundled action run the way the runner does, against the GitHub API fake: the sticky PR comment.
 import { describe, expect, it } from "vitest";
 import { commentMarker } from "../../src/github/comment.js";
-import { parseReportJson } from "../../src/report/schema.js";
+import { parseReportJson } from "../../src/model/report.js";
 import {
   COMMENTS,
   CREATE,

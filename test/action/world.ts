@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { strFromU8, unzipSync } from "fflate";
 import { expect, type TestContext } from "vitest";
 import { getHardwareInventory } from "../../src/measure/inventory.js";
-import { parseReportJson, type Report } from "../../src/report/schema.js";
+import { parseReportJson, type Report } from "../../src/model/report.js";
 import { FakeGitHub, type FakeArtifact, type FakeRun } from "../support/fake-github.js";
 import { FakeResultsService, fakeRuntimeToken } from "../support/fake-results.js";
 import { makeReport, reportZip } from "../support/report-fixture.js";
@@ -18,7 +18,7 @@ export const PR = 42;
 export const MERGE_BASE = "1".repeat(40);
 export const BASE_TIP = "2".repeat(40);
 export const HEAD = "3".repeat(40);
-/** Default key: workflow "train" + job "train" (see defaultKey in src/flows/action-post.ts). */
+/** Default key: workflow "train" + job "train" (see defaultKey in src/action/steps/post.ts). */
 export const KEY = "train-train";
 /** An older base-branch commit: the merge-base's parent. */
 export const OLD = "0".repeat(40);
@@ -72,7 +72,7 @@ export async function startWorld(): Promise<World> {
         runId: ++nextRun,
         pullRequest: { number: PR, headSha: HEAD, headRef: "feature", baseSha: BASE_TIP, baseRef: "main" },
         ...options,
-        // Octokit's retry backoff, shrunk for tests (read by src/flows/action-publish.ts).
+        // Octokit's retry backoff, shrunk for tests (read by src/action/publish-report.ts).
         env: { ML_FOOTPRINT_RETRY_BASE_MS: "5", ...options.env },
       });
       jobs.push(job);

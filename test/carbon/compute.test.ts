@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { computeCarbon } from "../../src/carbon/compute.js";
 import { resolveCarbonContext } from "../../src/carbon/context.js";
 import { GREENER_MIN_SAVING_FRACTION, greenerAdvice, greenerChoices } from "../../src/carbon/greener.js";
-import { Carbon } from "../../src/report/schema.js";
+import { Carbon } from "../../src/model/report.js";
 
 const hardware = {
   cpu: { brand: "AMD EPYC 7763", threads: 4, cores: 2 },

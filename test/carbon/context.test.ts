@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/config/units.js";
+import { InputError } from "../../src/model/units.js";
 import { resolveCarbonContext } from "../../src/carbon/context.js";
 import { detectCloudRegion } from "../../src/carbon/imds.js";
 import { closedAfterEach, send } from "./helpers.js";

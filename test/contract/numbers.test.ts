@@ -8,15 +8,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getActionConfig } from "../../src/config/action-config.js";
-import { InputError, parseDurationS, parseEnergyWh, parseMassG } from "../../src/config/units.js";
+import { getActionConfig } from "../../src/action/inputs.js";
+import { InputError, parseDurationS, parseEnergyWh, parseMassG } from "../../src/model/units.js";
 import { reportFromZip } from "../../src/github/baseline.js";
 import { integrateEnergy, MAX_PHASES } from "../../src/measure/integrate.js";
 import type { PowerModels } from "../../src/measure/power-model.js";
 import type { SamplesFileLine } from "../../src/measure/samples.js";
 import { sumReports } from "../../src/report/aggregate.js";
 import { buildReport, localIdentity } from "../../src/report/build.js";
-import { MAX_FIGURE } from "../../src/report/schema.js";
+import { MAX_FIGURE } from "../../src/model/report.js";
 import { readWorkMetrics, workEfficiency } from "../../src/report/work.js";
 import { makeReport } from "../report/make-report.js";
 

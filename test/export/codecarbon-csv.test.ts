@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { codecarbonCsv, csvCell, CODECARBON_COLUMNS } from "../../src/export/codecarbon-csv.js";
-import { parseReportJson, serializeReport, type Report } from "../../src/report/schema.js";
+import { parseReportJson, serializeReport, type Report } from "../../src/model/report.js";
 import { runBundledCli } from "../support/cli.js";
 import { makeReport } from "../report/make-report.js";
 import { readCsv, readCsvRecords } from "./csv-reader.js";

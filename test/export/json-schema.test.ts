@@ -6,7 +6,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { REPORT_JSON_SCHEMA_PATH, reportJsonSchemaText } from "../../src/export/json-schema.js";
-import { Report } from "../../src/report/schema.js";
+import { Report } from "../../src/model/report.js";
 import { runBundledCli } from "../support/cli.js";
 import { makeReport } from "../report/make-report.js";
 

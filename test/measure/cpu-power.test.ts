@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/config/units.js";
+import { InputError } from "../../src/model/units.js";
 import {
   CCF_MAX_WATTS_PER_VCPU,
   CCF_MIN_WATTS_PER_VCPU,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/config/units.js";
+import { InputError } from "../../src/model/units.js";
 import {
   CCF_WATTS_PER_GB,
   CODECARBON_WATTS_PER_GB,

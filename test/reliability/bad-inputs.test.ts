@@ -1,21 +1,21 @@
 /**
- * The bad-input catalogue (src/config/errors-catalogue.ts) checked against the code: every action input
+ * The bad-input catalogue (test/support/errors-catalogue.ts) checked against the code: every action input
  * through getActionConfig with a fake getInput, every CLI flag through the bundled CLI (exit 2, one line).
  * The README "Errors" section must be what the catalogue renders (`node scripts/errors-table.mjs` rewrites it).
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { getActionConfig } from "../../src/config/action-config.js";
-import { Inputs } from "../../src/config/constants.js";
+import { getActionConfig } from "../../src/action/inputs.js";
+import { Inputs } from "../../src/action/constants.js";
 import {
   ACTION_ACCEPTED,
   ACTION_BAD_INPUTS,
   BAD_INPUTS,
   CLI_BAD_INPUTS,
-  replaceErrorsSection,
-} from "../../src/config/errors-catalogue.js";
-import { InputError } from "../../src/config/units.js";
+} from "../support/errors-catalogue.js";
+import { replaceErrorsSection } from "../../scripts/errors-readme.js";
+import { InputError } from "../../src/model/units.js";
 import { distEntry } from "../support/dist.js";
 
 const CLI = distEntry("cli.js");

@@ -13,7 +13,7 @@ import { unzipUntrusted, UnsafeArchiveError } from "../../src/github/unzip.js";
 import { compareReports } from "../../src/report/compare.js";
 import { renderComment, renderSummary } from "../../src/report/render-markdown.js";
 import { buildCommentModel } from "../../src/report/render-model.js";
-import type { Report } from "../../src/report/schema.js";
+import type { Report } from "../../src/model/report.js";
 import { makeReport } from "../report/make-report.js";
 
 const HOSTILE = [

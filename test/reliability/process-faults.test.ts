@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { PID_FILE, SAMPLES_FILE } from "../../src/measure/background.js";
 import { integrateSamplesFile } from "../../src/measure/read-samples.js";
 import { integrateEnergy } from "../../src/measure/integrate.js";
-import { parseReportJson } from "../../src/report/schema.js";
+import { parseReportJson } from "../../src/model/report.js";
 import { fastRunArgs, runBundledCli } from "../support/cli.js";
 import { alive, models, sleep, tmp, waitFor } from "./helpers.js";
 
@@ -36,7 +36,7 @@ describe("detached sampler killed with SIGKILL mid-job", () => {
     expect(result.samples).toBeGreaterThanOrEqual(3);
     expect(result.energyWh).toBeGreaterThan(0);
     expect(result.durationS).toBeGreaterThan(0.2);
-    // src/flows/action-post.ts turns "not-running" into the report warning
+    // src/action/steps/post.ts turns "not-running" into the report warning
     // "the sampler was not running at the end of the job (killed?); the report covers what it recorded".
   });
 

@@ -1,5 +1,5 @@
 /** Builds valid `ml-footprint/report@1` reports for tests: realistic defaults, scaled by total energy. */
-import { parseReport, REPORT_SCHEMA_ID, type Report } from "../../src/report/schema.js";
+import { parseReport, REPORT_SCHEMA_ID, type Report } from "../../src/model/report.js";
 
 export interface MakeReportOptions {
   key?: string;

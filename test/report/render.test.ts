@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { evaluateBudgets } from "../../src/report/budgets.js";
 import { compareReports } from "../../src/report/compare.js";
 import { COMMENT_MAX_CHARS, renderComment, renderSummary } from "../../src/report/render-markdown.js";
-import { buildCommentModel, type JobInput } from "../../src/report/render-model.js";
-import type { Report } from "../../src/report/schema.js";
+import type { JobInput } from "../../src/report/comment-model.js";
+import { buildCommentModel } from "../../src/report/render-model.js";
+import type { Report } from "../../src/model/report.js";
 import { baseHistory, makeReport } from "./make-report.js";
 import { inspectMarkdown } from "./render-check.js";
 

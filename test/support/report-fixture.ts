@@ -1,6 +1,6 @@
 /** A small valid `ml-footprint/report@1` report for tests that need one; override what the test is about. */
 import { zipSync, strToU8 } from "fflate";
-import { REPORT_SCHEMA_ID, type Report } from "../../src/report/schema.js";
+import { REPORT_SCHEMA_ID, type Report } from "../../src/model/report.js";
 
 export function makeReport(overrides: Partial<Report> = {}): Report {
   return {

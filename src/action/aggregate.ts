@@ -1,0 +1,284 @@
+/**
+ * `mode: report` and `mode: publish`: one comment for many measured jobs. Report mode reads every
+ * `ml-footprint-*` artifact of the current run (a matrix, from a job that `needs:` the measuring jobs);
+ * publish mode reads the artifacts of the run that triggered this `workflow_run` workflow and finds the
+ * fork PR through the API from that run's head owner, branch and SHA, never from artifact content.
+ * Artifacts are untrusted (see run-artifacts.ts); each job is compared with its own base history, the
+ * total with the summed base runs, and budgets apply to the totals. Loaded lazily by src/post.ts.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ActionConfig } from "./inputs.js";
+import { Outputs } from "./constants.js";
+import type { ActionsContext } from "../github/context.js";
+import type { GitHubClient } from "../github/client.js";
+import { findBaseReports, findMergeBase } from "../github/baseline.js";
+import { resolveSelfLogin, upsertStickyComment } from "../github/comment.js";
+import {
+  downloadRunReports,
+  findPullRequestForWorkflowRun,
+  mapBounded,
+  type RunReportLimits,
+} from "../github/run-artifacts.js";
+import { evaluateBudgets, type BudgetResult } from "../report/budgets.js";
+import { compareReports, type Comparison } from "../report/compare.js";
+import { formatPercent, formatSignedPercent } from "../report/format.js";
+import type { JobInput } from "../report/comment-model.js";
+import { buildCommentModel } from "../report/render-model.js";
+import { renderComment, renderSummary } from "../report/render-markdown.js";
+import { serializeReport, type Report } from "../model/report.js";
+import { sumReports, totalComparison } from "../report/aggregate.js";
+import { TOOL_VERSION } from "../version.js";
+import { stateDirFor, type CoreLike } from "./steps/main.js";
+import { identityFrom, setReportOutputs, type PostEnv } from "./steps/post.js";
+import { clientFor } from "./publish-report.js";
+
+export interface AggregateInput extends PostEnv {
+  config: ActionConfig;
+  ctx: ActionsContext;
+  /** tests shrink the caps; defaults in run-artifacts.ts */
+  limits?: RunReportLimits;
+}
+
+export interface AggregateResult {
+  budgets: BudgetResult[];
+  jobs: number;
+  commentChars: number | null;
+}
+
+/**
+ * Base artifact downloads per aggregation. A GITHUB_TOKEN may make 1,000 REST requests per hour per
+ * repository (GitHub docs, "Rate limits for the REST API", 2024); the per-job history shrinks so that a
+ * 200-job matrix stays within a few hundred requests.
+ */
+export const MAX_BASE_DOWNLOADS = 400;
+/** parallel base lookups (each is 2-3 API calls plus downloads) */
+const BASE_CONCURRENCY = 4;
+const DEFAULT_KEY = "report";
+const MAX_LOGGED_WARNINGS = 5;
+
+interface Target {
+  runId: number;
+  prNumber: number | null;
+  baseRef: string;
+  baseSha: string | null;
+  headSha: string;
+}
+
+function notice(core: CoreLike, message: string): void {
+  const withNotice = core as CoreLike & { notice?: (m: string) => void };
+  if (withNotice.notice) withNotice.notice(message);
+  else core.info(message);
+}
+
+/** Which run to read and which PR to comment on; null (after saying why) when there is nothing to do. */
+async function resolveTarget(input: AggregateInput, octokit: GitHubClient): Promise<Target | null> {
+  const { core, ctx, config } = input;
+  if (config.mode === "report") {
+    const runId = Number(ctx.runId);
+    if (!Number.isSafeInteger(runId) || runId <= 0) {
+      core.warning(
+        `ml-footprint: mode: report needs GITHUB_RUN_ID (got "${ctx.runId}"); run it in a workflow`,
+      );
+      return null;
+    }
+    return {
+      runId,
+      prNumber: ctx.prNumber,
+      baseRef: ctx.baseRef,
+      baseSha: ctx.prBaseSha,
+      headSha: ctx.prHeadSha ?? ctx.sha,
+    };
+  }
+  const run = ctx.workflowRun;
+  if (!run) {
+    core.warning(
+      `ml-footprint: mode: publish runs in a workflow triggered by \`on: workflow_run\` (this event is "${ctx.eventName}"); nothing published`,
+    );
+    return null;
+  }
+  const pr = await findPullRequestForWorkflowRun(octokit, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    headOwner: run.headOwner ?? ctx.owner,
+    headBranch: run.headBranch,
+    headSha: run.headSha,
+  });
+  if (!pr) {
+    notice(
+      core,
+      `ml-footprint: no open pull request has head ${run.headSha.slice(0, 12)} (run ${run.id}); nothing to comment on`,
+    );
+    return null;
+  }
+  // The merge-base is looked up from the base branch by name, as the PR page computes it.
+  return {
+    runId: run.id,
+    prNumber: pr.number,
+    baseRef: pr.baseRef,
+    baseSha: null,
+    headSha: run.headSha,
+  };
+}
+
+async function baseHistories(
+  input: AggregateInput,
+  octokit: GitHubClient,
+  target: Target,
+  artifacts: string[],
+): Promise<{ histories: Report[][]; mergeBaseSha: string | null; warnings: string[] }> {
+  const { ctx, config } = input;
+  if (!target.baseRef || artifacts.length === 0)
+    return { histories: artifacts.map(() => []), mergeBaseSha: null, warnings: [] };
+  const history = Math.max(1, Math.min(config.history, Math.floor(MAX_BASE_DOWNLOADS / artifacts.length)));
+  const warnings: string[] = [];
+  // One merge-base for the whole PR: asking once saves a compare call per job (199 of 806 calls at 200 jobs).
+  let mergeBaseSha: string | null = null;
+  try {
+    mergeBaseSha = await findMergeBase(octokit, {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      baseRef: target.baseRef,
+      baseSha: target.baseSha ?? undefined,
+      headSha: target.headSha,
+    });
+  } catch (error) {
+    warnings.push(
+      `Could not find the merge-base of ${target.baseRef} and ${target.headSha.slice(0, 12)}: ${(error as Error).message}`,
+    );
+  }
+  const histories = await mapBounded(artifacts, BASE_CONCURRENCY, async (artifactName) => {
+    const base = await findBaseReports(octokit, {
+      mergeBaseSha,
+      owner: ctx.owner,
+      repo: ctx.repo,
+      repositoryId: ctx.repositoryId ?? undefined,
+      baseRef: target.baseRef,
+      baseSha: target.baseSha ?? undefined,
+      headSha: target.headSha,
+      artifactName,
+      history,
+      log: { warn: (message) => warnings.push(message) },
+    });
+    return base.reports.filter((r) => r.identity.runId !== String(target.runId));
+  });
+  return { histories, mergeBaseSha, warnings };
+}
+
+/** Log repeated warnings once each, at most a few, with a count of the rest. */
+function warnBounded(core: CoreLike, what: string, messages: string[]): void {
+  const unique = [...new Set(messages)];
+  for (const m of unique.slice(0, MAX_LOGGED_WARNINGS)) core.warning(`ml-footprint: ${what}: ${m}`);
+  if (unique.length > MAX_LOGGED_WARNINGS)
+    core.warning(`ml-footprint: ${what}: ${unique.length - MAX_LOGGED_WARNINGS} more warnings like these`);
+}
+
+const TOTAL_VERDICT: Record<Comparison["verdict"], string> = {
+  increase: "increase beyond noise",
+  decrease: "decrease beyond noise",
+  "within-noise": "within noise",
+  "no-baseline": "no baseline",
+  "different-hardware": "different hardware",
+};
+
+export async function aggregateReports(input: AggregateInput): Promise<AggregateResult | null> {
+  const { core, config, ctx } = input;
+  const octokit = clientFor(input);
+  if (!octokit) return null;
+  const target = await resolveTarget(input, octokit);
+  if (!target) return null;
+
+  const downloaded = await downloadRunReports(octokit, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    runId: target.runId,
+    limits: input.limits,
+  });
+  for (const s of downloaded.skipped)
+    core.warning(`ml-footprint: skipped report artifact ${JSON.stringify(s.artifactName)}: ${s.reason}`);
+  if (downloaded.truncated)
+    core.warning(
+      `ml-footprint: run ${target.runId} lists more artifacts than were read; some jobs are missing`,
+    );
+  if (downloaded.reports.length === 0) {
+    core.warning(
+      `ml-footprint: no valid ml-footprint-* report artifacts in run ${target.runId}; the measuring jobs must finish first (\`needs:\`) and upload their reports (mode: measure)`,
+    );
+    return null;
+  }
+
+  const names = downloaded.reports.map((r) => r.artifactName);
+  const base = await baseHistories(input, octokit, target, names);
+  warnBounded(core, "base-branch reports", base.warnings);
+  const jobs: JobInput[] = downloaded.reports.map((r, i) => {
+    const history = base.histories[i] ?? [];
+    return { head: r.report, comparison: compareReports(r.report, history), history };
+  });
+
+  const key = config.key ?? DEFAULT_KEY;
+  const first = jobs[0]?.head as Report;
+  const total: Report = {
+    ...sumReports(
+      jobs.map((j) => j.head),
+      first,
+      { ...identityFrom(ctx, key, null), runId: String(target.runId), prNumber: target.prNumber },
+    ),
+    tool: { name: "ml-footprint", version: TOOL_VERSION },
+    createdAt: new Date().toISOString(),
+  };
+  const overall = totalComparison(jobs, total);
+  const budgets = evaluateBudgets({ report: total, comparison: overall, budgets: config.budgets });
+
+  const dir = join(stateDirFor(input.env), "report");
+  mkdirSync(dir, { recursive: true });
+  const totalPath = join(dir, "ml-footprint-total.json");
+  writeFileSync(totalPath, serializeReport(total));
+  setReportOutputs(core, total, totalPath);
+  core.setOutput(Outputs.Verdict, overall.verdict);
+  const delta = overall.total.deltaEnergyPercent;
+  core.setOutput(Outputs.DeltaEnergyPercent, delta === null ? "" : delta.toFixed(2));
+
+  const model = buildCommentModel({
+    key,
+    reports: jobs,
+    budgets,
+    baseRef: target.baseRef,
+    baseSha: base.mergeBaseSha,
+    toolVersion: TOOL_VERSION,
+  });
+  const row = overall.total;
+  if (row.verdict !== "no-baseline" && row.deltaEnergyPercent !== null) {
+    const band = row.bandPercent === null ? "" : `, noise band ±${formatPercent(row.bandPercent)}`;
+    model.totals.push(
+      `**Total vs base:** ${formatSignedPercent(row.deltaEnergyPercent)} energy over ${row.baseRuns} summed base run(s)${band} — ${TOTAL_VERDICT[row.verdict]}`,
+    );
+  }
+  if (downloaded.skipped.length > 0) {
+    model.totals.push(
+      `⚠️ ${downloaded.skipped.length} report artifact(s) were skipped as invalid or too large; the workflow log names them.`,
+    );
+  }
+  await input.summary.write(renderSummary(model));
+
+  if (config.comment === "never" || target.prNumber === null) {
+    return { budgets, jobs: jobs.length, commentChars: null };
+  }
+  const body = renderComment(model);
+  try {
+    const result = await upsertStickyComment(octokit, {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issueNumber: target.prNumber,
+      key,
+      body,
+      selfLogin: await resolveSelfLogin(octokit),
+    });
+    core.setOutput(Outputs.CommentUrl, result.url);
+    core.info(`ml-footprint: PR comment ${result.action} for ${jobs.length} jobs: ${result.url}`);
+  } catch (error) {
+    core.warning(
+      `ml-footprint: the PR comment could not be written (${(error as Error).message}); give this workflow \`permissions: pull-requests: write\`; the report is in the job summary`,
+    );
+  }
+  return { budgets, jobs: jobs.length, commentChars: body.length };
+}

@@ -1,0 +1,185 @@
+/**
+ * Action inputs → one typed Config. Read once, in `getActionConfig`, never at import time.
+ * Every bad value is an InputError naming the input, the value and the accepted forms.
+ */
+import { z } from "zod";
+import { Inputs } from "./constants.js";
+import { parseRegion } from "../carbon/context.js";
+import {
+  InputError,
+  parseDurationS,
+  parseEnergyWh,
+  parseIntervalMs,
+  parseMassG,
+  parsePercent,
+  parsePositiveNumber,
+  MAX_CARBON_INTENSITY_G_PER_KWH,
+  truncate,
+} from "../model/units.js";
+
+export type Mode = "measure" | "report" | "publish";
+export type CommentMode = "auto" | "always" | "never";
+
+export interface ActionConfig {
+  mode: Mode;
+  run: string | null;
+  phase: string | null;
+  workingDirectory: string | null;
+  region: string | null;
+  carbonIntensityGPerKWh: number | null;
+  pue: number | null;
+  electricityMapsToken: string | null;
+  intervalMs: number;
+  budgets: { energyWh?: number; emissionsG?: number; durationS?: number; maxIncreasePercent?: number };
+  failOnBudget: boolean;
+  comment: CommentMode;
+  key: string | null;
+  history: number;
+  retentionDays: number;
+  githubToken: string;
+  matrix: Record<string, string> | null;
+}
+
+function oneOf<T extends string>(value: string, name: string, allowed: readonly T[], fallback: T): T {
+  const v = value.trim();
+  if (v === "") return fallback;
+  if ((allowed as readonly string[]).includes(v)) return v as T;
+  throw new InputError(`${name}: "${truncate(value)}" is not valid; accepted: ${allowed.join(", ")}`);
+}
+
+function boolInput(value: string, name: string, fallback: boolean): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === "") return fallback;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  throw new InputError(`${name}: "${truncate(value)}" is not valid; accepted: true, false`);
+}
+
+function intInput(value: string, name: string, min: number, max: number, fallback: number): number {
+  const v = value.trim();
+  if (v === "") return fallback;
+  if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new InputError(
+      `${name}: "${truncate(value)}" is not valid; accepted: a whole number from ${min} to ${max}`,
+    );
+  }
+  return Number(v);
+}
+
+function optional<T>(value: string, parse: (v: string) => T): T | undefined {
+  return value.trim() === "" ? undefined : parse(value);
+}
+
+const MatrixJson = z.record(z.string().max(200), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
+/** `${{ toJSON(matrix) }}` → flat string values; nested objects are rejected. */
+export function parseMatrixInput(value: string, name: string): Record<string, string> | null {
+  const v = value.trim();
+  if (v === "" || v === "null") return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    throw new InputError(`${name}: "${truncate(value)}" is not JSON; accepted: \${{ toJSON(matrix) }}`);
+  }
+  const result = MatrixJson.safeParse(parsed);
+  if (!result.success) {
+    throw new InputError(
+      `${name}: "${truncate(value)}" is not a flat JSON object of matrix values; accepted: \${{ toJSON(matrix) }}`,
+    );
+  }
+  return Object.fromEntries(Object.entries(result.data).map(([k, val]) => [k, String(val)]));
+}
+
+/** A key names artifacts and comment sections: letters, digits, `.`, `_`, `-` and `/`-free. */
+export function parseKeyInput(value: string, name: string): string | null {
+  const v = value.trim();
+  if (v === "") return null;
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(v)) {
+    throw new InputError(
+      `${name}: "${truncate(value)}" is not valid; accepted: 1 to 100 letters, digits, ".", "_" or "-"`,
+    );
+  }
+  return v;
+}
+
+export function parsePueInput(value: string, name: string): number {
+  const pue = parsePositiveNumber(value, name, "a number ≥ 1.0, e.g. 1.1");
+  if (pue < 1 || pue > 5) {
+    throw new InputError(
+      `${name}: "${truncate(value)}" is out of range; a PUE is facility power over IT power, accepted: 1.0 to 5.0`,
+    );
+  }
+  return pue;
+}
+
+/** Validate the region now (unknown names fail the step at once, with the closest valid names). */
+function regionInput(value: string | null): string | null {
+  if (value !== null) parseRegion(value, Inputs.Region);
+  return value;
+}
+
+/** A budget of zero can never be met: it is a typo, not a policy. */
+function positiveBudget(value: number, text: string, name: string): number {
+  if (value <= 0) {
+    throw new InputError(
+      `${name}: "${truncate(text)}" is zero; a budget must be more than 0 (leave the input empty for no budget)`,
+    );
+  }
+  return value;
+}
+
+export function getActionConfig(getInput: (name: string) => string): ActionConfig {
+  const input = (name: string) => getInput(name) ?? "";
+  const budgets: ActionConfig["budgets"] = {};
+  const energy = optional(input(Inputs.BudgetEnergy), (v) =>
+    positiveBudget(parseEnergyWh(v, Inputs.BudgetEnergy), v, Inputs.BudgetEnergy),
+  );
+  if (energy !== undefined) budgets.energyWh = energy;
+  const emissions = optional(input(Inputs.BudgetEmissions), (v) =>
+    positiveBudget(parseMassG(v, Inputs.BudgetEmissions), v, Inputs.BudgetEmissions),
+  );
+  if (emissions !== undefined) budgets.emissionsG = emissions;
+  const duration = optional(input(Inputs.BudgetDuration), (v) =>
+    positiveBudget(parseDurationS(v, Inputs.BudgetDuration), v, Inputs.BudgetDuration),
+  );
+  if (duration !== undefined) budgets.durationS = duration;
+  const increase = optional(input(Inputs.MaxIncrease), (v) => parsePercent(v, Inputs.MaxIncrease));
+  if (increase !== undefined) budgets.maxIncreasePercent = increase;
+
+  const text = (name: string, max: number): string | null => {
+    const v = input(name).trim();
+    if (v === "") return null;
+    if (v.length > max)
+      throw new InputError(`${name}: value is ${v.length} characters long; accepted: at most ${max}`);
+    return v;
+  };
+
+  return {
+    mode: oneOf(input(Inputs.Mode), Inputs.Mode, ["measure", "report", "publish"] as const, "measure"),
+    run: text(Inputs.Run, 20_000),
+    phase: text(Inputs.Phase, 100),
+    workingDirectory: text(Inputs.WorkingDirectory, 1_000),
+    region: regionInput(text(Inputs.Region, 100)),
+    carbonIntensityGPerKWh:
+      optional(input(Inputs.CarbonIntensity), (v) =>
+        parsePositiveNumber(
+          v,
+          Inputs.CarbonIntensity,
+          "a positive number of gCO2e/kWh, e.g. 120",
+          MAX_CARBON_INTENSITY_G_PER_KWH,
+        ),
+      ) ?? null,
+    pue: optional(input(Inputs.Pue), (v) => parsePueInput(v, Inputs.Pue)) ?? null,
+    electricityMapsToken: text(Inputs.ElectricityMapsToken, 1_000),
+    intervalMs: parseIntervalMs(input(Inputs.Interval).trim() || "1s", Inputs.Interval),
+    budgets,
+    failOnBudget: boolInput(input(Inputs.FailOnBudget), Inputs.FailOnBudget, true),
+    comment: oneOf(input(Inputs.Comment), Inputs.Comment, ["auto", "always", "never"] as const, "auto"),
+    key: parseKeyInput(input(Inputs.Key), Inputs.Key),
+    history: intInput(input(Inputs.History), Inputs.History, 1, 50, 5),
+    retentionDays: intInput(input(Inputs.RetentionDays), Inputs.RetentionDays, 1, 400, 90),
+    githubToken: input(Inputs.GitHubToken).trim(),
+    matrix: parseMatrixInput(input(Inputs.Matrix), Inputs.Matrix),
+  };
+}

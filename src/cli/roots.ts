@@ -1,0 +1,8 @@
+/** Roots and paths tests inject through the environment (fake /proc, /sys, nvidia-smi). */
+export function injectedRoots(env: NodeJS.ProcessEnv) {
+  return {
+    procRoot: env.ML_FOOTPRINT_PROC_ROOT || undefined,
+    sysRoot: env.ML_FOOTPRINT_SYS_ROOT || undefined,
+    nvidiaSmi: env.ML_FOOTPRINT_NVIDIA_SMI || undefined,
+  };
+}

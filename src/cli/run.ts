@@ -1,0 +1,124 @@
+/** `ml-footprint run [options] -- <command...>`: measure one command and write its report. */
+import { Option, type Command } from "commander";
+import { access, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { parseRegion } from "../carbon/context.js";
+import { serializeReport } from "../model/report.js";
+import {
+  InputError,
+  MAX_CARBON_INTENSITY_G_PER_KWH,
+  parseIntervalMs,
+  parsePositiveNumber,
+} from "../model/units.js";
+import { carbonForMeasurement, type CarbonInputs } from "../pipeline/carbon.js";
+import { measureCommand } from "../pipeline/measure-command.js";
+import { renderTextSummary } from "../report/render-text.js";
+import { createProgressPrinter } from "./progress.js";
+import { injectedRoots } from "./roots.js";
+
+interface RunFlags {
+  label: string;
+  interval: string;
+  out: string;
+  json?: boolean;
+  region?: string;
+  carbonIntensity?: string;
+  pue?: string;
+  cpuTdp?: string;
+  gpu: boolean;
+  progress: boolean;
+}
+
+async function checkWritable(path: string, inputName: string): Promise<void> {
+  const dir = dirname(resolve(path));
+  try {
+    // Only check: creating directories on the user's behalf hides typos (and recursive mkdir can hang on /proc).
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    throw new InputError(
+      `${inputName}: "${path}" is not writable (${(error as NodeJS.ErrnoException).code ?? "error"}); give a path in a writable directory`,
+    );
+  }
+}
+
+async function runAction(command: string[], flags: RunFlags): Promise<number> {
+  if (command.length === 0) {
+    throw new InputError("run: no command given; usage: ml-footprint run [options] -- <command...>");
+  }
+  const intervalMs = parseIntervalMs(flags.interval, "--interval");
+  // Check the region before the command runs, not after an hour of training.
+  if (flags.region !== undefined) parseRegion(flags.region, "--region");
+  const carbonInputs: CarbonInputs = {
+    region: flags.region,
+    carbonIntensityGPerKWh:
+      flags.carbonIntensity === undefined
+        ? undefined
+        : parsePositiveNumber(
+            flags.carbonIntensity,
+            "--carbon-intensity",
+            "a positive number of gCO2e/kWh, e.g. 120",
+            MAX_CARBON_INTENSITY_G_PER_KWH,
+          ),
+    pue: flags.pue === undefined ? undefined : parsePue(flags.pue),
+  };
+  const cpuTdpW =
+    flags.cpuTdp === undefined
+      ? undefined
+      : parsePositiveNumber(flags.cpuTdp, "--cpu-tdp", "a positive number of watts, e.g. 280");
+  await checkWritable(flags.out, "--out");
+  const roots = injectedRoots(process.env);
+  const { report, command: result } = await measureCommand({
+    command,
+    label: flags.label,
+    intervalMs,
+    env: process.env,
+    ...roots,
+    nvidiaSmi: flags.gpu ? roots.nvidiaSmi : null,
+    cpuTdpW,
+    progress: flags.progress ? createProgressPrinter(process.stderr) : null,
+    carbon: carbonForMeasurement(carbonInputs, process.env),
+  });
+  await writeFile(flags.out, serializeReport(report));
+  if (result.startError)
+    process.stderr.write(`ml-footprint: could not start ${command[0]}: ${result.startError}\n`);
+  if (flags.json) process.stdout.write(serializeReport(report));
+  else process.stderr.write(renderTextSummary(report));
+  process.stderr.write(`ml-footprint: report written to ${flags.out}\n`);
+  return result.exitCode;
+}
+
+export function parsePue(text: string): number {
+  const value = parsePositiveNumber(text, "--pue", "a number ≥ 1.0, e.g. 1.1");
+  if (value < 1)
+    throw new InputError(
+      `--pue: "${text}" is below 1.0; a PUE is total facility power over IT power, accepted: a number ≥ 1.0`,
+    );
+  // One range for the CLI and the action input (parsePueInput in src/action/inputs.ts: 1.0 to 5.0).
+  if (value > 5)
+    throw new InputError(
+      `--pue: "${text}" is above 5.0; a PUE is total facility power over IT power, accepted: 1.0 to 5.0`,
+    );
+  return value;
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command("run")
+    .description("run a command and measure its energy: ml-footprint run [options] -- <command...>")
+    .argument("[command...]", "the command to measure, after --")
+    .passThroughOptions()
+    .option("--label <name>", "phase label", "run")
+    .option("--interval <duration>", "sampling interval, 100ms to 60s", "1s")
+    .option("--out <file>", "where to write the report JSON", "ml-footprint-report.json")
+    .option("--json", "print the report JSON to stdout instead of the summary")
+    .option("--region <region>", "azure:eastus, aws:us-east-1, gcp:europe-west1, FR, …")
+    .option("--carbon-intensity <gPerKWh>", "grid intensity in gCO2e/kWh (skips region lookup)")
+    .option("--pue <number>", "data-centre PUE (≥ 1.0)")
+    .option("--cpu-tdp <watts>", "override the CPU package TDP used by the CPU power model")
+    .option("--no-gpu", "do not start nvidia-smi")
+    .addOption(new Option("--no-progress", "no progress line"))
+    .action(async (command: string[], flags: RunFlags) => {
+      process.exitCode = await runAction(command, flags);
+    });
+}

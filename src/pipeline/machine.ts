@@ -1,0 +1,57 @@
+/** The machine being measured: hardware inventory and the power models built for it. */
+import { getHardwareInventory } from "../measure/inventory.js";
+import { buildCpuPowerModel } from "../measure/cpu-power.js";
+import { memoryPowerModel } from "../measure/memory-power.js";
+import type { PowerModels } from "../measure/power-model.js";
+import type { Hardware } from "../model/report.js";
+
+export interface MachineOptions {
+  procRoot?: string;
+  sysRoot?: string;
+  /** nvidia-smi path or name; null disables GPU measurement */
+  nvidiaSmi?: string | null;
+  /** user overrides of the CPU model */
+  cpuTdpW?: number;
+  cpuMinWattsPerVcpu?: number;
+  cpuMaxWattsPerVcpu?: number;
+  memoryWattsPerGB?: number;
+  /** a fixed extra draw declared by the user, in W */
+  otherPowerW?: number;
+}
+
+export interface Machine {
+  cpu: Hardware["cpu"];
+  memoryGB: number;
+  models: PowerModels;
+  warnings: string[];
+}
+
+export async function loadMachine(options: MachineOptions): Promise<Machine> {
+  const inventory = await getHardwareInventory();
+  const cpu: Hardware["cpu"] = { brand: inventory.brand, threads: inventory.threads, cores: inventory.cores };
+  const overrides = {
+    ...(options.cpuTdpW !== undefined ? { tdpW: options.cpuTdpW } : {}),
+    ...(options.cpuMinWattsPerVcpu !== undefined ? { minWattsPerVcpu: options.cpuMinWattsPerVcpu } : {}),
+    ...(options.cpuMaxWattsPerVcpu !== undefined ? { maxWattsPerVcpu: options.cpuMaxWattsPerVcpu } : {}),
+  };
+  const models: PowerModels = {
+    cpu: buildCpuPowerModel({ brand: cpu.brand, threads: cpu.threads, overrides }),
+    memory: memoryPowerModel(inventory.memoryGB, options.memoryWattsPerGB),
+    other:
+      options.otherPowerW !== undefined
+        ? {
+            w: options.otherPowerW,
+            lowW: options.otherPowerW,
+            highW: options.otherPowerW,
+            detail: `fixed ${options.otherPowerW} W declared by the user`,
+          }
+        : null,
+  };
+  const warnings: string[] = [];
+  if (models.cpu.provenance === "assumed") {
+    warnings.push(
+      `CPU "${cpu.brand}" is not in the CPU power table; generic per-vCPU watts were assumed (wide range)`,
+    );
+  }
+  return { cpu, memoryGB: inventory.memoryGB, models, warnings };
+}

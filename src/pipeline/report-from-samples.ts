@@ -1,0 +1,67 @@
+/**
+ * The step both measuring flows end with (CLI `run` and the action's post step): integrate the samples
+ * file on this machine's power models, add carbon and the job's work counts, and build the validated report.
+ */
+import type { IntegrationResult } from "../measure/integrate.js";
+import { integrateSamplesFile } from "../measure/read-samples.js";
+import { buildReport, runnerFromEnv } from "../report/build.js";
+import type { Carbon, Identity, Report } from "../model/report.js";
+import { readWorkMetrics } from "../report/work.js";
+import { TOOL_VERSION } from "../version.js";
+import type { Machine } from "./machine.js";
+
+/** Computes carbon for a finished measurement; see carbonForMeasurement. */
+export type CarbonStep = (
+  integration: IntegrationResult,
+  hardware: Report["hardware"],
+) => Promise<Carbon | null>;
+
+export interface ReportFromSamples {
+  samplesPath: string;
+  /** phase name before the first marker */
+  defaultPhase: string;
+  machine: Machine;
+  /** the ML_FOOTPRINT_METRICS file the job may have written */
+  metricsPath: string;
+  carbon: CarbonStep | null;
+  identity: Identity;
+  env: Record<string, string | undefined>;
+  command: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  /** what the caller already knows went wrong (sampler stop, lost lines, start errors, context) */
+  warnings: string[];
+  createdAt: Date;
+}
+
+export async function reportFromSamples(parts: ReportFromSamples): Promise<Report> {
+  const { machine } = parts;
+  const integration = await integrateSamplesFile(parts.samplesPath, {
+    models: machine.models,
+    defaultPhase: parts.defaultPhase,
+  });
+  const hardware: Report["hardware"] = {
+    cpu: machine.cpu,
+    memoryGB: machine.memoryGB,
+    gpus: integration.gpus,
+  };
+  const carbon = parts.carbon ? await parts.carbon(integration, hardware) : null;
+  const work = await readWorkMetrics(parts.metricsPath);
+  const warnings = [...machine.warnings, ...parts.warnings];
+  if (work.warning) warnings.push(work.warning);
+  return buildReport({
+    toolVersion: TOOL_VERSION,
+    createdAt: parts.createdAt,
+    identity: parts.identity,
+    runner: runnerFromEnv(parts.env, process.platform, process.arch),
+    cpu: machine.cpu,
+    memoryGB: machine.memoryGB,
+    integration,
+    command: parts.command,
+    exitCode: parts.exitCode,
+    signal: parts.signal,
+    carbon,
+    workUnits: work.units,
+    warnings,
+  });
+}
