@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { run } from "./action/steps/main.js";
+import { run } from "./action/run.js";
 
-// run() is the one error boundary of the main step (also the entry @github/local-action calls).
-await run(fileURLToPath(new URL("./cli.js", import.meta.url)));
+// run() is the one error boundary of the main step.
+await run("main", fileURLToPath(new URL("./cli.js", import.meta.url)));

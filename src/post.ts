@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { run } from "./action/steps/post.js";
+import { run } from "./action/run.js";
 
 // run() is the post step's error boundary: best effort for everything but budgets, errors reported, never hidden.
-await run(fileURLToPath(new URL("./cli.js", import.meta.url)));
+await run("post", fileURLToPath(new URL("./cli.js", import.meta.url)));

@@ -4,46 +4,79 @@
  * publish mode reads the artifacts of the run that triggered this `workflow_run` workflow and finds the
  * fork PR through the API from that run's head owner, branch and SHA, never from artifact content.
  * Artifacts are untrusted (see run-artifacts.ts); each job is compared with its own base history, the
- * total with the summed base runs, and budgets apply to the totals. Loaded lazily by src/post.ts.
+ * total with the summed base runs, and budgets apply to the totals. The two steps differ only in how they find the
+ * run and the PR (steps/report.ts, steps/publish.ts); this module is what they share.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ActionConfig } from "./inputs.js";
-import { Outputs } from "./constants.js";
-import type { ActionsContext } from "../github/context.js";
-import type { GitHubClient } from "../github/client.js";
 import { findBaseReports, findMergeBase } from "../github/baseline.js";
+import type { GitHubClient } from "../github/client.js";
 import { resolveSelfLogin, upsertStickyComment } from "../github/comment.js";
-import {
-  downloadRunReports,
-  findPullRequestForWorkflowRun,
-  mapBounded,
-  type RunReportLimits,
-} from "../github/run-artifacts.js";
-import { evaluateBudgets, type BudgetResult } from "../report/budgets.js";
-import { compareReports, type Comparison } from "../report/compare.js";
-import { formatPercent, formatSignedPercent } from "../report/format.js";
-import type { JobInput } from "../report/comment-model.js";
-import { buildCommentModel } from "../report/render-model.js";
-import { renderComment, renderSummary } from "../report/render-markdown.js";
+import { readActionsContext, type ActionsContext } from "../github/context.js";
+import { downloadRunReports, mapBounded, type RunReportLimits } from "../github/run-artifacts.js";
 import { serializeReport, type Report } from "../model/report.js";
 import { sumReports, totalComparison } from "../report/aggregate.js";
+import { evaluateBudgets, type BudgetResult } from "../report/budgets.js";
+import type { JobInput } from "../report/comment-model.js";
+import { compareReports, type Comparison } from "../report/compare.js";
+import { formatPercent, formatSignedPercent } from "../report/format.js";
+import { renderComment, renderSummary } from "../report/render-markdown.js";
+import { buildCommentModel } from "../report/render-model.js";
 import { TOOL_VERSION } from "../version.js";
-import { stateDirFor, type CoreLike } from "./steps/main.js";
-import { identityFrom, setReportOutputs, type PostEnv } from "./steps/post.js";
-import { clientFor } from "./publish-report.js";
+import { enforceBudgets } from "./budgets.js";
+import { clientFor } from "./client.js";
+import { Outputs } from "./constants.js";
+import type { CoreLike, StepEnv } from "./core.js";
+import { identityFrom } from "./identity.js";
+import type { ActionConfig } from "./inputs.js";
+import { setComparisonOutputs, setReportOutputs } from "./outputs.js";
+import { stateDirFor } from "./state.js";
 
-export interface AggregateInput extends PostEnv {
+export interface AggregateInput extends StepEnv {
   config: ActionConfig;
   ctx: ActionsContext;
   /** tests shrink the caps; defaults in run-artifacts.ts */
   limits?: RunReportLimits;
 }
 
+export interface AggregateStepInput extends StepEnv {
+  config: ActionConfig;
+  limits?: RunReportLimits;
+}
+
+/**
+ * The report and publish steps: read the context, build the client, find the run and PR (the one thing the
+ * two steps do differently), aggregate, enforce the budgets on the total.
+ */
+export async function aggregateStep(
+  deps: AggregateStepInput,
+  findTarget: (input: AggregateInput, octokit: GitHubClient) => Promise<AggregateTarget | null>,
+): Promise<void> {
+  const { core, env, config } = deps;
+  const ctx = readActionsContext(env);
+  for (const warning of ctx.warnings) core.warning(`ml-footprint: ${warning}`);
+  const input = { ...deps, ctx };
+  const octokit = clientFor(input);
+  if (!octokit) return;
+  const target = await findTarget(input, octokit);
+  if (!target) return;
+  const result = await aggregateReports(input, octokit, target);
+  if (result) enforceBudgets(core, config, result.budgets);
+}
+
 export interface AggregateResult {
   budgets: BudgetResult[];
   jobs: number;
   commentChars: number | null;
+}
+
+/** The run whose artifacts are read and the PR that gets the comment. */
+export interface AggregateTarget {
+  runId: number;
+  prNumber: number | null;
+  baseRef: string;
+  baseSha: string | null;
+  headSha: string;
 }
 
 /**
@@ -57,74 +90,10 @@ const BASE_CONCURRENCY = 4;
 const DEFAULT_KEY = "report";
 const MAX_LOGGED_WARNINGS = 5;
 
-interface Target {
-  runId: number;
-  prNumber: number | null;
-  baseRef: string;
-  baseSha: string | null;
-  headSha: string;
-}
-
-function notice(core: CoreLike, message: string): void {
-  const withNotice = core as CoreLike & { notice?: (m: string) => void };
-  if (withNotice.notice) withNotice.notice(message);
-  else core.info(message);
-}
-
-/** Which run to read and which PR to comment on; null (after saying why) when there is nothing to do. */
-async function resolveTarget(input: AggregateInput, octokit: GitHubClient): Promise<Target | null> {
-  const { core, ctx, config } = input;
-  if (config.mode === "report") {
-    const runId = Number(ctx.runId);
-    if (!Number.isSafeInteger(runId) || runId <= 0) {
-      core.warning(
-        `ml-footprint: mode: report needs GITHUB_RUN_ID (got "${ctx.runId}"); run it in a workflow`,
-      );
-      return null;
-    }
-    return {
-      runId,
-      prNumber: ctx.prNumber,
-      baseRef: ctx.baseRef,
-      baseSha: ctx.prBaseSha,
-      headSha: ctx.prHeadSha ?? ctx.sha,
-    };
-  }
-  const run = ctx.workflowRun;
-  if (!run) {
-    core.warning(
-      `ml-footprint: mode: publish runs in a workflow triggered by \`on: workflow_run\` (this event is "${ctx.eventName}"); nothing published`,
-    );
-    return null;
-  }
-  const pr = await findPullRequestForWorkflowRun(octokit, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    headOwner: run.headOwner ?? ctx.owner,
-    headBranch: run.headBranch,
-    headSha: run.headSha,
-  });
-  if (!pr) {
-    notice(
-      core,
-      `ml-footprint: no open pull request has head ${run.headSha.slice(0, 12)} (run ${run.id}); nothing to comment on`,
-    );
-    return null;
-  }
-  // The merge-base is looked up from the base branch by name, as the PR page computes it.
-  return {
-    runId: run.id,
-    prNumber: pr.number,
-    baseRef: pr.baseRef,
-    baseSha: null,
-    headSha: run.headSha,
-  };
-}
-
 async function baseHistories(
   input: AggregateInput,
   octokit: GitHubClient,
-  target: Target,
+  target: AggregateTarget,
   artifacts: string[],
 ): Promise<{ histories: Report[][]; mergeBaseSha: string | null; warnings: string[] }> {
   const { ctx, config } = input;
@@ -181,12 +150,17 @@ const TOTAL_VERDICT: Record<Comparison["verdict"], string> = {
   "different-hardware": "different hardware",
 };
 
-export async function aggregateReports(input: AggregateInput): Promise<AggregateResult | null> {
+/**
+ * Read every report artifact of `target.runId`, compare each job with its own base history and the total
+ * with the summed base runs, write the total report, outputs and summary, and upsert the PR comment.
+ * Returns the budget results for the caller to enforce; null when there was nothing to aggregate.
+ */
+export async function aggregateReports(
+  input: AggregateInput,
+  octokit: GitHubClient,
+  target: AggregateTarget,
+): Promise<AggregateResult | null> {
   const { core, config, ctx } = input;
-  const octokit = clientFor(input);
-  if (!octokit) return null;
-  const target = await resolveTarget(input, octokit);
-  if (!target) return null;
 
   const downloaded = await downloadRunReports(octokit, {
     owner: ctx.owner,
@@ -234,9 +208,7 @@ export async function aggregateReports(input: AggregateInput): Promise<Aggregate
   const totalPath = join(dir, "ml-footprint-total.json");
   writeFileSync(totalPath, serializeReport(total));
   setReportOutputs(core, total, totalPath);
-  core.setOutput(Outputs.Verdict, overall.verdict);
-  const delta = overall.total.deltaEnergyPercent;
-  core.setOutput(Outputs.DeltaEnergyPercent, delta === null ? "" : delta.toFixed(2));
+  setComparisonOutputs(core, overall);
 
   const model = buildCommentModel({
     key,

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { Inputs } from "./constants.js";
+import type { CoreLike } from "./core.js";
 import { parseRegion } from "../carbon/context.js";
 import {
   InputError,
@@ -182,4 +183,12 @@ export function getActionConfig(getInput: (name: string) => string): ActionConfi
     githubToken: input(Inputs.GitHubToken).trim(),
     matrix: parseMatrixInput(input(Inputs.Matrix), Inputs.Matrix),
   };
+}
+
+/** The step's config, with the tokens registered as secrets before anything can print them. */
+export function readConfigMaskingSecrets(core: CoreLike): ActionConfig {
+  const config = getActionConfig((name) => core.getInput(name));
+  if (config.electricityMapsToken) core.setSecret(config.electricityMapsToken);
+  if (config.githubToken) core.setSecret(config.githubToken);
+  return config;
 }

@@ -1,27 +1,30 @@
 /**
- * The network half of the post step, loaded lazily: upload the report artifact, find base-branch reports,
+ * The network half of the measure-mode post step (steps/post.ts), loaded lazily: upload the report artifact, find base-branch reports,
  * compare, rewrite the job summary with the comparison, upsert the sticky PR comment, set outputs.
  * Every failure here is a warning that says what would fix it; budgets are decided by the caller.
  */
 import { dirname } from "node:path";
-import type { ActionConfig } from "./inputs.js";
-import { Outputs } from "./constants.js";
-import type { ActionsContext } from "../github/context.js";
-import { createGitHubClient, errorStatus, type GitHubClient } from "../github/client.js";
 import { artifactNameForKey, uploadReportArtifact } from "../github/artifacts.js";
 import { findBaseReports } from "../github/baseline.js";
+import { errorStatus } from "../github/client.js";
 import { resolveSelfLogin, upsertStickyComment } from "../github/comment.js";
+import type { ActionsContext } from "../github/context.js";
+import type { Report } from "../model/report.js";
 import type { BudgetResult } from "../report/budgets.js";
 import { compareReports, type Comparison } from "../report/compare.js";
-import { buildCommentModel } from "../report/render-model.js";
 import { renderComment } from "../report/render-markdown.js";
-import type { Report } from "../model/report.js";
+import { buildCommentModel } from "../report/render-model.js";
 import { TOOL_VERSION } from "../version.js";
-import type { StepBudgets } from "./steps/main.js";
-import type { PostEnv } from "./steps/post.js";
-import { budgetsFor, renderJobSummary } from "./steps/post.js";
+import { budgetsFor } from "./budgets.js";
+import { clientFor } from "./client.js";
+import { Outputs } from "./constants.js";
+import type { StepEnv } from "./core.js";
+import type { ActionConfig } from "./inputs.js";
+import { setComparisonOutputs } from "./outputs.js";
+import type { StepBudgets } from "./state.js";
+import { renderJobSummary } from "./summary.js";
 
-export interface PublishInput extends PostEnv {
+export interface PublishInput extends StepEnv {
   config: ActionConfig;
   report: Report;
   reportPath: string;
@@ -32,41 +35,6 @@ export interface PublishInput extends PostEnv {
 
 const COMMENT_PERMISSION_HINT =
   "give the workflow `permissions: pull-requests: write`; for pull requests from forks the token is read-only, so use `comment: never` here and the `mode: publish` workflow_run workflow (see the README)";
-
-/** Octokit's request log line for a failed request, e.g. "GET /user - 403 with id UNKNOWN in 2ms". */
-const REQUEST_LOG_LINE = /^[A-Z]+ \S+ - \d{3} with id \S+ in \d+ms$/;
-
-/**
- * Test-only: `ML_FOOTPRINT_RETRY_BASE_MS` shrinks Octokit's retry backoff (retry n waits n² × base) so
- * end-to-end tests of 5xx retries stay fast. Users never need it; unset → the client's default (1 s).
- */
-function retryBaseMs(env: Record<string, string | undefined>): number | undefined {
-  const v = Number(env.ML_FOOTPRINT_RETRY_BASE_MS);
-  return env.ML_FOOTPRINT_RETRY_BASE_MS && Number.isInteger(v) && v >= 0 && v <= 60_000 ? v : undefined;
-}
-
-export function clientFor(input: Pick<PublishInput, "core" | "config" | "ctx" | "env">): GitHubClient | null {
-  if (!input.config.githubToken) {
-    input.core.warning(
-      "ml-footprint: no github-token; the report was not uploaded or compared (set `github-token` or keep its default)",
-    );
-    return null;
-  }
-  return createGitHubClient({
-    token: input.config.githubToken,
-    baseUrl: input.ctx.apiUrl,
-    userAgent: `ml-footprint/${TOOL_VERSION}`,
-    retryBaseMs: retryBaseMs(input.env),
-    log: {
-      // Failed requests are thrown to the caller, which warns with a fix (or expects them: GET /user is
-      // 403 for every GITHUB_TOKEN); Octokit's own log line for them would be a second, useless warning.
-      warn: (message) =>
-        REQUEST_LOG_LINE.test(message)
-          ? input.core.debug?.(`ml-footprint: ${message}`)
-          : input.core.warning(`ml-footprint: ${message}`),
-    },
-  });
-}
 
 /**
  * `comment: auto` posts on pull requests, but does not start a comment for a change within noise (or a
@@ -117,11 +85,7 @@ export async function publishReport(input: PublishInput): Promise<{ budgets: Bud
   }
   const comparison = compareReports(report, history);
   const budgets = budgetsFor(config, report, comparison, input.stepBudgets);
-  core.setOutput(Outputs.Verdict, comparison.verdict);
-  core.setOutput(
-    Outputs.DeltaEnergyPercent,
-    comparison.total.deltaEnergyPercent === null ? "" : comparison.total.deltaEnergyPercent.toFixed(2),
-  );
+  setComparisonOutputs(core, comparison);
   await input.summary.write(
     renderJobSummary(key, report, comparison, history, budgets, ctx.baseRef, baseSha),
   );

@@ -18,7 +18,7 @@ export const PR = 42;
 export const MERGE_BASE = "1".repeat(40);
 export const BASE_TIP = "2".repeat(40);
 export const HEAD = "3".repeat(40);
-/** Default key: workflow "train" + job "train" (see defaultKey in src/action/steps/post.ts). */
+/** Default key: workflow "train" + job "train" (see defaultKey in src/action/identity.ts). */
 export const KEY = "train-train";
 /** An older base-branch commit: the merge-base's parent. */
 export const OLD = "0".repeat(40);

@@ -13,7 +13,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveCarbonContext } from "../../src/carbon/context.js";
 import { computeCarbon } from "../../src/carbon/compute.js";
-import { readConfigMaskingSecrets, type CoreLike } from "../../src/action/steps/main.js";
+import type { CoreLike } from "../../src/action/core.js";
+import { readConfigMaskingSecrets } from "../../src/action/inputs.js";
 import { distEntry } from "../support/dist.js";
 import { tmp } from "./helpers.js";
 

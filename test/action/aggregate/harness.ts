@@ -1,14 +1,13 @@
 /**
  * Drives the post step in-process for mode: report / publish, with a recording fake `core`, a runner-style
- * env (event payload file, RUNNER_TEMP) and the loopback GitHub fake. The same `runActionPost` the bundle
+ * env (event payload file, RUNNER_TEMP) and the loopback GitHub fake. The same `runStep` the bundle
  * runs; only @actions/core is replaced.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { aggregateReports } from "../../../src/action/aggregate.js";
-import { runActionPost } from "../../../src/action/steps/post.js";
-import type { CoreLike } from "../../../src/action/steps/main.js";
+import type { CoreLike } from "../../../src/action/core.js";
+import { runStep } from "../../../src/action/run.js";
 import { publishReport } from "../../../src/action/publish-report.js";
 import type { RunReportLimits } from "../../../src/github/run-artifacts.js";
 import type { FakeGitHub } from "../../support/fake-github.js";
@@ -89,7 +88,7 @@ export async function runPost(fake: FakeGitHub, opts: PostOptions): Promise<Post
   writeFileSync(eventPath, JSON.stringify({ repository: { id: fake.repositoryId }, ...opts.event }));
   const core = new RecordingCore({ "github-token": "test-token", ...opts.inputs });
   let summary = "";
-  await runActionPost({
+  await runStep("post", {
     core,
     env: {
       GITHUB_REPOSITORY: `${fake.owner}/${fake.repo}`,
@@ -107,7 +106,7 @@ export async function runPost(fake: FakeGitHub, opts: PostOptions): Promise<Post
     cliPath: "/nonexistent/cli.js",
     summary: { write: async (markdown) => void (summary = markdown) },
     publish: publishReport,
-    aggregate: (input) => aggregateReports({ ...input, limits: opts.limits }),
+    limits: opts.limits,
   });
   return { core, summary, workDir };
 }

@@ -1,0 +1,73 @@
+/**
+ * The entry points' one call: read the inputs (masking secrets), pick the step with the pure `chooseStep`,
+ * load only that step (code splitting keeps Octokit and the artifact client out of the main step), run it.
+ * `run()` is the one error boundary: a step throws, `run()` fails the step with the message.
+ */
+import type * as ActionsCore from "@actions/core";
+import { fileURLToPath } from "node:url";
+import { State } from "./constants.js";
+import type { CoreLike, StepEnv } from "./core.js";
+import { readConfigMaskingSecrets, type ActionConfig } from "./inputs.js";
+import { chooseStep, type Entry, type StepName } from "./mode.js";
+import type { RunReportLimits } from "../github/run-artifacts.js";
+import type { publishReport } from "./publish-report.js";
+import type { SummaryWriter } from "./summary.js";
+
+export interface RunStepDeps extends StepEnv {
+  /** tests: the network half of the measure-mode post step (default: imported lazily) */
+  publish?: typeof publishReport;
+  /** tests shrink the caps of the report/publish artifact downloads */
+  limits?: RunReportLimits;
+}
+
+type Step = (deps: RunStepDeps & { config: ActionConfig }) => Promise<void>;
+
+async function loadStep(step: StepName): Promise<Step> {
+  switch (step) {
+    case "main":
+      return (await import("./steps/main.js")).mainStep;
+    case "post":
+      return (await import("./steps/post.js")).postStep;
+    case "report":
+      return (await import("./steps/report.js")).reportStep;
+    case "publish":
+      return (await import("./steps/publish.js")).publishStep;
+  }
+}
+
+/** Run the step `entry` stands for; throws what the step throws. */
+export async function runStep(entry: Entry, deps: RunStepDeps): Promise<void> {
+  const config = readConfigMaskingSecrets(deps.core);
+  const step = chooseStep(entry, config.mode, deps.core.getState(State.Owner) === "true");
+  if (step === null) return;
+  await (
+    await loadStep(step)
+  )({ ...deps, config });
+}
+
+function actionsSummary(core: typeof ActionsCore): SummaryWriter {
+  return {
+    async write(markdown) {
+      if (!process.env.GITHUB_STEP_SUMMARY) return;
+      await core.summary.emptyBuffer().addRaw(markdown).write({ overwrite: true });
+    },
+  };
+}
+
+/**
+ * The step with the real @actions/core. `cliPath` is the bundled CLI (the sampler runs as
+ * `node dist/cli.js sampler run`); runners that import an entry and call `run()` (@github/local-action)
+ * get the committed bundle by default.
+ */
+export async function run(
+  entry: Entry,
+  cliPath = fileURLToPath(new URL("../../dist/cli.js", import.meta.url)),
+): Promise<void> {
+  const core = await import("@actions/core");
+  const port: CoreLike = core;
+  try {
+    await runStep(entry, { core: port, env: process.env, cliPath, summary: actionsSummary(core) });
+  } catch (error) {
+    core.setFailed(`ml-footprint: ${(error as Error).message}`);
+  }
+}
