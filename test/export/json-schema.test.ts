@@ -21,7 +21,7 @@ const fixtures = readdirSync(FIXTURES)
   .map((name) => ({ name, value: JSON.parse(readFileSync(join(FIXTURES, name), "utf8")) as unknown }));
 
 describe("schema/report-1.json", () => {
-  it("is what the zod schema generates now (run `npm run schema` after changing src/report/schema.ts)", () => {
+  it("is what the zod schema generates now (run `npm run schema` after changing src/model/report.ts)", () => {
     expect(committed).toBe(reportJsonSchemaText());
     const schema = JSON.parse(committed) as { $schema: string; title: string; required: string[] };
     expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
