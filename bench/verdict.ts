@@ -10,7 +10,7 @@
  * Seeded (mulberry32), so every run prints the same table. No timing is measured.
  */
 import { compareReports } from "../src/report/compare.js";
-import type { Report } from "../src/report/schema.js";
+import type { Report } from "../src/model/report.js";
 import type { Figure } from "./util.js";
 
 /** Deterministic PRNG (mulberry32). */

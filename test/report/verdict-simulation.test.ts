@@ -1,7 +1,7 @@
 // The simulation behind BENCHMARKS.md §7, small and seeded: the verdict's false-alarm rate at no change is
 // the interval's nominal 5 % and a clear change is found. Deterministic (fixed seed), no timing.
 import { describe, expect, it } from "vitest";
-import { parseReport } from "../../src/report/schema.js";
+import { parseReport } from "../../src/model/report.js";
 import { simulateVerdicts, syntheticReport } from "../../bench/verdict.js";
 
 describe("verdict simulation (seeded)", () => {
