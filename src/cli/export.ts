@@ -1,6 +1,7 @@
 /**
- * `ml-footprint export REPORT... --format codecarbon-csv [--out FILE [--append]]`: reports in other tools' formats.
- * File handling is here; the formats are pure functions in src/export/.
+ * `ml-footprint export REPORT... --format codecarbon-csv [--out FILE [--append]]` and
+ * `ml-footprint export REPORT... --format otlp [--endpoint URL] [--headers k=v,...]`: reports in other tools' formats.
+ * File handling is here; the formats are pure functions in src/export/; the OpenTelemetry SDK is loaded only for otlp.
  */
 import { open, readFile, stat, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
@@ -8,14 +9,17 @@ import { InputError } from "../model/units.js";
 import { codecarbonCsv, codecarbonHeader, codecarbonRows } from "../export/codecarbon-csv.js";
 import { readReportFile } from "./read-report.js";
 import type { Report } from "../model/report.js";
+import { resolveOtlpTarget } from "../export/otlp-target.js";
 
-export const EXPORT_FORMATS = ["codecarbon-csv"] as const;
+export const EXPORT_FORMATS = ["codecarbon-csv", "otlp"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportFlags {
   format?: string;
   out?: string;
   append?: boolean;
+  endpoint?: string;
+  headers?: string;
 }
 
 export function parseExportFormat(text: string | undefined): ExportFormat {
@@ -71,6 +75,15 @@ async function writeCsv(reports: Report[], out: string, append: boolean): Promis
 export async function runExport(paths: string[], flags: ExportFlags): Promise<string> {
   const format = parseExportFormat(flags.format);
   if (flags.append && !flags.out) throw new InputError("--append: needs --out FILE to append to");
+  if (format === "otlp" && flags.out)
+    throw new InputError("--out: not used with --format otlp (it sends over HTTP)");
+  if (format !== "otlp" && (flags.endpoint !== undefined || flags.headers !== undefined))
+    throw new InputError("--endpoint/--headers: only used with --format otlp");
+  // Check where to send before reading anything.
+  const target =
+    format === "otlp"
+      ? resolveOtlpTarget(flags, process.env, { endpoint: "--endpoint", headers: "--headers" })
+      : null;
   const reports: Report[] = [];
   for (const path of paths) reports.push(await readReportFile(path, "export"));
   switch (format) {
@@ -81,7 +94,24 @@ export async function runExport(paths: string[], flags: ExportFlags): Promise<st
         `ml-footprint: ${reports.length} row(s) ${flags.append ? "appended to" : "written to"} ${flags.out}\n`,
       );
       return "";
+    case "otlp": {
+      const { sendOtlp } = await import("../export/otlp-send.js");
+      try {
+        const sent = await sendOtlp(reports, target!);
+        process.stderr.write(
+          `ml-footprint: sent ${sent.points} metric point(s) of ${sent.reports} report(s) over OTLP/HTTP (${target!.protocol}) to ${target!.url ?? "the OTEL_EXPORTER_OTLP_* endpoint"}\n`,
+        );
+      } catch (error) {
+        throw new OtlpSendError(`OTLP export failed: ${(error as Error).message}`);
+      }
+      return "";
+    }
   }
+}
+
+/** The collector refused or could not be reached (exit 1, not an input error). */
+export class OtlpSendError extends Error {
+  override name = "OtlpSendError";
 }
 
 export function registerExportCommand(
@@ -97,6 +127,14 @@ export function registerExportCommand(
     .option("--format <format>", `output format: ${EXPORT_FORMATS.join(", ")}`)
     .option("--out <file>", "write to this file instead of stdout")
     .option("--append", "append rows to an existing emissions.csv (same header) instead of replacing it")
+    .option(
+      "--endpoint <url>",
+      "otlp: collector base URL (/v1/metrics is appended); default OTEL_EXPORTER_OTLP_ENDPOINT",
+    )
+    .option(
+      "--headers <k=v,...>",
+      "otlp: extra HTTP headers, e.g. x-api-key=...; merged over OTEL_EXPORTER_OTLP_HEADERS",
+    )
     .action(async (paths: string[], flags: ExportFlags) => {
       const text = await runExport(paths, flags);
       if (text) write(text);

@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import { codecarbonCsv, csvCell, CODECARBON_COLUMNS } from "../../src/export/codecarbon-csv.js";
 import { parseReportJson, serializeReport, type Report } from "../../src/model/report.js";
 import { runBundledCli } from "../support/cli.js";
+import { runExport } from "../../src/cli/export.js";
+import { InputError } from "../../src/model/units.js";
 import { makeReport } from "../report/make-report.js";
 import { readCsv, readCsvRecords } from "./csv-reader.js";
 
@@ -156,48 +158,45 @@ describe("CodeCarbon emissions.csv", () => {
 });
 
 describe("ml-footprint export --format codecarbon-csv", () => {
-  it("prints to stdout, writes --out, appends with --append under one header, and names a bad format", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mlf-export-"));
-    const base = join(dir, "base.json");
-    const head = join(dir, "head.json");
-    writeFileSync(base, serializeReport(fixture("base")));
-    writeFileSync(head, serializeReport(gpuReport()));
+  it(
+    "prints to stdout, writes --out, appends with --append under one header, and names a bad format",
+    { timeout: 120_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "mlf-export-"));
+      const base = join(dir, "base.json");
+      const head = join(dir, "head.json");
+      writeFileSync(base, serializeReport(fixture("base")));
+      writeFileSync(head, serializeReport(gpuReport()));
 
-    const printed = await runBundledCli(["export", base, head, "--format", "codecarbon-csv"]);
-    expect(printed.code, printed.stderr).toBe(0);
-    expect(printed.stdout).toBe(codecarbonCsv([fixture("base"), gpuReport()]));
+      const printed = await runBundledCli(["export", base, head, "--format", "codecarbon-csv"]);
+      expect(printed.code, printed.stderr).toBe(0);
+      expect(printed.stdout).toBe(codecarbonCsv([fixture("base"), gpuReport()]));
 
-    const out = join(dir, "emissions.csv");
-    const written = await runBundledCli(["export", base, "--format", "codecarbon-csv", "--out", out]);
-    expect(written.code, written.stderr).toBe(0);
-    expect(written.stdout).toBe("");
-    const appended = await runBundledCli([
-      "export",
-      head,
-      "--format",
-      "codecarbon-csv",
-      "--out",
-      out,
-      "--append",
-    ]);
-    expect(appended.code, appended.stderr).toBe(0);
-    expect(readFileSync(out, "utf8")).toBe(printed.stdout);
+      const out = join(dir, "emissions.csv");
+      const written = await runBundledCli(["export", base, "--format", "codecarbon-csv", "--out", out]);
+      expect(written.code, written.stderr).toBe(0);
+      expect(written.stdout).toBe("");
+      const appended = await runBundledCli([
+        "export",
+        head,
+        "--format",
+        "codecarbon-csv",
+        "--out",
+        out,
+        "--append",
+      ]);
+      expect(appended.code, appended.stderr).toBe(0);
+      expect(readFileSync(out, "utf8")).toBe(printed.stdout);
 
-    writeFileSync(join(dir, "other.csv"), "a,b\n1,2\n");
-    const wrongHeader = await runBundledCli([
-      "export",
-      head,
-      "--format",
-      "codecarbon-csv",
-      "--out",
-      join(dir, "other.csv"),
-      "--append",
-    ]);
-    expect(wrongHeader.code).toBe(2);
-    expect(wrongHeader.stderr).toMatch(/--append: .*other\.csv" does not start with CodeCarbon's/);
-
-    const bad = await runBundledCli(["export", head, "--format", "parquet"]);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--format: "parquet" is not known; accepted: codecarbon-csv/);
-  });
+      // Refusals, in process (the same code path without another process start).
+      writeFileSync(join(dir, "other.csv"), "a,b\n1,2\n");
+      await expect(
+        runExport([head], { format: "codecarbon-csv", out: join(dir, "other.csv"), append: true }),
+      ).rejects.toThrow(/--append: .*other\.csv" does not start with CodeCarbon's/);
+      await expect(runExport([head], { format: "parquet" })).rejects.toThrow(
+        /--format: "parquet" is not known; accepted: codecarbon-csv, otlp/,
+      );
+      await expect(runExport([head], { format: "codecarbon-csv", append: true })).rejects.toThrow(InputError);
+    },
+  );
 });
