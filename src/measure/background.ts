@@ -4,11 +4,13 @@
  */
 import { spawn } from "node:child_process";
 import { appendFileSync, existsSync, openSync, closeSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { formatLine } from "./samples.js";
 
 export const SAMPLES_FILE = "samples.ndjson";
 export const PID_FILE = "sampler.pid";
+/** The sampler's start time (proc(5) stat field 22, clock ticks since boot), next to its pid. */
+export const START_FILE = "sampler.start";
 
 export interface BackgroundStart {
   dir: string;
@@ -58,7 +60,7 @@ export async function startBackgroundSampler(options: BackgroundStart): Promise<
       "sampler",
       "run",
       "--dir",
-      options.dir,
+      resolve(options.dir), // absolute, so that samplerProcess can recognise it from any working directory
       "--interval",
       `${options.intervalMs}ms`,
       "--phase",
@@ -71,6 +73,7 @@ export async function startBackgroundSampler(options: BackgroundStart): Promise<
   const pid = child.pid;
   if (pid === undefined) throw new Error("the background sampler could not be started (no pid)");
   writeFileSync(join(options.dir, PID_FILE), `${pid}\n`);
+  writeFileSync(join(options.dir, START_FILE), `${processStartTime(pid) ?? ""}\n`);
   const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
   while (Date.now() < deadline) {
     if (existsSync(samplesPath) && readFileSync(samplesPath, "utf8").includes('"t":"s"')) return pid;
@@ -97,22 +100,88 @@ export function readSamplerPid(dir: string): number | null {
   }
 }
 
+/** Start time of a process in clock ticks since boot (proc(5) stat field 22); null where unreadable. */
+export function processStartTime(pid: number, procRoot = "/proc"): string | null {
+  try {
+    const stat = readFileSync(join(procRoot, String(pid), "stat"), "utf8");
+    // Fields after the command name, which is in parentheses and may itself hold spaces or ")".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[19] ?? null; // field 22 overall: field 3 (state) is fields[0]
+  } catch {
+    return null;
+  }
+}
+
+function commandLine(pid: number, procRoot: string): string[] | null {
+  try {
+    return readFileSync(join(procRoot, String(pid), "cmdline"), "utf8").split("\0");
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The pid of this directory's sampler when it is alive, or null. A pid file can outlive its process (a
+ * reused state directory, a runner that recycles pids), and the pid then names someone else's process: it
+ * is trusted only when the process was started at the recorded time and runs `sampler run --dir <dir>`
+ * (proc(5) stat and cmdline). A process we may not signal (EPERM: another user's) is never ours. Where
+ * /proc is absent (macOS) only liveness can be checked.
+ */
+export function samplerProcess(dir: string, procRoot = "/proc"): number | null {
+  const pid = readSamplerPid(dir);
+  if (pid === null || pid === process.pid) return null;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return null; // ESRCH: gone; EPERM: another user's process, not our sampler
+  }
+  if (!existsSync(procRoot)) return pid;
+  if (isZombie(pid)) return null;
+  let recorded = "";
+  try {
+    recorded = readFileSync(join(dir, START_FILE), "utf8").trim();
+  } catch {
+    // a pid file without a start file: an older layout or a crash between the two writes; cmdline decides
+  }
+  const started = processStartTime(pid, procRoot);
+  if (recorded !== "" && started !== recorded) return null;
+  const argv = commandLine(pid, procRoot);
+  if (argv === null) return null;
+  const at = argv.indexOf("sampler");
+  const dirAt = argv.indexOf("--dir");
+  const argDir = dirAt >= 0 ? argv[dirAt + 1] : undefined;
+  return at >= 0 && argv[at + 1] === "run" && argDir !== undefined && resolve(argDir) === resolve(dir)
+    ? pid
+    : null;
+}
+
+function signal(pid: number, name: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, name);
+    return true;
+  } catch {
+    return false; // exited meanwhile (ESRCH), or not ours to signal (EPERM)
+  }
+}
+
 /**
  * SIGTERM the sampler (it takes a last sample, writes the end line and exits), SIGKILL after the bound.
- * Returns what happened, for the report's warnings.
+ * Only a verified sampler of this directory is signalled (samplerProcess). Returns what happened, for the
+ * report's warnings.
  */
 export async function stopBackgroundSampler(
   dir: string,
   timeoutMs = 5_000,
+  procRoot = "/proc",
 ): Promise<"stopped" | "killed" | "not-running"> {
-  const pid = readSamplerPid(dir);
-  if (pid === null || !isAlive(pid)) return "not-running";
-  process.kill(pid, "SIGTERM");
+  const pid = samplerProcess(dir, procRoot);
+  if (pid === null) return "not-running";
+  if (!signal(pid, "SIGTERM")) return "not-running";
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isAlive(pid)) return "stopped";
     await sleep(20);
   }
-  process.kill(pid, "SIGKILL");
+  signal(pid, "SIGKILL");
   return "killed";
 }

@@ -4,6 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
+import { anchoredClock } from "./clock.js";
 
 export interface CommandResult {
   exitCode: number;
@@ -17,9 +18,16 @@ const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 export function runCommand(
   command: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; shell?: boolean; now?: () => number } = {},
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    shell?: boolean;
+    /** wall clock (anchor only) and monotonic clock: durationMs never goes negative on a clock step */
+    now?: () => number;
+    monotonicNow?: () => number;
+  } = {},
 ): Promise<CommandResult> {
-  const now = options.now ?? Date.now;
+  const now = anchoredClock({ wallNow: options.now, monotonicNow: options.monotonicNow });
   const started = now();
   const [file, ...args] = command;
   if (!file)

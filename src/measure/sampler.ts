@@ -8,6 +8,7 @@ import type { Hardware } from "../model/report.js";
 import { discoverRapl, readRaplCounters, type RaplDomain } from "./sources/rapl.js";
 import { createCpuUtilReader } from "./sources/proc-stat.js";
 import { startNvidiaSmiStream, type NvidiaSmiRow, type NvidiaSmiStream } from "./sources/nvidia-smi.js";
+import { anchoredClock } from "./clock.js";
 import { formatLine, type GpuReading, type SamplesFileLine } from "./samples.js";
 
 export interface SamplerOptions {
@@ -19,7 +20,10 @@ export interface SamplerOptions {
   sysRoot?: string;
   /** path or name of nvidia-smi; null disables GPU measurement */
   nvidiaSmi?: string | null;
+  /** wall clock, read once at construction to anchor timestamps (default Date.now) */
   now?: () => number;
+  /** monotonic clock for everything after (default performance.now); see anchoredClock */
+  monotonicNow?: () => number;
 }
 
 export interface SamplerStats {
@@ -56,7 +60,9 @@ export class Sampler {
 
   constructor(options: SamplerOptions) {
     this.options = options;
-    this.now = options.now ?? Date.now;
+    // Intervals and timestamps follow the monotonic clock: a wall-clock step back must not freeze the
+    // schedule below, and one forward must not skip ticks or stretch the duration.
+    this.now = anchoredClock({ wallNow: options.now, monotonicNow: options.monotonicNow });
     this.cpuReader = createCpuUtilReader(options.procRoot);
   }
 

@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { anchoredClock } from "../measure/clock.js";
 import { Sampler } from "../measure/sampler.js";
 import { runCommand, type CommandResult } from "../measure/run-command.js";
 import { localIdentity } from "../report/build.js";
@@ -57,7 +58,7 @@ export async function measureCommand(options: RunFlowOptions): Promise<RunFlowRe
     });
     await sampler.start();
     const progressTimer = options.progress
-      ? startProgress(options.progress, sampler, options.now ?? Date.now)
+      ? startProgress(options.progress, sampler, anchoredClock({ wallNow: options.now }))
       : null;
     let command: CommandResult;
     let lostLines = { writeFailures: 0, writeError: null as string | null };

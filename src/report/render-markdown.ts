@@ -7,8 +7,18 @@ import type { CommentModel, TableRow } from "./comment-model.js";
 
 /** GitHub rejects comments over 65,536 characters; we stay well below (issue 5: "below 60,000"). */
 export const COMMENT_MAX_CHARS = 60_000;
-/** GitHub limits a step summary to 1 MiB; keep a margin for other steps' summaries (docs.github.com, 2025). */
-export const SUMMARY_MAX_CHARS = 500_000;
+/**
+ * GitHub refuses a step summary over 1 MiB of UTF-8 bytes, not characters ("$GITHUB_STEP_SUMMARY upload
+ * aborted, supports content up to a size of 1024k"; docs.github.com, workflow commands, adding a job
+ * summary): the summary cap counts bytes, with half of it kept as a margin. A CJK label takes 3 bytes a
+ * character, an emoji 4.
+ */
+export const SUMMARY_MAX_BYTES = 512 * 1024;
+
+/** Size of a text as GitHub counts it for a step summary. */
+export function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text, "utf8");
+}
 
 interface Limits {
   maxRows: number;
@@ -99,26 +109,47 @@ function render(model: CommentModel, limits: Limits, withMarker: boolean, where:
   return `${out.join("\n")}\n`;
 }
 
-function renderCapped(model: CommentModel, cap: number, withMarker: boolean, where: string): string {
+function renderCapped(
+  model: CommentModel,
+  cap: number,
+  withMarker: boolean,
+  where: string,
+  size: (text: string) => number,
+  unit: string,
+): string {
   let text = "";
   const totalRows = model.rows.filter((r) => r.isTotal).length;
   for (const limits of LADDER) {
     // A phase-row rung with no room beyond the job totals would cut jobs; the totals-only rungs do better.
     if (limits.phaseRows && totalRows > limits.maxRows / 2) continue;
     text = render(model, limits, withMarker, where);
-    if (text.length <= cap) return text;
+    if (size(text) <= cap) return text;
   }
-  // Unreachable with bounded labels (the last rung is a few kB); a guard, cut at a line boundary.
-  const cut = text.slice(0, cap - 100);
-  return `${cut.slice(0, cut.lastIndexOf("\n"))}\n\n… cut to stay under ${cap} characters\n`;
+  // Unreachable with bounded labels (the last rung is a few kB); a guard, cut by code point to fit the
+  // cap in its own unit, then back to a line boundary.
+  let cut = "";
+  let used = 0;
+  for (const ch of text) {
+    used += size(ch);
+    if (used > cap - 100) break;
+    cut += ch;
+  }
+  return `${cut.slice(0, cut.lastIndexOf("\n"))}\n\n… cut to stay under ${cap} ${unit}\n`;
 }
 
 /** The sticky PR comment: the marker line first, at most COMMENT_MAX_CHARS characters. */
 export function renderComment(model: CommentModel, cap = COMMENT_MAX_CHARS): string {
-  return renderCapped(model, cap, true, "the job summary and the report artifacts");
+  return renderCapped(
+    model,
+    cap,
+    true,
+    "the job summary and the report artifacts",
+    (t) => t.length,
+    "characters",
+  );
 }
 
-/** The job summary: the same content without the marker, with a larger cap. */
-export function renderSummary(model: CommentModel, cap = SUMMARY_MAX_CHARS): string {
-  return renderCapped(model, cap, false, "the report artifacts");
+/** The job summary: the same content without the marker, at most `cap` UTF-8 bytes. */
+export function renderSummary(model: CommentModel, cap = SUMMARY_MAX_BYTES): string {
+  return renderCapped(model, cap, false, "the report artifacts", utf8Bytes, "bytes");
 }

@@ -129,3 +129,24 @@ describe("terminal control sequences", () => {
     expect(runs[3]!.stderr).toContain("several keys");
   });
 });
+
+describe("job summary cap", () => {
+  it("counts UTF-8 bytes, as GitHub does (1 MiB per step): 40 jobs of CJK labels stay under a 20,000-byte cap", () => {
+    const cjk = "日本語の学習段階".repeat(20);
+    const reports = Array.from({ length: 40 }, (_, i) => {
+      const head = makeReport({ key: `${cjk}${i}`, job: cjk, phases: { [`${cjk}a`]: 5, [`${cjk}b`]: 3 } });
+      return { head, history: [], comparison: null };
+    });
+    const model = buildCommentModel({
+      key: "train",
+      reports,
+      budgets: [],
+      baseRef: "main",
+      baseSha: null,
+      toolVersion: "0.1.0",
+    });
+    const summary = renderSummary(model, 20_000);
+    expect(Buffer.byteLength(summary, "utf8")).toBeLessThanOrEqual(20_000);
+    expect(summary).toMatch(/^### ⚡ Energy /);
+  });
+});

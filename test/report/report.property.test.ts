@@ -11,7 +11,8 @@ import {
   COMMENT_MAX_CHARS,
   renderComment,
   renderSummary,
-  SUMMARY_MAX_CHARS,
+  SUMMARY_MAX_BYTES,
+  utf8Bytes,
 } from "../../src/report/render-markdown.js";
 import { buildCommentModel } from "../../src/report/render-model.js";
 import { makeReport } from "./make-report.js";
@@ -96,7 +97,7 @@ describe("renderComment / renderSummary length caps (property)", () => {
         const comment = renderComment(model);
         const summary = renderSummary(model);
         expect(comment.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS);
-        expect(summary.length).toBeLessThanOrEqual(SUMMARY_MAX_CHARS);
+        expect(utf8Bytes(summary)).toBeLessThanOrEqual(SUMMARY_MAX_BYTES);
         expect(comment.split("<!--").length - 1).toBe(1);
         expect(comment.split("\n")[1]).toMatch(/^### ⚡ Energy /);
         // a smaller cap is honoured too (the headline survives any cut)
