@@ -30,7 +30,7 @@ import type { CoreLike, StepEnv } from "./core.js";
 import { identityFrom } from "./identity.js";
 import type { ActionConfig } from "./inputs.js";
 import { setComparisonOutputs, setReportOutputs } from "./outputs.js";
-import { stateDirFor } from "./state.js";
+import { ensurePrivateDir, stateDirFor } from "./state.js";
 
 export interface AggregateInput extends StepEnv {
   config: ActionConfig;
@@ -203,6 +203,7 @@ export async function aggregateReports(
   const overall = totalComparison(jobs, total);
   const budgets = evaluateBudgets({ report: total, comparison: overall, budgets: config.budgets });
 
+  ensurePrivateDir(stateDirFor(input.env));
   const dir = join(stateDirFor(input.env), "report");
   mkdirSync(dir, { recursive: true });
   const totalPath = join(dir, "ml-footprint-total.json");

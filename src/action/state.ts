@@ -2,18 +2,54 @@
  * The job's state directory (RUNNER_TEMP/ml-footprint, per job on GitHub runners): the samples file, the
  * phase names used so far, and the budgets set on `run:` steps. Written by main steps, read by the post step.
  */
-import { appendFileSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { appendFileSync, chmodSync, lstatSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir, userInfo } from "node:os";
+import { dirname, join } from "node:path";
 import { SAMPLES_FILE } from "../measure/background.js";
 import type { ActionConfig } from "./inputs.js";
 
 const PHASES_FILE = "phases.txt";
 const STEP_BUDGETS_FILE = "step-budgets.ndjson";
 
-/** Job-scoped state directory: RUNNER_TEMP is per job on GitHub runners. */
-export function stateDirFor(env: Record<string, string | undefined>): string {
-  const base = env.RUNNER_TEMP || env.TMPDIR || "/tmp";
-  return join(base, "ml-footprint");
+/**
+ * Job-scoped state directory: RUNNER_TEMP/ml-footprint (RUNNER_TEMP is per job on GitHub runners). Outside
+ * Actions (local-action, other CI) one directory per user under TMPDIR, `ml-footprint-<uid>`, which
+ * ensurePrivateDir creates 0700 or verifies: a shared /tmp must not let another user choose where we write.
+ */
+export function stateDirFor(
+  env: Record<string, string | undefined>,
+  user: string = String(process.getuid?.() ?? userInfo().username),
+): string {
+  if (env.RUNNER_TEMP) return join(env.RUNNER_TEMP, "ml-footprint");
+  return join(env.TMPDIR || tmpdir(), `ml-footprint-${user.replace(/[^A-Za-z0-9._-]/g, "_")}`);
+}
+
+/**
+ * Create `dir` (mode 0700) or check the one there: a real directory, not a symbolic link (lstat, never
+ * followed), owned by this user; group/other permissions are taken away. Anything else throws, and the
+ * main step turns that into a warning (the job goes on unmeasured) rather than write where someone else
+ * pointed us.
+ */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dirname(dir), { recursive: true });
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  const info = lstatSync(dir);
+  if (info.isSymbolicLink() || !info.isDirectory()) {
+    throw new Error(
+      `${dir} is ${info.isSymbolicLink() ? "a symbolic link" : "not a directory"}; refusing to use it as the state directory (remove it)`,
+    );
+  }
+  const uid = process.getuid?.();
+  if (uid !== undefined && info.uid !== uid) {
+    throw new Error(
+      `${dir} belongs to another user (uid ${info.uid}); refusing to use it as the state directory (remove it or set TMPDIR)`,
+    );
+  }
+  if ((info.mode & 0o077) !== 0) chmodSync(dir, 0o700);
 }
 
 /**

@@ -2,19 +2,20 @@
  * The action's main step (measure mode). The first footprint step of a job starts the detached sampler
  * and owns the post step that reports; later steps mark phase boundaries; a `run:` step wraps a command.
  */
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import {
-  isAlive,
-  markBackgroundPhase,
-  readSamplerPid,
-  startBackgroundSampler,
-} from "../../measure/background.js";
+import { markBackgroundPhase, samplerProcess, startBackgroundSampler } from "../../measure/background.js";
 import { runCommand } from "../../measure/run-command.js";
+import { commandEnv, samplerEnv } from "../child-env.js";
 import { State } from "../constants.js";
 import type { CoreLike, StepEnv } from "../core.js";
 import type { ActionConfig } from "../inputs.js";
-import { claimPhaseName, clearMeasurementState, recordStepBudgets, stateDirFor } from "../state.js";
+import {
+  claimPhaseName,
+  clearMeasurementState,
+  ensurePrivateDir,
+  recordStepBudgets,
+  stateDirFor,
+} from "../state.js";
 
 export interface MainInput extends StepEnv {
   config: ActionConfig;
@@ -39,9 +40,10 @@ async function startOrMarkPhase(
   env: StepEnv["env"],
 ): Promise<string | null> {
   try {
-    mkdirSync(dir, { recursive: true });
-    const pid = readSamplerPid(dir);
-    const running = pid !== null && isAlive(pid);
+    ensurePrivateDir(dir);
+    // A live, verified sampler of this directory (start time and command line): a stale pid file naming
+    // some other process must not stop this job's measurement from starting.
+    const running = samplerProcess(dir) !== null;
     if (!running) clearMeasurementState(dir);
     const phase = claimPhaseName(dir, defaultPhase(config, !running));
     if (!running) {
@@ -50,7 +52,7 @@ async function startOrMarkPhase(
         intervalMs: config.intervalMs,
         phase,
         cliPath,
-        env: { ...process.env, ...env },
+        env: samplerEnv({ ...process.env, ...env }),
       });
       core.saveState(State.Owner, "true");
       core.saveState(State.StateDir, dir);
@@ -81,8 +83,7 @@ export async function mainStep({ core, env, cliPath, config }: MainInput): Promi
     const result = await runCommand(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", config.run], {
       cwd: config.workingDirectory ?? undefined,
       env: {
-        ...process.env,
-        ...env,
+        ...commandEnv({ ...process.env, ...env }),
         ...(phase !== null
           ? { ML_FOOTPRINT_METRICS: env.ML_FOOTPRINT_METRICS || join(dir, "metrics.json") }
           : {}),

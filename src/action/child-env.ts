@@ -1,0 +1,49 @@
+/**
+ * What the processes the action starts may see of its environment. A JavaScript action's process holds
+ * credentials a plain `run:` step never gets: its inputs as INPUT_* (the GitHub token and the Electricity
+ * Maps token among them) and the runner's ACTIONS_RUNTIME_TOKEN with the artifact/cache service URLs.
+ * - The wrapped `run:` command gets the job's environment without those (what a `run:` step would get).
+ * - The detached sampler, which outlives the step and whose /proc/<pid>/environ any later step of the job
+ *   can read, gets only what it needs to read /proc, /sys and nvidia-smi: no token at all.
+ */
+
+/** Variables only the action's own process gets from the runner, never a `run:` step. */
+const ACTION_ONLY =
+  /^(INPUT_.*|STATE_.*|ACTIONS_RUNTIME_TOKEN|ACTIONS_RUNTIME_URL|ACTIONS_RESULTS_URL|ACTIONS_CACHE_URL|ACTIONS_CACHE_SERVICE_V2)$/i;
+
+/** The job's environment as a `run:` step sees it: without INPUT_*, STATE_* and the runtime credentials. */
+export function commandEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && !ACTION_ONLY.test(k)) out[k] = v;
+  return out;
+}
+
+/** The few variables the sampler reads: locating programs and GPUs, locale, temp, and our test roots. */
+const SAMPLER_KEEP = new Set([
+  "PATH",
+  "HOME",
+  "LANG",
+  "LC_ALL",
+  "TZ",
+  "TMPDIR",
+  "TEMP",
+  "TMP",
+  "SYSTEMROOT", // Windows: child processes need it
+  "LD_LIBRARY_PATH", // nvidia-smi's libnvidia-ml where the driver is not on the default path
+  "CUDA_VISIBLE_DEVICES",
+  "NVIDIA_VISIBLE_DEVICES",
+  "ML_FOOTPRINT_NVIDIA_SMI",
+  "ML_FOOTPRINT_PROC_ROOT",
+  "ML_FOOTPRINT_SYS_ROOT",
+]);
+
+/** The detached sampler's environment: an allow-list, so no token (ours or the job's) reaches it. */
+export function samplerEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    // FAKE_NVIDIA_SMI_*: the test fixture nvidia-smi's settings (test/fixtures/bin/nvidia-smi); no secrets
+    if (v !== undefined && (SAMPLER_KEEP.has(k.toUpperCase()) || k.startsWith("FAKE_NVIDIA_SMI_")))
+      out[k] = v;
+  }
+  return out;
+}
