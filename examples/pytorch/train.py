@@ -11,7 +11,8 @@ so two runs with the same flags do the same work.
 
 Debian's python3-torch (scripts/install-pytorch.sh) is importable only by
 /usr/bin/python3. When ML_FOOTPRINT_METRICS names a file, the work done is
-written there as JSON at the end: {"samples", "steps", "epochs"}.
+written there as JSON after each epoch and at the end: {"samples", "steps", "epochs",
+"epochs_total"} (epochs_total: --full-epochs, for ml-footprint's forecast).
 """
 
 import argparse
@@ -60,6 +61,8 @@ def parse_flags(argv):
     p = argparse.ArgumentParser(prog="train.py", description="Seeded CNN on generated gratings.")
     # Defaults: ~10-15 s on a 2-vCPU runner with Debian's CPU build (see examples/README.md).
     p.add_argument("--epochs", type=int_at_least(1), default=8, help="passes over the dataset (default 8)")
+    p.add_argument("--full-epochs", type=int_at_least(1), default=8,
+                   help="epochs of the full training recipe; ml-footprint projects it when --epochs is fewer (default 8)")
     p.add_argument("--samples", type=int_at_least(CLASSES), default=4096, help="generated images (default 4096)")
     p.add_argument("--width", type=int_at_least(1), default=16, help="channels of the first conv layer (default 16)")
     p.add_argument("--batch-size", type=int_at_least(1), default=64, help="images per optimizer step (default 64)")
@@ -169,6 +172,10 @@ def main(argv):
             steps += 1
         last_loss = loss_sum.item() / flags.samples
         print(f"epoch {epoch}/{flags.epochs} loss={last_loss:.4f} time={time.perf_counter() - epoch_start:.2f}s", flush=True)
+        # Epoch progress for ml-footprint's forecast: epochs done and the full recipe's epochs (README: forecast).
+        if os.environ.get("ML_FOOTPRINT_METRICS"):
+            write_metrics(os.environ["ML_FOOTPRINT_METRICS"], {"samples": epoch * flags.samples, "steps": steps,
+                                                               "epochs": epoch, "epochs_total": flags.full_epochs})
 
     model.eval()
     with torch.no_grad():
@@ -182,7 +189,8 @@ def main(argv):
 
     metrics_path = os.environ.get("ML_FOOTPRINT_METRICS")
     if metrics_path:
-        write_metrics(metrics_path, {"samples": flags.epochs * flags.samples, "steps": steps, "epochs": flags.epochs})
+        write_metrics(metrics_path, {"samples": flags.epochs * flags.samples, "steps": steps, "epochs": flags.epochs,
+                                     "epochs_total": flags.full_epochs})
     return 0
 
 

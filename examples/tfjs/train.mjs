@@ -11,7 +11,8 @@
 // Each flag may also come from the environment (EXAMPLE_EPOCHS, EXAMPLE_HIDDEN,
 // EXAMPLE_SAMPLES, EXAMPLE_BATCH_SIZE, EXAMPLE_LR, EXAMPLE_SEED,
 // EXAMPLE_IDLE_SECONDS); argv wins. When ML_FOOTPRINT_METRICS names a file, the
-// work done is written there as JSON at the end: {"samples","steps","epochs"}.
+// work done is written there as JSON after each epoch and at the end:
+// {"samples","steps","epochs","epochs_total"} (epochs_total: --full-epochs, for ml-footprint's forecast).
 import { writeFileSync, renameSync } from "node:fs";
 import { parseArgs } from "node:util";
 
@@ -25,6 +26,12 @@ const DECIMAL = /^(\d+(\.\d*)?|\.\d+)$/;
 const intAtLeast = (min) => ({ pattern: INT, ok: (v) => v >= min, accepted: `an integer >= ${min}` });
 const FLAGS = {
   epochs: { env: "EXAMPLE_EPOCHS", def: "30", ...intAtLeast(1), help: "passes over the dataset" },
+  "full-epochs": {
+    env: "EXAMPLE_FULL_EPOCHS",
+    def: "30",
+    ...intAtLeast(1),
+    help: "epochs of the full training recipe (ml-footprint projects it when --epochs is fewer)",
+  },
   hidden: { env: "EXAMPLE_HIDDEN", def: "64", ...intAtLeast(1), help: "units per hidden layer (2 layers)" },
   samples: { env: "EXAMPLE_SAMPLES", def: "4000", ...intAtLeast(2), help: "generated dataset size" },
   "batch-size": {
@@ -183,6 +190,8 @@ async function main() {
     return 0;
   }
   const { epochs, hidden, samples, lr, seed } = flags;
+  const fullEpochs = flags["full-epochs"];
+  const metricsPath = process.env.ML_FOOTPRINT_METRICS;
   const batchSize = flags["batch-size"];
   const idleS = flags["idle-seconds"];
 
@@ -244,6 +253,9 @@ async function main() {
     lastLoss = lossSum / samples;
     const epochS = (performance.now() - epochStart) / 1000;
     console.log(`epoch ${epoch}/${epochs} loss=${lastLoss.toFixed(4)} time=${epochS.toFixed(2)}s`);
+    // Epoch progress for ml-footprint's forecast: epochs done and the full recipe's epochs (README: forecast).
+    if (metricsPath)
+      writeMetrics(metricsPath, { samples: epoch * samples, steps, epochs: epoch, epochs_total: fullEpochs });
   }
 
   const trainAccuracy = accuracy(model, data);
@@ -255,8 +267,8 @@ async function main() {
       `steps=${steps} samples seen=${epochs * samples} training time=${totalS.toFixed(2)}s`,
   );
 
-  const metricsPath = process.env.ML_FOOTPRINT_METRICS;
-  if (metricsPath) writeMetrics(metricsPath, { samples: epochs * samples, steps, epochs });
+  if (metricsPath)
+    writeMetrics(metricsPath, { samples: epochs * samples, steps, epochs, epochs_total: fullEpochs });
   return 0;
 }
 

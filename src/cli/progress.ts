@@ -3,11 +3,17 @@
  * (a line per second would drown the training log).
  */
 import type { SampleLine } from "../measure/samples.js";
+import type { Forecast } from "../model/report.js";
+import { forecastShort } from "../report/forecast.js";
 import type { ProgressSink } from "../pipeline/measure-command.js";
 
 const CI_PROGRESS_EVERY_MS = 5 * 60_000;
 
-export function formatProgress(elapsedS: number, sample: SampleLine | null): string {
+export function formatProgress(
+  elapsedS: number,
+  sample: SampleLine | null,
+  forecast?: Forecast | null,
+): string {
   const parts = [`ml-footprint: ${formatClock(elapsedS)} elapsed`];
   if (sample?.cpu !== null && sample?.cpu !== undefined) parts.push(`CPU ${Math.round(sample.cpu * 100)} %`);
   const gpus = sample?.gpu ?? [];
@@ -15,6 +21,7 @@ export function formatProgress(elapsedS: number, sample: SampleLine | null): str
     const watts = gpus.reduce((sum, g) => sum + (g.w ?? 0), 0);
     parts.push(`GPU ${gpus.length}× ${Math.round(watts)} W total`);
   }
+  if (forecast) parts.push(forecastShort(forecast));
   return parts.join(", ");
 }
 
@@ -31,8 +38,8 @@ export function createProgressPrinter(stream: NodeJS.WriteStream): ProgressSink 
     let shown = false;
     return {
       everyMs: 1_000,
-      update(elapsedS, sample) {
-        stream.write(`\r\x1b[2K${formatProgress(elapsedS, sample)}`);
+      update(elapsedS, sample, forecast) {
+        stream.write(`\r\x1b[2K${formatProgress(elapsedS, sample, forecast)}`);
         shown = true;
       },
       done() {
@@ -42,7 +49,7 @@ export function createProgressPrinter(stream: NodeJS.WriteStream): ProgressSink 
   }
   return {
     everyMs: CI_PROGRESS_EVERY_MS,
-    update: (elapsedS, sample) => stream.write(`${formatProgress(elapsedS, sample)}\n`),
+    update: (elapsedS, sample, forecast) => stream.write(`${formatProgress(elapsedS, sample, forecast)}\n`),
     done() {},
   };
 }

@@ -182,6 +182,25 @@ export const Runner = z.object({
 });
 export type Runner = z.infer<typeof Runner>;
 
+/**
+ * Projection of the full training from the epochs the CI run trained (carbontracker-style): the job reported
+ * `epochs` done and `epochs_total` planned (ML_FOOTPRINT_METRICS) and trained a subset.
+ */
+export const Forecast = z.object({
+  epochsDone: z.number().finite().positive().max(MAX_FIGURE),
+  epochsTotal: z.number().finite().positive().max(MAX_FIGURE),
+  energyWh: nonNeg,
+  lowWh: nonNeg,
+  highWh: nonNeg,
+  /** null without carbon accounting */
+  emissionsG: nonNeg.nullable(),
+  lowG: nonNeg.nullable(),
+  highG: nonNeg.nullable(),
+  /** how it was projected, e.g. "measured job x 30/1 epochs, range widened by ±25 %" */
+  method: shortText,
+});
+export type Forecast = z.infer<typeof Forecast>;
+
 export const Report = z.object({
   schema: z.literal(REPORT_SCHEMA_ID),
   tool: z.object({ name: z.literal("ml-footprint"), version: label }),
@@ -211,6 +230,8 @@ export const Report = z.object({
       whPer1k: z.record(z.string().max(50), nonNeg),
     })
     .nullable(),
+  /** projected for the full training when the job trained a subset of its epochs; absent in older reports */
+  forecast: Forecast.nullable().optional(),
   warnings: z.array(shortText).max(200),
 });
 export type Report = z.infer<typeof Report>;

@@ -9,7 +9,11 @@ import { anchoredClock } from "../measure/clock.js";
 import { Sampler } from "../measure/sampler.js";
 import { runCommand, type CommandResult } from "../measure/run-command.js";
 import { localIdentity } from "../report/build.js";
-import type { Identity, Report } from "../model/report.js";
+import type { Forecast, Identity, Report } from "../model/report.js";
+import { integrateSamplesFile } from "../measure/read-samples.js";
+import { epochProgress, projectFullTraining } from "../report/forecast.js";
+import { readWorkMetrics } from "../report/work.js";
+import type { Machine } from "./machine.js";
 import { loadMachine, type MachineOptions } from "./machine.js";
 import type { SampleLine } from "../measure/samples.js";
 import { reportFromSamples, type CarbonStep } from "./report-from-samples.js";
@@ -17,9 +21,13 @@ import { reportFromSamples, type CarbonStep } from "./report-from-samples.js";
 /** Progress callbacks for long jobs: the caller decides how (and how often) to show them. */
 export interface ProgressSink {
   everyMs: number;
-  update(elapsedS: number, latest: SampleLine | null): void;
+  /** `forecast`: the full training projected from the epochs done so far, when the job reports epoch progress */
+  update(elapsedS: number, latest: SampleLine | null, forecast?: Forecast | null): void;
   done(): void;
 }
+
+/** The projection is refreshed (samples file integrated again) at most this often. */
+const FORECAST_REFRESH_MS = 10_000;
 
 export interface RunFlowOptions extends MachineOptions {
   command: string[];
@@ -58,7 +66,18 @@ export async function measureCommand(options: RunFlowOptions): Promise<RunFlowRe
     });
     await sampler.start();
     const progressTimer = options.progress
-      ? startProgress(options.progress, sampler, anchoredClock({ wallNow: options.now }))
+      ? startProgress(
+          options.progress,
+          sampler,
+          anchoredClock({ wallNow: options.now }),
+          liveForecaster({
+            samplesPath,
+            metricsPath,
+            machine,
+            label: options.label,
+            carbon: options.carbon ?? null,
+          }),
+        )
       : null;
     let command: CommandResult;
     let lostLines = { writeFailures: 0, writeError: null as string | null };
@@ -70,7 +89,7 @@ export async function measureCommand(options: RunFlowOptions): Promise<RunFlowRe
         now: options.now,
       });
     } finally {
-      if (progressTimer) clearInterval(progressTimer);
+      progressTimer?.();
       options.progress?.done();
       lostLines = await sampler.stop();
     }
@@ -100,11 +119,94 @@ export async function measureCommand(options: RunFlowOptions): Promise<RunFlowRe
   }
 }
 
-function startProgress(printer: ProgressSink, sampler: Sampler, now: () => number): NodeJS.Timeout {
+function startProgress(
+  printer: ProgressSink,
+  sampler: Sampler,
+  now: () => number,
+  forecaster: () => Promise<Forecast | null>,
+): () => void {
   const started = now();
+  let forecast: Forecast | null = null;
+  let busy = false;
+  let stopped = false;
+  let refreshedAt = -Infinity;
   const timer = setInterval(() => {
-    printer.update((now() - started) / 1_000, sampler.latest());
+    if (busy) return;
+    busy = true;
+    const due = now() - refreshedAt >= Math.max(FORECAST_REFRESH_MS, printer.everyMs) - 1;
+    const refresh = due
+      ? forecaster()
+          .then((f) => {
+            forecast = f;
+            refreshedAt = now();
+          })
+          .catch(() => undefined) // a progress line never fails the run
+      : Promise.resolve();
+    void refresh.finally(() => {
+      busy = false;
+      if (!stopped) printer.update((now() - started) / 1_000, sampler.latest(), forecast);
+    });
   }, printer.everyMs);
   timer.unref();
-  return timer;
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}
+
+/**
+ * The live forecast: when the metrics file reports epoch progress, integrate the samples so far and project
+ * them to the full training. Emissions use the carbon of the first projection, scaled by energy (the region and
+ * intensity do not change during a run), so the carbon step (which may ask cloud metadata) runs once.
+ */
+function liveForecaster(parts: {
+  samplesPath: string;
+  metricsPath: string;
+  machine: Machine;
+  label: string;
+  carbon: CarbonStep | null;
+}): () => Promise<Forecast | null> {
+  let gPerWh: { value: number; low: number; high: number } | null = null;
+  let carbonTried = false;
+  return async () => {
+    const progress = epochProgress((await readWorkMetrics(parts.metricsPath)).units);
+    if (!progress) return null;
+    const integration = await integrateSamplesFile(parts.samplesPath, {
+      models: parts.machine.models,
+      defaultPhase: parts.label,
+    });
+    if (!(integration.energyWh > 0)) return null;
+    if (!carbonTried && parts.carbon) {
+      carbonTried = true;
+      const carbon = await parts
+        .carbon(integration, {
+          cpu: parts.machine.cpu,
+          memoryGB: parts.machine.memoryGB,
+          gpus: integration.gpus,
+        })
+        .catch(() => null);
+      const e = carbon?.emissions;
+      if (e && integration.lowWh > 0)
+        gPerWh = {
+          value: e.totalG / integration.energyWh,
+          low: e.lowG / integration.lowWh,
+          high: e.highG / integration.highWh,
+        };
+    }
+    return projectFullTraining(
+      {
+        energyWh: integration.energyWh,
+        lowWh: integration.lowWh,
+        highWh: integration.highWh,
+        emissions: gPerWh
+          ? {
+              totalG: integration.energyWh * gPerWh.value,
+              lowG: integration.lowWh * gPerWh.low,
+              highG: integration.highWh * gPerWh.high,
+            }
+          : null,
+      },
+      progress,
+    );
+  };
 }

@@ -9,6 +9,7 @@ import {
   type Report,
   type Runner,
 } from "../model/report.js";
+import { forecastForReport } from "./forecast.js";
 import { workEfficiency } from "./work.js";
 
 export interface ReportParts {
@@ -52,8 +53,10 @@ export function buildReport(parts: ReportParts): Report {
     phases: integration.phases,
     carbon: parts.carbon,
     work: workEfficiency(parts.workUnits, integration.energyWh),
+    forecast: null,
     warnings: warnings.map((w) => w.slice(0, 2_000)),
   };
+  report.forecast = forecastForReport(report, parts.workUnits);
   return parseReport(report, "report built from the measurement");
 }
 

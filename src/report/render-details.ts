@@ -4,6 +4,7 @@
  */
 import type { Comparison } from "./compare.js";
 import { escapeMarkdown } from "./escape.js";
+import { forecastText } from "./forecast.js";
 import { formatDuration, formatEnergy } from "./format.js";
 import type { DetailSection } from "./comment-model.js";
 import type { Report } from "../model/report.js";
@@ -78,6 +79,7 @@ export function jobDetails(report: Report, comparison: Comparison | null, multi:
       .map(([u, n]) => `${n} ${escapeMarkdown(u, 30)}`);
     lines.push(`Work: ${units.join(", ")}`);
   }
+  if (report.forecast) lines.push(`Forecast: ${forecastText(report.forecast)}`);
   if (comparison?.hardwareDifferences.length) {
     lines.push(
       `Different hardware than the base run: ${comparison.hardwareDifferences.map((d) => escapeMarkdown(d, 160)).join("; ")}`,

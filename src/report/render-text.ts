@@ -1,4 +1,5 @@
 /** The CLI's plain-text summary of one report (stderr of `ml-footprint run`). */
+import { forecastText } from "./forecast.js";
 import { formatDuration, formatEnergy, formatMass, formatPercent, formatRange } from "./format.js";
 import type { Report } from "../model/report.js";
 
@@ -65,6 +66,7 @@ export function renderTextSummary(report: Report): string {
       .join(", ");
     if (perUnit) lines.push(`work — ${perUnit}`);
   }
+  if (report.forecast) lines.push(`forecast — ${forecastText(report.forecast)}`);
   lines.push(
     `hardware — ${report.hardware.cpu.brand} (${report.hardware.cpu.threads} threads), ${report.hardware.memoryGB.toFixed(1)} GB RAM` +
       (report.hardware.gpus.length

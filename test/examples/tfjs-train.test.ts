@@ -67,7 +67,7 @@ describe("examples/tfjs/train.mjs", () => {
     // Same reader the report uses: an object of non-negative numbers.
     const read = await readWorkMetrics(metrics);
     expect(read.warning).toBeNull();
-    expect(read.units).toEqual({ samples: 768, steps: 12, epochs: 3 });
+    expect(read.units).toEqual({ samples: 768, steps: 12, epochs: 3, epochs_total: 30 });
   });
 
   it("is deterministic for a given seed and differs for another seed", async () => {
@@ -89,7 +89,12 @@ describe("examples/tfjs/train.mjs", () => {
     });
     expect(run.code).toBe(0);
     // ceil(100 / 32) = 4 steps per epoch.
-    expect(JSON.parse(await readFile(metrics, "utf8"))).toEqual({ samples: 200, steps: 8, epochs: 2 });
+    expect(JSON.parse(await readFile(metrics, "utf8"))).toEqual({
+      samples: 200,
+      steps: 8,
+      epochs: 2,
+      epochs_total: 30,
+    });
   });
 
   it.each([
