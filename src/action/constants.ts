@@ -9,6 +9,7 @@ export const Inputs = {
   Pue: "pue",
   ElectricityMapsToken: "electricity-maps-token",
   Interval: "interval",
+  Gpus: "gpus",
   BudgetEnergy: "budget-energy",
   BudgetEmissions: "budget-emissions",
   BudgetDuration: "budget-duration",

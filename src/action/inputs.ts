@@ -2,6 +2,7 @@
  * Action inputs → one typed Config. Read once, in `getActionConfig`, never at import time.
  * Every bad value is an InputError naming the input, the value and the accepted forms.
  */
+import { parseGpusInput } from "../measure/gpu-select.js";
 import { z } from "zod";
 import { Inputs } from "./constants.js";
 import type { CoreLike } from "./core.js";
@@ -31,6 +32,8 @@ export interface ActionConfig {
   pue: number | null;
   electricityMapsToken: string | null;
   intervalMs: number;
+  /** the gpus input, validated; null when empty (then CUDA_VISIBLE_DEVICES, NVIDIA_VISIBLE_DEVICES, all) */
+  gpus: string | null;
   budgets: { energyWh?: number; emissionsG?: number; durationS?: number; maxIncreasePercent?: number };
   failOnBudget: boolean;
   comment: CommentMode;
@@ -174,6 +177,7 @@ export function getActionConfig(getInput: (name: string) => string): ActionConfi
     pue: optional(input(Inputs.Pue), (v) => parsePueInput(v, Inputs.Pue)) ?? null,
     electricityMapsToken: text(Inputs.ElectricityMapsToken, 1_000),
     intervalMs: parseIntervalMs(input(Inputs.Interval).trim() || "1s", Inputs.Interval),
+    gpus: input(Inputs.Gpus).trim() === "" ? null : parseGpusInput(input(Inputs.Gpus), Inputs.Gpus).value,
     budgets,
     failOnBudget: boolInput(input(Inputs.FailOnBudget), Inputs.FailOnBudget, true),
     comment: oneOf(input(Inputs.Comment), Inputs.Comment, ["auto", "always", "never"] as const, "auto"),

@@ -64,7 +64,9 @@ export function embodiedG(hardware: Hardware, durationS: number): Range & { deta
   };
   const parts = [amortised(EMBODIED_CPU_SERVER, hours, share)];
   let datacenter = 0;
-  for (const gpu of hardware.gpus) {
+  // GPUs outside the job's set (gpus input, CUDA_VISIBLE_DEVICES) are another job's: not amortised here.
+  const gpus = hardware.gpus.filter((g) => g.counted !== false);
+  for (const gpu of gpus) {
     const isDatacenter = DATACENTER_GPU_PATTERN.test(gpu.name);
     if (isDatacenter) datacenter++;
     parts.push(
@@ -72,8 +74,8 @@ export function embodiedG(hardware: Hardware, durationS: number): Range & { deta
     );
   }
   const sum = (key: keyof Range) => parts.reduce((total, part) => total + part[key], 0);
-  const gpuText = hardware.gpus.length
-    ? `; ${hardware.gpus.length} GPU(s) whole (${datacenter} data-centre class: ${EMBODIED_GPU.datacenter.source}; others: ${EMBODIED_GPU.small.source})`
+  const gpuText = gpus.length
+    ? `; ${gpus.length} GPU(s) whole (${datacenter} data-centre class: ${EMBODIED_GPU.datacenter.source}; others: ${EMBODIED_GPU.small.source})`
     : "";
   return {
     value: sum("value"),

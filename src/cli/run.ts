@@ -16,6 +16,7 @@ import { measureCommand } from "../pipeline/measure-command.js";
 import { renderTextSummary } from "../report/render-text.js";
 import { createProgressPrinter } from "./progress.js";
 import { injectedRoots } from "./roots.js";
+import { GPUS_HELP, gpuSelectionFrom } from "../measure/gpu-select.js";
 
 interface RunFlags {
   label: string;
@@ -27,6 +28,7 @@ interface RunFlags {
   pue?: string;
   cpuTdp?: string;
   gpu: boolean;
+  gpus?: string;
   progress: boolean;
 }
 
@@ -66,6 +68,7 @@ async function runAction(command: string[], flags: RunFlags): Promise<number> {
     flags.cpuTdp === undefined
       ? undefined
       : parsePositiveNumber(flags.cpuTdp, "--cpu-tdp", "a positive number of watts, e.g. 280");
+  const gpuSelection = gpuSelectionFrom(flags.gpus, process.env, "--gpus");
   await checkWritable(flags.out, "--out");
   const roots = injectedRoots(process.env);
   const { report, command: result } = await measureCommand({
@@ -75,6 +78,7 @@ async function runAction(command: string[], flags: RunFlags): Promise<number> {
     env: process.env,
     ...roots,
     nvidiaSmi: flags.gpu ? roots.nvidiaSmi : null,
+    gpuSelection,
     cpuTdpW,
     progress: flags.progress ? createProgressPrinter(process.stderr) : null,
     carbon: carbonForMeasurement(carbonInputs, process.env),
@@ -117,6 +121,7 @@ export function registerRunCommand(program: Command): void {
     .option("--pue <number>", "data-centre PUE (≥ 1.0)")
     .option("--cpu-tdp <watts>", "override the CPU package TDP used by the CPU power model")
     .option("--no-gpu", "do not start nvidia-smi")
+    .option("--gpus <list>", GPUS_HELP)
     .addOption(new Option("--no-progress", "no progress line"))
     .action(async (command: string[], flags: RunFlags) => {
       process.exitCode = await runAction(command, flags);

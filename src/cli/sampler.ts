@@ -11,6 +11,7 @@ import {
 } from "../measure/background.js";
 import { Sampler } from "../measure/sampler.js";
 import { parseIntervalMs } from "../model/units.js";
+import { GPUS_HELP, gpuSelectionFrom, parseGpusInput } from "../measure/gpu-select.js";
 import { injectedRoots } from "./roots.js";
 
 export function registerSamplerCommands(program: Command): void {
@@ -23,13 +24,16 @@ export function registerSamplerCommands(program: Command): void {
     .requiredOption("--dir <dir>", "state directory")
     .option("--interval <duration>", "sampling interval, 100ms to 60s", "1s")
     .option("--phase <name>", "name of the first phase", "train")
-    .action(async (flags: { dir: string; interval: string; phase: string }) => {
+    .option("--gpus <list>", GPUS_HELP)
+    .action(async (flags: { dir: string; interval: string; phase: string; gpus?: string }) => {
       const intervalMs = parseIntervalMs(flags.interval, "--interval");
+      if (flags.gpus !== undefined) parseGpusInput(flags.gpus, "--gpus");
       await mkdir(flags.dir, { recursive: true });
       const pid = await startBackgroundSampler({
         dir: flags.dir,
         intervalMs,
         phase: flags.phase,
+        gpus: flags.gpus ?? null,
         cliPath: fileURLToPath(import.meta.url),
       });
       process.stderr.write(
@@ -55,13 +59,18 @@ export function registerSamplerCommands(program: Command): void {
     .requiredOption("--dir <dir>")
     .option("--interval <duration>", "", "1s")
     .option("--phase <name>", "", "train")
-    .action(async (flags: { dir: string; interval: string; phase: string }) => {
+    .option("--gpus <list>")
+    .action(async (flags: { dir: string; interval: string; phase: string; gpus?: string }) => {
       const roots = injectedRoots(process.env);
       const instance = new Sampler({
         samplesPath: join(flags.dir, SAMPLES_FILE),
         intervalMs: parseIntervalMs(flags.interval, "--interval"),
         phase: flags.phase,
+        gpuSelection: gpuSelectionFrom(flags.gpus, process.env, "--gpus"),
         ...roots,
+        // Background mode starts at once: the step that started it must not wait for nvidia-smi, and the
+        // head before the first GPU block is held back from it (edge rule) with the range widened.
+        gpuStartWaitMs: 0,
       });
       await instance.start();
       await new Promise<void>((resolveStop) => {

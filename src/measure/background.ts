@@ -19,7 +19,9 @@ export interface BackgroundStart {
   /** path of the bundled CLI (dist/cli.js) that runs `sampler run` */
   cliPath: string;
   env?: NodeJS.ProcessEnv;
-  /** bounded wait for the sampler's first line */
+  /** the gpus input/flag (validated), passed to the sampler; null/undefined → from its environment */
+  gpus?: string | null;
+  /** bounded wait for the sampler's first line (default 20 s: node start-up plus at most 5 s for the first GPU block) */
   startTimeoutMs?: number;
 }
 
@@ -65,6 +67,7 @@ export async function startBackgroundSampler(options: BackgroundStart): Promise<
       `${options.intervalMs}ms`,
       "--phase",
       options.phase,
+      ...(options.gpus ? ["--gpus", options.gpus] : []),
     ],
     { detached: true, stdio: ["ignore", log, log], env: options.env ?? process.env },
   );
@@ -74,7 +77,7 @@ export async function startBackgroundSampler(options: BackgroundStart): Promise<
   if (pid === undefined) throw new Error("the background sampler could not be started (no pid)");
   writeFileSync(join(options.dir, PID_FILE), `${pid}\n`);
   writeFileSync(join(options.dir, START_FILE), `${processStartTime(pid) ?? ""}\n`);
-  const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
+  const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
   while (Date.now() < deadline) {
     if (existsSync(samplesPath) && readFileSync(samplesPath, "utf8").includes('"t":"s"')) return pid;
     if (!isAlive(pid)) break;

@@ -5,7 +5,11 @@
  * Rules (docs/methodology.md explains them in prose):
  * - CPU utilization at a sample is the mean over the tick that ends there, so CPU model power is applied
  *   as a rectangle over (prev, cur].
- * - GPU power.draw is a point reading: trapezoid between consecutive readings of the same GPU.
+ * - GPU energy: NVML's energy counter where both ends of an interval carry it (exact difference), else
+ *   power.draw as a point reading, trapezoid between consecutive readings of the same GPU.
+ * - GPU edges: a GPU's first reading is held back to the start of the measurement and its last forward to
+ *   the end ("held"); an interval inside the run without readings (a stream restart) is bridged linearly
+ *   ("bridged"). Those device-seconds widen the range to [0 W, power limit] so it holds the truth.
  * - RAPL counters: exact differences, with wraparound at max_energy_range_uj.
  * - Memory and fixed "other" draw: constant power over covered time.
  * - A pause between samples longer than `gapFactor` intervals is a gap: recorded, never filled in
@@ -28,6 +32,12 @@ const RAPL_RELATIVE_ERROR = 0.05;
  */
 const GPU_ABSOLUTE_ERROR_W = 5;
 const GPU_RELATIVE_ERROR = 0.05;
+/**
+ * NVML's energy counter integrates the board power sensor inside the driver, so it has no sampling error;
+ * what is left is the sensor's own accuracy, the same ±5 W NVIDIA states for power.draw (nvidia-smi(1),
+ * power.draw: "accurate to within +/- 5 watts"), applied over the seconds counted.
+ */
+const GPU_COUNTER_ABSOLUTE_ERROR_W = 5;
 
 export interface IntegrationOptions {
   models: PowerModels;
@@ -49,8 +59,13 @@ export interface IntegrationResult {
   highWh: number;
   /** GPU indices that produced at least one power reading */
   gpuIndices: number[];
-  /** GPU inventory from the last `hw` line */
+  /** held and bridged device-seconds over the whole run (see ComponentEnergy.heldS) */
+  gpuHeldS: number;
+  gpuBridgedS: number;
+  /** GPU inventory from the last `hw` line, with each GPU's method */
   gpus: Hardware["gpus"];
+  /** which GPUs were counted and why (absent in samples files older than this field) */
+  gpuSelection?: Hardware["gpuSelection"];
   warnings: string[];
 }
 
@@ -67,6 +82,15 @@ interface ComponentAcc {
   highJ: number;
   coveredS: number;
   peakW: number;
+  heldS: number;
+  bridgedS: number;
+}
+
+/** Per GPU: the last sample that carried a power reading for it, for the edge and bridge rules. */
+interface GpuTrack {
+  ts: number;
+  w: number;
+  counter: boolean;
 }
 
 interface PhaseAcc {
@@ -76,6 +100,9 @@ interface PhaseAcc {
   cpu: ComponentAcc;
   rapl: ComponentAcc;
   gpu: ComponentAcc;
+  gpuCounter: ComponentAcc;
+  /** per GPU: held + bridged seconds in this phase (for the covered time of the GPU component) */
+  gpuEdgeS: Map<number, number>;
   memory: ComponentAcc;
   other: ComponentAcc;
   cpuUtilWeighted: number;
@@ -85,7 +112,15 @@ interface PhaseAcc {
   gaps: Gap[];
 }
 
-const newAcc = (): ComponentAcc => ({ joules: 0, lowJ: 0, highJ: 0, coveredS: 0, peakW: 0 });
+const newAcc = (): ComponentAcc => ({
+  joules: 0,
+  lowJ: 0,
+  highJ: 0,
+  coveredS: 0,
+  peakW: 0,
+  heldS: 0,
+  bridgedS: 0,
+});
 
 function addPower(acc: ComponentAcc, power: PowerRange, seconds: number): void {
   acc.joules += power.w * seconds;
@@ -122,9 +157,18 @@ export class EnergyIntegrator {
   private nonMonotonic = 0;
   private raplHasDram = false;
   private gpus: Hardware["gpus"] = [];
+  private gpuSelection: Hardware["gpuSelection"];
   private unwrappableRapl = 0;
   /** phase boundaries past MAX_PHASES, merged into the last phase */
   private mergedPhases = 0;
+  private readonly gpuTracks = new Map<number, GpuTrack>();
+  /** per GPU: which methods gave its energy */
+  private readonly gpuMethods = new Map<number, Set<"nvml-counter" | "nvidia-smi">>();
+  private readonly gpuPowerFields = new Map<number, string>();
+  private gpuHeldS = 0;
+  private gpuBridgedS = 0;
+  private counterFallbacks = 0;
+  private gpuLimitUnknown = false;
 
   constructor(options: IntegrationOptions) {
     this.models = options.models;
@@ -152,7 +196,16 @@ export class EnergyIntegrator {
         this.endTs = line.ts;
         return;
       case "hw":
-        this.gpus = line.gpus;
+        this.gpus = line.gpus.map((g) => ({
+          index: g.index,
+          name: g.name,
+          uuid: g.uuid,
+          powerLimitW: g.powerLimitW,
+          memoryTotalMiB: g.memoryTotalMiB,
+          ...(g.counted === undefined ? {} : { counted: g.counted }),
+        }));
+        for (const g of line.gpus) if (g.powerField) this.gpuPowerFields.set(g.index, g.powerField);
+        if (line.selection) this.gpuSelection = line.selection;
         return;
       case "s":
         this.pushSample(line);
@@ -184,6 +237,8 @@ export class EnergyIntegrator {
       cpu: newAcc(),
       rapl: newAcc(),
       gpu: newAcc(),
+      gpuCounter: newAcc(),
+      gpuEdgeS: new Map(),
       memory: newAcc(),
       other: newAcc(),
       cpuUtilWeighted: 0,
@@ -215,6 +270,7 @@ export class EnergyIntegrator {
       this.currentPhase(cur.ts).samples += 1;
       this.prev = cur;
       this.lastTs = cur.ts;
+      this.trackGpus(null, cur);
       this.flushGaps(cur.ts);
       return;
     }
@@ -235,6 +291,7 @@ export class EnergyIntegrator {
     }
     this.integrateSegment(prev, cur, segmentStart, cur.ts);
     this.currentPhase(cur.ts).samples += 1;
+    this.trackGpus(prev, cur);
     this.flushGaps(cur.ts);
     this.prev = cur;
     this.lastTs = cur.ts;
@@ -252,12 +309,14 @@ export class EnergyIntegrator {
     if (prev.rapl && cur.rapl) this.integrateRapl(phase, prev.rapl, cur.rapl, share, seconds);
 
     if (isGap) {
+      // GPUs: counters stay exact; sampled power is bridged with the range widened (edge rule).
+      this.integrateGpus(phase, prev, cur, a, b, true);
       if (a === prev.ts) {
         phase.gaps.push({
           source: "sampler",
           atS: Math.max(0, (prev.ts - (this.firstTs ?? prev.ts)) / 1_000),
           durationS: intervalS,
-          reason: `no samples for ${intervalS.toFixed(1)} s (sampler paused, starved or killed); power-based energy not counted for it`,
+          reason: `no samples for ${intervalS.toFixed(1)} s (sampler paused, starved or killed); CPU and memory power not counted for it, GPU power bridged (range 0 W to the limit)`,
         });
       }
       return;
@@ -305,38 +364,141 @@ export class EnergyIntegrator {
     if (seconds > 0) acc.peakW = Math.max(acc.peakW, joules / seconds);
   }
 
-  private integrateGpus(phase: PhaseAcc, prev: SampleState, cur: SampleState, a: number, b: number): void {
+  private integrateGpus(
+    phase: PhaseAcc,
+    prev: SampleState,
+    cur: SampleState,
+    a: number,
+    b: number,
+    bridged = false,
+  ): void {
     const span = cur.ts - prev.ts;
     let sumW = 0;
     let utilSum = 0;
     let utilCount = 0;
     let any = false;
     const seconds = (b - a) / 1_000;
+    const share = seconds / (span / 1_000);
     for (const [index, end] of cur.gpu) {
       const start = prev.gpu.get(index);
-      if (!start || start.w === null || end.w === null) continue;
-      // Linear power between the two readings, evaluated at the segment ends.
-      const pa = start.w + ((end.w - start.w) * (a - prev.ts)) / span;
-      const pb = start.w + ((end.w - start.w) * (b - prev.ts)) / span;
-      const joules = ((pa + pb) / 2) * seconds;
-      phase.gpu.joules += joules;
-      phase.gpu.lowJ += Math.max(0, joules * (1 - GPU_RELATIVE_ERROR) - GPU_ABSOLUTE_ERROR_W * seconds);
-      phase.gpu.highJ += joules * (1 + GPU_RELATIVE_ERROR) + GPU_ABSOLUTE_ERROR_W * seconds;
-      sumW += end.w;
+      if (!start) continue;
+      const startE = start.e ?? null;
+      const endE = end.e ?? null;
+      if (startE !== null && endE !== null && endE >= startE) {
+        // Exact: the counter difference, shared between phases in proportion to time within the interval.
+        const joules = ((endE - startE) / 1_000) * share;
+        const acc = phase.gpuCounter;
+        acc.joules += joules;
+        acc.lowJ += Math.max(0, joules - GPU_COUNTER_ABSOLUTE_ERROR_W * seconds);
+        acc.highJ += joules + GPU_COUNTER_ABSOLUTE_ERROR_W * seconds;
+        sumW += seconds > 0 ? joules / seconds : 0;
+        this.methodsOf(index).add("nvml-counter");
+      } else {
+        if (start.w === null || end.w === null) continue;
+        if (start.e !== undefined || end.e !== undefined) this.counterFallbacks += 1;
+        // Linear power between the two readings, evaluated at the segment ends.
+        const pa = start.w + ((end.w - start.w) * (a - prev.ts)) / span;
+        const pb = start.w + ((end.w - start.w) * (b - prev.ts)) / span;
+        const joules = ((pa + pb) / 2) * seconds;
+        phase.gpu.joules += joules;
+        if (bridged) {
+          // Across a sampler pause: any power from 0 W to the limit.
+          const limitW = this.gpus.find((g) => g.index === index)?.powerLimitW ?? Math.max(pa, pb);
+          phase.gpu.highJ += Math.max(joules, limitW * seconds);
+          phase.gpu.bridgedS += seconds;
+          phase.gpuEdgeS.set(index, (phase.gpuEdgeS.get(index) ?? 0) + seconds);
+          this.gpuBridgedS += seconds;
+          this.methodsOf(index).add("nvidia-smi");
+          continue;
+        }
+        phase.gpu.lowJ += Math.max(0, joules * (1 - GPU_RELATIVE_ERROR) - GPU_ABSOLUTE_ERROR_W * seconds);
+        phase.gpu.highJ += joules * (1 + GPU_RELATIVE_ERROR) + GPU_ABSOLUTE_ERROR_W * seconds;
+        sumW += end.w;
+        this.methodsOf(index).add("nvidia-smi");
+      }
       any = true;
       if (end.u !== null) {
         utilSum += end.u;
         utilCount += 1;
       }
     }
-    if (any) {
+    if (any && !bridged) {
+      for (const acc of [phase.gpu, phase.gpuCounter]) acc.peakW = Math.max(acc.peakW, sumW);
       phase.gpu.coveredS += seconds;
-      phase.gpu.peakW = Math.max(phase.gpu.peakW, sumW);
     }
-    if (utilCount > 0) {
+    if (utilCount > 0 && !bridged) {
       phase.gpuUtilWeighted += (utilSum / utilCount) * seconds;
       phase.gpuUtilS += seconds;
     }
+  }
+
+  private methodsOf(index: number): Set<"nvml-counter" | "nvidia-smi"> {
+    let set = this.gpuMethods.get(index);
+    if (!set) this.gpuMethods.set(index, (set = new Set()));
+    return set;
+  }
+
+  /**
+   * The edge and bridge rules, applied once per sample after its interval was integrated. A GPU with a
+   * reading now whose previous sample had none: its uncovered stretch ends here. Never seen before → held
+   * back from the start of the measurement at this reading; seen before → bridged linearly from its last
+   * reading (a stream restart, a stale row).
+   */
+  private trackGpus(prev: SampleState | null, cur: SampleState): void {
+    for (const [index, reading] of cur.gpu) {
+      if (reading.w === null) continue;
+      const counter = reading.e !== undefined && reading.e !== null;
+      const track = this.gpuTracks.get(index);
+      const hadBefore = prev?.gpu.get(index)?.w != null;
+      if (!hadBefore) {
+        const from = track ? track.ts : (this.firstTs ?? cur.ts);
+        if (cur.ts > from) {
+          if (track) this.spreadGpu(index, from, track.w, cur.ts, reading.w, "bridged", counter);
+          else this.spreadGpu(index, from, reading.w, cur.ts, reading.w, "held", counter);
+        }
+      }
+      this.gpuTracks.set(index, { ts: cur.ts, w: reading.w, counter });
+    }
+  }
+
+  /** Power going linearly from w0 at t0 to w1 at t1, for a stretch without readings, spread over the phases. */
+  private spreadGpu(
+    index: number,
+    t0: number,
+    w0: number,
+    t1: number,
+    w1: number,
+    kind: "held" | "bridged",
+    counter: boolean,
+  ): void {
+    const limitW = this.gpus.find((g) => g.index === index)?.powerLimitW ?? null;
+    for (const [i, phase] of this.phases.entries()) {
+      const phaseEnd = this.phases[i + 1]?.startMs ?? Infinity;
+      const x = Math.max(t0, phase.startMs);
+      const y = Math.min(t1, phaseEnd);
+      if (y <= x) continue;
+      const at = (t: number) => w0 + ((w1 - w0) * (t - t0)) / (t1 - t0);
+      const seconds = (y - x) / 1_000;
+      const joules = ((at(x) + at(y)) / 2) * seconds;
+      const acc = counter ? phase.gpuCounter : phase.gpu;
+      acc.joules += joules;
+      // Any power between idle (≥ 0 W; neither nvidia-smi nor NVML reports an idle floor) and the limit.
+      acc.highJ += Math.max(joules, (limitW ?? Math.max(w0, w1)) * seconds);
+      if (kind === "held") acc.heldS += seconds;
+      else acc.bridgedS += seconds;
+      phase.gpuEdgeS.set(index, (phase.gpuEdgeS.get(index) ?? 0) + seconds);
+      if (kind === "bridged" && i === this.phases.length - 1 && y === t1) {
+        phase.gaps.push({
+          source: "nvidia-smi",
+          atS: Math.max(0, (t0 - (this.firstTs ?? t0)) / 1_000),
+          durationS: (t1 - t0) / 1_000,
+          reason: `GPU ${index}: no power reading for ${((t1 - t0) / 1_000).toFixed(1)} s; power bridged linearly, range widened to 0 W – ${limitW === null ? "highest reading" : `${limitW} W`}`,
+        });
+      }
+    }
+    if (limitW === null) this.gpuLimitUnknown = true;
+    if (kind === "held") this.gpuHeldS += (t1 - t0) / 1_000;
+    else this.gpuBridgedS += (t1 - t0) / 1_000;
   }
 
   private flushGaps(ts: number): void {
@@ -355,6 +517,11 @@ export class EnergyIntegrator {
   finish(): IntegrationResult {
     const startMs = this.firstTs ?? this.meta?.startMs ?? 0;
     const endMs = Math.max(this.endTs ?? this.lastTs ?? startMs, this.lastTs ?? startMs);
+    // Tail: each GPU's last reading held forward to the end.
+    for (const [index, track] of this.gpuTracks) {
+      if (endMs > track.ts) this.spreadGpu(index, track.ts, track.w, endMs, track.w, "held", track.counter);
+    }
+    this.gpuTracks.clear();
     this.flushGaps(endMs);
     const warnings = [...this.warnings];
     if (this.nonMonotonic > 0)
@@ -365,6 +532,14 @@ export class EnergyIntegrator {
       );
     if (this.prev === null)
       warnings.push("no samples were recorded; energy is zero because nothing was measured");
+    if (this.counterFallbacks > 0)
+      warnings.push(
+        `${this.counterFallbacks} GPU interval(s) had no NVML energy counter at one end (read failed or counter reset) and were integrated from sampled power`,
+      );
+    if (this.gpuLimitUnknown && this.gpuHeldS + this.gpuBridgedS > 0)
+      warnings.push(
+        "a GPU without a known power limit had seconds without readings: the high end of the range uses its highest reading and may not hold the truth",
+      );
 
     if (this.mergedPhases > 0) {
       const last = this.phases[this.phases.length - 1]!;
@@ -395,7 +570,25 @@ export class EnergyIntegrator {
       lowWh: totals.lo,
       highWh: totals.hi,
       gpuIndices: [...this.gpuIndices].sort((a, b) => a - b),
-      gpus: this.gpus,
+      gpuHeldS: this.gpuHeldS,
+      gpuBridgedS: this.gpuBridgedS,
+      gpus: this.gpus.map((g) => {
+        const methods = this.gpuMethods.get(g.index);
+        const powerField = this.gpuPowerFields.get(g.index);
+        return {
+          ...g,
+          ...(methods?.size
+            ? {
+                energyMethod:
+                  methods.size === 2
+                    ? ("nvml-counter+nvidia-smi" as const)
+                    : (methods.values().next().value as "nvml-counter" | "nvidia-smi"),
+              }
+            : {}),
+          ...(powerField ? { powerField } : {}),
+        };
+      }),
+      ...(this.gpuSelection ? { gpuSelection: this.gpuSelection } : {}),
       warnings,
     };
   }
@@ -424,9 +617,22 @@ export class EnergyIntegrator {
         ),
       );
     }
-    if (acc.gpu.coveredS > 0) {
+    // Covered time of the GPU components: sampled intervals plus the longest edge/bridge stretch of one GPU.
+    const edgeS = Math.max(0, ...acc.gpuEdgeS.values());
+    const gpuCoveredS = Math.min(durationMs / 1_000, acc.gpu.coveredS + edgeS);
+    if (acc.gpuCounter.joules > 0 || acc.gpuCounter.heldS + acc.gpuCounter.bridgedS > 0) {
       components.push(
-        component("gpu", "nvidia-smi", "measured", acc.gpu, "power.draw from one nvidia-smi stream"),
+        gpuComponent(
+          "nvml-counter",
+          acc.gpuCounter,
+          gpuCoveredS,
+          "NVML total energy counter, exact differences",
+        ),
+      );
+    }
+    if (acc.gpu.joules > 0 || acc.gpu.coveredS > 0 || acc.gpu.heldS + acc.gpu.bridgedS > 0) {
+      components.push(
+        gpuComponent("nvidia-smi", acc.gpu, gpuCoveredS, "power sampled from one nvidia-smi stream"),
       );
     }
     // A RAPL dram domain already measures memory; otherwise memory is modelled.
@@ -477,6 +683,30 @@ function component(
     meanPowerW: acc.coveredS > 0 ? acc.joules / acc.coveredS : 0,
     peakPowerW: acc.peakW,
     detail: detail.slice(0, 2_000),
+  };
+}
+
+function gpuComponent(
+  method: "nvml-counter" | "nvidia-smi",
+  acc: ComponentAcc,
+  coveredS: number,
+  detail: string,
+): ComponentEnergy {
+  const edges = [
+    acc.heldS > 0 ? `${acc.heldS.toFixed(1)} device-s held at the edges` : "",
+    acc.bridgedS > 0 ? `${acc.bridgedS.toFixed(1)} device-s bridged across stream gaps` : "",
+  ].filter(Boolean);
+  const c = component(
+    "gpu",
+    method,
+    "measured",
+    { ...acc, coveredS: Math.max(coveredS, acc.coveredS) },
+    edges.length ? `${detail}; ${edges.join(", ")} (range 0 W to the power limit over them)` : detail,
+  );
+  return {
+    ...c,
+    ...(acc.heldS > 0 ? { heldS: acc.heldS } : {}),
+    ...(acc.bridgedS > 0 ? { bridgedS: acc.bridgedS } : {}),
   };
 }
 

@@ -30,8 +30,11 @@ export function isPlainSampleLine(value: unknown): value is Extract<SamplesFileL
   if (line.gpu !== undefined) {
     if (!Array.isArray(line.gpu)) return false;
     for (const g of line.gpu as unknown[]) {
-      if (typeof g !== "object" || g === null || Object.keys(g).length !== 4) return false;
-      const { i, w, u, mem } = g as Record<string, unknown>;
+      if (typeof g !== "object" || g === null) return false;
+      const keys = Object.keys(g).length;
+      const { i, w, u, mem, e } = g as Record<string, unknown>;
+      if (keys !== (e === undefined ? 4 : 5)) return false;
+      if (e !== undefined && e !== null && !isFiniteNonNeg(e)) return false;
       if (!Number.isInteger(i) || (i as number) < 0) return false;
       if ((w !== null && !isFiniteNonNeg(w)) || (u !== null && !isFinite01(u))) return false;
       if (mem !== null && !isFiniteNonNeg(mem)) return false;

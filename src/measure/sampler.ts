@@ -10,6 +10,7 @@ import { createCpuUtilReader } from "./sources/proc-stat.js";
 import { startNvidiaSmiStream, type NvidiaSmiRow, type NvidiaSmiStream } from "./sources/nvidia-smi.js";
 import { anchoredClock } from "./clock.js";
 import { formatLine, type GpuReading, type SamplesFileLine } from "./samples.js";
+import { ALL_GPUS, resolveGpuSelection, type GpuSelection } from "./gpu-select.js";
 
 export interface SamplerOptions {
   samplesPath: string;
@@ -20,6 +21,13 @@ export interface SamplerOptions {
   sysRoot?: string;
   /** path or name of nvidia-smi; null disables GPU measurement */
   nvidiaSmi?: string | null;
+  /**
+   * Bounded wait for the first GPU reading before the measurement starts (default 5 s), so the run's head is
+   * covered; a GPU slower than that is held back to the start instead (see integrate.ts, edge rule).
+   */
+  gpuStartWaitMs?: number;
+  /** the job's GPUs (gpus input, CUDA_VISIBLE_DEVICES, …); default all. Others are listed, not sampled. */
+  gpuSelection?: GpuSelection;
   /** wall clock, read once at construction to anchor timestamps (default Date.now) */
   now?: () => number;
   /** monotonic clock for everything after (default performance.now); see anchoredClock */
@@ -38,6 +46,13 @@ export interface SamplerStats {
 
 /** GPU readings older than this many intervals are stale and not written. */
 const GPU_FRESHNESS_INTERVALS = 2;
+/**
+ * Bound on the wait for the first GPU reading. nvidia-smi without persistence mode initialises the driver
+ * first, which takes seconds on multi-GPU machines; past this the head is held (and widens the range).
+ */
+const GPU_START_WAIT_MS = 5_000;
+/** After the first row of a block, the rest of the block (one line per GPU) arrives within this. */
+const FIRST_BLOCK_SETTLE_MS = 100;
 
 export class Sampler {
   private readonly options: SamplerOptions;
@@ -52,6 +67,9 @@ export class Sampler {
   private gpuPresent = false;
   private readonly gpuLatest = new Map<number, { row: NvidiaSmiRow; atMs: number }>();
   private gpuInventoryKey = "";
+  /** indices of the GPUs that count; null until the first inventory */
+  private gpuCounted: Set<number> | null = null;
+  private readonly warned = new Set<string>();
   private stopped = false;
   private last: Extract<SamplesFileLine, { t: "s" }> | null = null;
   private writeFailures = 0;
@@ -90,6 +108,8 @@ export class Sampler {
     }
     const rapl = await discoverRapl(this.options.sysRoot);
     this.raplDomains = rapl.domains;
+    // GPU sources first: the measurement starts once they answer (or the bound passes), not before.
+    if (this.options.nvidiaSmi !== null) await this.startGpu();
     const startMs = this.now();
     this.write({
       t: "meta",
@@ -105,13 +125,15 @@ export class Sampler {
     if (rapl.unavailableReason && !rapl.absent)
       this.write({ t: "warn", ts: startMs, message: rapl.unavailableReason });
     this.write({ t: "phase", ts: startMs, name: this.options.phase });
-    if (this.options.nvidiaSmi !== null) this.startGpu();
-    this.tick();
+    this.tick(startMs);
     this.nextTickAt = startMs + this.options.intervalMs;
     this.schedule();
   }
 
-  private startGpu(): void {
+  /** Start the nvidia-smi stream and wait (bounded) until its first block of rows has arrived. */
+  private async startGpu(): Promise<void> {
+    let firstRow: () => void = () => {};
+    const firstRowSeen = new Promise<void>((resolve) => (firstRow = resolve));
     this.gpuStream = startNvidiaSmiStream({
       binary: this.options.nvidiaSmi ?? "nvidia-smi",
       intervalMs: this.options.intervalMs,
@@ -119,6 +141,7 @@ export class Sampler {
       onRow: (row, atMs) => {
         this.gpuPresent = true;
         this.gpuLatest.set(row.index, { row, atMs });
+        firstRow();
       },
       onGap: (reason) => {
         // The restarted child may see other GPUs: readings and inventory start afresh.
@@ -128,6 +151,24 @@ export class Sampler {
       },
       onWarn: (message) => this.write({ t: "warn", ts: this.now(), message }),
     });
+    const stream = this.gpuStream;
+    const waitMs = this.options.gpuStartWaitMs ?? GPU_START_WAIT_MS;
+    let boundTimer: NodeJS.Timeout | undefined;
+    const bound = new Promise<"timeout">((resolve) => {
+      boundTimer = setTimeout(() => resolve("timeout"), waitMs);
+    });
+    const outcome = await Promise.race([
+      firstRowSeen.then(() => "row" as const),
+      stream.present.then((present) => (present ? ("row" as const) : ("absent" as const))),
+      bound,
+    ]);
+    clearTimeout(boundTimer);
+    if (outcome === "row") {
+      // One block is one line per GPU, printed together: give the rest of the first block a moment.
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(FIRST_BLOCK_SETTLE_MS, this.options.intervalMs / 2)),
+      );
+    }
   }
 
   /** setTimeout chained against an absolute schedule: no drift, and a slow tick never piles up. */
@@ -143,36 +184,41 @@ export class Sampler {
     }, delay);
   }
 
-  private tick(): void {
-    const ts = this.now();
+  private tick(ts = this.now()): number {
     const line: Extract<SamplesFileLine, { t: "s" }> = { t: "s", ts, cpu: this.cpuReader.read() };
     if (this.raplDomains.length) line.rapl = readRaplCounters(this.raplDomains);
     if (this.gpuLatest.size) {
+      this.writeGpuInventoryIfChanged(ts);
       const fresh: GpuReading[] = [];
       for (const { row, atMs } of this.gpuLatest.values()) {
         if (ts - atMs > GPU_FRESHNESS_INTERVALS * this.options.intervalMs) continue;
+        if (this.gpuCounted && !this.gpuCounted.has(row.index)) continue;
         fresh.push({ i: row.index, w: row.powerW, u: row.utilization, mem: row.memoryUsedMiB });
       }
       if (fresh.length) line.gpu = fresh;
-      this.writeGpuInventoryIfChanged(ts);
     }
     this.write(line);
     this.last = line;
     this.ticks += 1;
+    return ts;
   }
 
   private writeGpuInventoryIfChanged(ts: number): void {
-    const gpus: Hardware["gpus"] = [...this.gpuLatest.values()]
-      .map(({ row }) => ({
-        index: row.index,
-        name: row.name,
-        uuid: row.uuid,
-        powerLimitW: row.powerLimitW,
-        memoryTotalMiB: row.memoryTotalMiB,
-      }))
-      .sort((a, b) => a.index - b.index);
-    const key = gpus.map((g) => `${g.index}:${g.uuid ?? g.name}`).join(",");
+    const rows = [...this.gpuLatest.values()].map(({ row }) => row).sort((a, b) => a.index - b.index);
+    const key = rows.map((g) => `${g.index}:${g.uuid ?? g.name}`).join(",");
     if (key === this.gpuInventoryKey) return;
+    const selection = this.options.gpuSelection ?? ALL_GPUS;
+    const resolved = resolveGpuSelection(selection, rows);
+    this.gpuCounted = resolved.counted;
+    for (const message of resolved.warnings) this.warnOnce(ts, message);
+    const gpus: Hardware["gpus"] = rows.map((row) => ({
+      index: row.index,
+      name: row.name,
+      uuid: row.uuid,
+      powerLimitW: row.powerLimitW,
+      memoryTotalMiB: row.memoryTotalMiB,
+      ...(selection.ids === null ? {} : { counted: resolved.counted.has(row.index) }),
+    }));
     if (this.gpuRestarted && this.gpuInventoryKey !== "") {
       const before = this.gpuInventoryKey.split(",").length;
       this.write({
@@ -182,7 +228,18 @@ export class Sampler {
       });
     }
     this.gpuInventoryKey = key;
-    this.write({ t: "hw", ts, gpus });
+    this.write({
+      t: "hw",
+      ts,
+      gpus,
+      selection: { source: selection.source, value: selection.value },
+    });
+  }
+
+  private warnOnce(ts: number, message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.write({ t: "warn", ts, message });
   }
 
   /** The most recent sample (for progress lines). */
@@ -200,9 +257,10 @@ export class Sampler {
     if (!this.stopped) {
       this.stopped = true;
       if (this.timer) clearTimeout(this.timer);
-      this.tick();
+      // The measurement ends at the last sample: stopping the GPU child afterwards is not the job's time.
+      const endTs = this.tick();
       await this.gpuStream?.stop();
-      this.write({ t: "end", ts: this.now() });
+      this.write({ t: "end", ts: endTs });
       if (this.fd !== null) closeSync(this.fd);
       this.fd = null;
     }

@@ -24,6 +24,11 @@ export const GpuReading = z.object({
   u: finite.min(0).max(1).nullable(),
   /** memory.used in MiB; null when unsupported */
   mem: finite.nonnegative().nullable(),
+  /**
+   * NVML total energy counter in mJ, counted from the sampler's first read (wraps already unwrapped); null where
+   * the read failed or the counter was reset since the last read; absent where NVML is not used for this GPU
+   */
+  e: finite.nonnegative().nullable().optional(),
 });
 export type GpuReading = z.infer<typeof GpuReading>;
 
@@ -73,9 +78,22 @@ export const HardwareLine = z.object({
         uuid: z.string().max(200).nullable(),
         powerLimitW: finite.nonnegative().nullable(),
         memoryTotalMiB: finite.nonnegative().nullable(),
+        /** false: outside the job's GPUs, listed but not sampled */
+        counted: z.boolean().optional(),
+        /** nvidia-smi field sampled for power (power.draw.average or power.draw) */
+        powerField: z.string().max(100).optional(),
+        /** true when NVML's energy counter answers for this GPU */
+        counter: z.boolean().optional(),
       }),
     )
     .max(64),
+  /** where the set of counted GPUs came from, and its value */
+  selection: z
+    .object({
+      source: z.enum(["gpus-input", "CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "all"]),
+      value: z.string().max(200),
+    })
+    .optional(),
 });
 
 export const SamplesFileLine = z.discriminatedUnion("t", [

@@ -16,6 +16,7 @@ export type Provenance = z.infer<typeof Provenance>;
 export const EnergyMethod = z.enum([
   "rapl", // RAPL energy counters (exact differences)
   "nvidia-smi", // power.draw sampled from one long-running nvidia-smi stream, trapezoid rule
+  "nvml-counter", // NVML total energy counter (nvmlDeviceGetTotalEnergyConsumption), exact differences
   "cpu-model", // CPU utilization x power curve for this CPU
   "memory-model", // W per GB of installed memory
   "fixed", // a constant wattage given by the user
@@ -48,6 +49,14 @@ export const ComponentEnergy = z.object({
   peakPowerW: nonNeg,
   /** e.g. "Intel Xeon Platinum 8370C: TDP 270 W x 4/64 threads, Teads curve" */
   detail: shortText.optional(),
+  /**
+   * GPU only: device-seconds at the run's edges with no reading of their own, whose power was held from the
+   * nearest reading (the first held back to the start, the last forward to the end). The range spans
+   * 0 W to the power limit over them.
+   */
+  heldS: nonNeg.optional(),
+  /** GPU only: device-seconds with no reading inside the run (stream restarts), bridged linearly; same range rule */
+  bridgedS: nonNeg.optional(),
 });
 export type ComponentEnergy = z.infer<typeof ComponentEnergy>;
 
@@ -93,9 +102,22 @@ export const Hardware = z.object({
         uuid: label.nullable(),
         powerLimitW: nonNeg.nullable(),
         memoryTotalMiB: nonNeg.nullable(),
+        /** false: present on the machine but outside the job's GPUs (gpus input, CUDA_VISIBLE_DEVICES, …); not counted */
+        counted: z.boolean().optional(),
+        /** how this GPU's energy was obtained; "nvml-counter+nvidia-smi" when some intervals fell back to the stream */
+        energyMethod: z.enum(["nvml-counter", "nvidia-smi", "nvml-counter+nvidia-smi"]).optional(),
+        /** the nvidia-smi field sampled for power: power.draw.average where the driver offers it, else power.draw */
+        powerField: label.optional(),
       }),
     )
     .max(64),
+  /** which GPUs the job counts and why: the gpus input/flag, CUDA_VISIBLE_DEVICES, NVIDIA_VISIBLE_DEVICES or all */
+  gpuSelection: z
+    .object({
+      source: z.enum(["gpus-input", "CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "all"]),
+      value: label,
+    })
+    .optional(),
 });
 export type Hardware = z.infer<typeof Hardware>;
 

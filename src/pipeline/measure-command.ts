@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { anchoredClock } from "../measure/clock.js";
 import { Sampler } from "../measure/sampler.js";
+import type { GpuSelection } from "../measure/gpu-select.js";
 import { runCommand, type CommandResult } from "../measure/run-command.js";
 import { localIdentity } from "../report/build.js";
 import type { Forecast, Identity, Report } from "../model/report.js";
@@ -35,6 +36,10 @@ export interface RunFlowOptions extends MachineOptions {
   intervalMs: number;
   env: Record<string, string | undefined>;
   cwd?: string;
+  /** bound on the wait for the first GPU reading before the command starts (Sampler default when unset) */
+  gpuStartWaitMs?: number;
+  /** the job's GPUs; default all */
+  gpuSelection?: GpuSelection;
   /** run the command through a shell (the action's `run:` input); false for argv from the CLI */
   shell?: boolean;
   identity?: Identity;
@@ -62,6 +67,8 @@ export async function measureCommand(options: RunFlowOptions): Promise<RunFlowRe
       procRoot: options.procRoot,
       sysRoot: options.sysRoot,
       nvidiaSmi: options.nvidiaSmi,
+      gpuSelection: options.gpuSelection,
+      gpuStartWaitMs: options.gpuStartWaitMs,
       now: options.now,
     });
     await sampler.start();

@@ -44,6 +44,7 @@ export async function reportFromSamples(parts: ReportFromSamples): Promise<Repor
     cpu: machine.cpu,
     memoryGB: machine.memoryGB,
     gpus: integration.gpus,
+    ...(integration.gpuSelection ? { gpuSelection: integration.gpuSelection } : {}),
   };
   const carbon = parts.carbon ? await parts.carbon(integration, hardware) : null;
   const work = await readWorkMetrics(parts.metricsPath);

@@ -39,7 +39,12 @@ export function buildReport(parts: ReportParts): Report {
     createdAt: parts.createdAt.toISOString(),
     identity: parts.identity,
     runner: parts.runner,
-    hardware: { cpu: parts.cpu, memoryGB: parts.memoryGB, gpus: integration.gpus },
+    hardware: {
+      cpu: parts.cpu,
+      memoryGB: parts.memoryGB,
+      gpus: integration.gpus,
+      ...(integration.gpuSelection ? { gpuSelection: integration.gpuSelection } : {}),
+    },
     command: parts.command === null ? null : parts.command.slice(0, 4_000),
     exitCode: parts.exitCode,
     signal: parts.signal,

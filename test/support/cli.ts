@@ -21,7 +21,13 @@ export function runBundledCli(
 ): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [distEntry("cli.js"), ...args], {
-      env: { ...process.env, ML_FOOTPRINT_NVIDIA_SMI: "/nonexistent/nvidia-smi", ...env },
+      env: {
+        ...process.env,
+        ML_FOOTPRINT_NVIDIA_SMI: "/nonexistent/nvidia-smi",
+        // The fake nvidia-smi is a node process: on a loaded CI machine its first block can take seconds.
+        ML_FOOTPRINT_GPU_START_WAIT_MS: "60000",
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

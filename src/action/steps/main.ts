@@ -52,6 +52,7 @@ async function startOrMarkPhase(
         intervalMs: config.intervalMs,
         phase,
         cliPath,
+        gpus: config.gpus,
         env: samplerEnv({ ...process.env, ...env }),
       });
       core.saveState(State.Owner, "true");
