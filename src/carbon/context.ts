@@ -32,6 +32,11 @@ export interface ResolveOptions {
   env: Record<string, string | undefined>;
   endpoints?: ImdsEndpoints & { electricityMaps?: string; ukGrid?: string };
   timeoutMs?: number;
+  /**
+   * Deadline for all cloud metadata services together: 1 s (the design's budget) unless given; tests whose
+   * loopback servers do answer give more, so a loaded machine does not turn an answer into a timeout.
+   */
+  imdsTimeoutMs?: number;
   fetchImpl?: typeof fetch;
   now?: () => Date;
   /** per-run cache of live readings keyed by provider+zone */
@@ -211,7 +216,7 @@ export async function resolveCarbonContext(options: ResolveOptions): Promise<Car
   } else {
     const hit = await detectCloudRegion({
       endpoints: options.endpoints,
-      timeoutMs: Math.min(options.timeoutMs ?? 1_000, 1_000),
+      timeoutMs: options.imdsTimeoutMs ?? Math.min(options.timeoutMs ?? 1_000, 1_000),
       fetchImpl: options.fetchImpl,
     });
     const found = hit ? findCloudRegion(hit.provider, hit.region) : undefined;

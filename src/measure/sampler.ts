@@ -242,6 +242,11 @@ export class Sampler {
     this.write({ t: "warn", ts, message });
   }
 
+  /** Ticks so far, written or not (a readiness signal for callers that wait for N samples). */
+  get tickCount(): number {
+    return this.ticks;
+  }
+
   /** The most recent sample (for progress lines). */
   latest(): Extract<SamplesFileLine, { t: "s" }> | null {
     return this.last;

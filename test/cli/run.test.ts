@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseReportJson } from "../../src/model/report.js";
 import { fastRunArgs, runBundledCli } from "../support/cli.js";
+import { waitFor } from "../reliability/helpers.js";
 
 const FAKE_SMI = join(process.cwd(), "test", "fixtures", "bin", "nvidia-smi");
 const H100X8 = join(process.cwd(), "test", "fixtures", "nvidia-smi", "h100x8.csv");
@@ -72,11 +73,16 @@ describe("ml-footprint run (bundled CLI, real child processes)", () => {
     const dir = tmp();
     const out = join(dir, "report.json");
     const script = join(dir, "wait.sh");
-    writeFileSync(script, "#!/bin/sh\ntrap 'exit 143' TERM\nwhile true; do sleep 0.05; done\n");
+    const ready = join(dir, "ready");
+    // The command says when its TERM trap is set (a readiness file), instead of a guessed sleep.
+    writeFileSync(
+      script,
+      `#!/bin/sh\ntrap 'exit 143' TERM\n: > "${ready}"\nwhile true; do sleep 0.05; done\n`,
+    );
     chmodSync(script, 0o755);
     let pid = 0;
     const pending = cli(fastRunArgs(out, [script]), {}, (p) => (pid = p));
-    await new Promise((r) => setTimeout(r, 1_000));
+    await waitFor("the command to trap SIGTERM", () => existsSync(ready), 60_000);
     process.kill(pid, "SIGTERM");
     const result = await pending;
     expect(result.code).toBe(143);

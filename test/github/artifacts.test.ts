@@ -69,7 +69,7 @@ describe("uploadReportArtifact with the real @actions/artifact client", () => {
           `${r.method} ${r.path.split("/").pop()}${r.query.includes("comp=") ? ` ${new URLSearchParams(r.query).get("comp")}` : ""}`,
       ),
     ).toMatchSnapshot();
-  }, 30_000);
+  });
 
   it("returns a warning, not an exception, when the service refuses", async () => {
     await startFake();
@@ -84,7 +84,7 @@ describe("uploadReportArtifact with the real @actions/artifact client", () => {
     expect(result.warning).toMatch(
       /Could not upload the report artifact ml-footprint-train: .*CreateArtifact/,
     );
-  }, 30_000);
+  });
 
   it("returns a warning outside Actions (no runtime token)", async () => {
     await startFake();

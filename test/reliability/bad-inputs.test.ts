@@ -1,11 +1,12 @@
 /**
  * The bad-input catalogue (test/support/errors-catalogue.ts) checked against the code: every action input
- * through getActionConfig with a fake getInput, every CLI flag through the bundled CLI (exit 2, one line).
+ * through getActionConfig with a fake getInput, every CLI flag through the CLI program in-process (exit 2, one line; one case through the bundle).
  * The README "Errors" section must be what the catalogue renders (`node scripts/errors-table.mjs` rewrites it).
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { runCli } from "../../src/cli/program.js";
 import { getActionConfig } from "../../src/action/inputs.js";
 import { Inputs } from "../../src/action/constants.js";
 import {
@@ -29,7 +30,7 @@ function actionError(input: string, value: string): unknown {
   return null;
 }
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function bundledCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: { ...process.env, ML_FOOTPRINT_NVIDIA_SMI: "/nonexistent/nvidia-smi" },
@@ -41,6 +42,26 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
     child.stderr.on("data", (d) => (stderr += d));
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** The same program in-process (runCli is what dist/cli.js runs): no process start per case. */
+async function inProcessCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const out = vi
+    .spyOn(process.stdout, "write")
+    .mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = vi
+    .spyOn(process.stderr, "write")
+    .mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  const exitCode = process.exitCode;
+  try {
+    return { code: await runCli(args), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = exitCode;
+  }
 }
 
 describe("bad action inputs (getActionConfig)", () => {
@@ -76,16 +97,24 @@ describe("bad action inputs (getActionConfig)", () => {
   });
 });
 
-describe("bad CLI flags (bundled CLI)", () => {
+describe("bad CLI flags", () => {
   it.each(CLI_BAD_INPUTS.map((e) => [e.value, e] as const))(
     "ml-footprint %s → exit 2 and the exact line",
     async (_shown, entry) => {
-      const result = await cli(entry.args ?? []);
+      const result = await inProcessCli(entry.args ?? []);
       expect(result.code).toBe(2);
       expect(result.stderr.split("\n")[0]).toBe(entry.message);
       expect(result.stdout).toBe("");
     },
   );
+
+  it("the bundled CLI prints the same line and exits 2 (one case through a real process)", async () => {
+    const entry = CLI_BAD_INPUTS[0]!;
+    const result = await bundledCli(entry.args ?? []);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split("\n")[0]).toBe(entry.message);
+    expect(result.stdout).toBe("");
+  });
 });
 
 describe("README Errors section", () => {

@@ -6,6 +6,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { resolveCarbonContext } from "../../src/carbon/context.js";
+
+/** Loopback metadata servers here do answer: give them time on a loaded machine (production keeps 1 s). */
+const ANSWERING_SERVER_MS = 60_000;
 import { closedAfterEach, loopback, send } from "../carbon/helpers.js";
 
 const server = closedAfterEach();
@@ -29,6 +32,7 @@ describe("IMDS with wrong content", () => {
     const azure = await server((_req, res) => send(res, 200, body));
     const none = await refused();
     const ctx = await resolveCarbonContext({
+      imdsTimeoutMs: ANSWERING_SERVER_MS,
       env: HOSTED,
       endpoints: { azureImds: azure.url, awsImds: none, gcpMetadata: none },
     });
@@ -40,6 +44,7 @@ describe("IMDS with wrong content", () => {
     const azure = await server((_req, res) => send(res, 200, "marsnorth1"));
     const none = await refused();
     const ctx = await resolveCarbonContext({
+      imdsTimeoutMs: ANSWERING_SERVER_MS,
       env: {},
       endpoints: { azureImds: azure.url, awsImds: none, gcpMetadata: none },
     });
@@ -54,6 +59,7 @@ describe("IMDS with wrong content", () => {
     const gcp = await server((_req, res) => send(res, 200, "projects/1/zones/nowhere"));
     const none = await refused();
     const ctx = await resolveCarbonContext({
+      imdsTimeoutMs: ANSWERING_SERVER_MS,
       env: HOSTED,
       endpoints: { azureImds: none, awsImds: aws.url, gcpMetadata: gcp.url },
     });
@@ -66,6 +72,7 @@ describe("IMDS with wrong content", () => {
     const garbage = await server((_req, res) => send(res, 200, "<html>"));
     const gcp = await server((_req, res) => send(res, 200, "projects/1/zones/europe-west1-b"));
     const ctx = await resolveCarbonContext({
+      imdsTimeoutMs: ANSWERING_SERVER_MS,
       env: HOSTED,
       endpoints: { azureImds: garbage.url, awsImds: garbage.url, gcpMetadata: gcp.url },
     });
@@ -77,6 +84,7 @@ describe("IMDS with no route", () => {
   it("connection refused everywhere: world average when not on a GitHub-hosted runner", async () => {
     const none = await refused();
     const ctx = await resolveCarbonContext({
+      imdsTimeoutMs: ANSWERING_SERVER_MS,
       env: {},
       endpoints: { azureImds: none, awsImds: none, gcpMetadata: none },
     });

@@ -1,5 +1,5 @@
 /** Shared bits of the fault-injection tests: a hand-checkable power model, temp dirs, bounded waits. */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,11 +25,20 @@ export const tmp = (prefix = "mlf-rel-"): string => mkdtempSync(join(tmpdir(), p
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
+  }
+}
+
+/** Lines in a file (0 while it does not exist): a readiness signal for "the sampler has written N lines". */
+export function lineCount(path: string): number {
+  try {
+    return readFileSync(path, "utf8").split("\n").filter(Boolean).length;
+  } catch {
+    return 0;
   }
 }
 

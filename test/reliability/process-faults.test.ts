@@ -11,7 +11,7 @@ import { integrateSamplesFile } from "../../src/measure/read-samples.js";
 import { integrateEnergy } from "../../src/measure/integrate.js";
 import { parseReportJson } from "../../src/model/report.js";
 import { fastRunArgs, runBundledCli } from "../support/cli.js";
-import { alive, models, sleep, tmp, waitFor } from "./helpers.js";
+import { alive, lineCount, models, tmp, waitFor } from "./helpers.js";
 
 const cli = runBundledCli;
 
@@ -22,9 +22,9 @@ describe("detached sampler killed with SIGKILL mid-job", () => {
     expect(started.code).toBe(0);
     expect(started.stderr).toMatch(/sampler started \(pid \d+\)/);
     const pid = Number(readFileSync(join(dir, PID_FILE), "utf8").trim());
-    await sleep(600);
+    await waitFor("a meta line and 4 samples", () => lineCount(join(dir, SAMPLES_FILE)) >= 5);
     process.kill(pid, "SIGKILL");
-    await waitFor("the sampler to die", () => !alive(pid), 5_000);
+    await waitFor("the sampler to die", () => !alive(pid));
 
     const stopped = await cli(["sampler", "stop", "--dir", dir]);
     expect(stopped.code).toBe(0);
@@ -44,9 +44,9 @@ describe("detached sampler killed with SIGKILL mid-job", () => {
     const dir = tmp();
     expect((await cli(["sampler", "start", "--dir", dir, "--interval", "100ms"])).code).toBe(0);
     const pid = Number(readFileSync(join(dir, PID_FILE), "utf8").trim());
-    await sleep(400);
+    await waitFor("a meta line and 3 samples", () => lineCount(join(dir, SAMPLES_FILE)) >= 4);
     process.kill(pid, "SIGKILL");
-    await waitFor("the sampler to die", () => !alive(pid), 5_000);
+    await waitFor("the sampler to die", () => !alive(pid));
     const before = await integrateSamplesFile(join(dir, SAMPLES_FILE), { models });
     expect((await cli(["sampler", "phase", "--dir", dir, "eval"])).code).toBe(0);
     const after = await integrateSamplesFile(join(dir, SAMPLES_FILE), { models });

@@ -5,7 +5,7 @@
  * test/measure/sources/nvidia-smi-stream.test.ts; this file checks what reaches the report.
  */
 import { appendFileSync, copyFileSync, readFileSync, truncateSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Sampler } from "../../src/measure/sampler.js";
 import { integrateSamplesFile } from "../../src/measure/read-samples.js";
@@ -21,6 +21,19 @@ const FAKE_ENV = [
 afterEach(() => {
   for (const name of FAKE_ENV) delete process.env[name];
 });
+
+/** pids the fake nvidia-smi wrote (FAKE_NVIDIA_SMI_PIDFILE, next to the samples file). */
+function pidsIn(samplesPath: string): number[] {
+  try {
+    return readFileSync(join(dirname(samplesPath), "pids"), "utf8")
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
 
 function lines(path: string): SamplesFileLine[] {
   return readFileSync(path, "utf8")
@@ -56,13 +69,7 @@ async function sample(
   opts.during?.(samplesPath);
   const stats = await sampler.stop();
   const integration = await integrateSamplesFile(samplesPath, { models, defaultPhase: "train" });
-  const pids = (() => {
-    try {
-      return readFileSync(join(dir, "pids"), "utf8").trim().split("\n").filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
-  })();
+  const pids = pidsIn(samplesPath);
   return { dir, samplesPath, stats, integration, pids };
 }
 
@@ -71,7 +78,10 @@ const gpuComponent = (r: Awaited<ReturnType<typeof sample>>) =>
 
 describe("nvidia-smi faults, through the Sampler into the integration", () => {
   it("nvidia-smi missing: CPU and memory measured, GPU not measured, no warning, no crash", async () => {
-    const r = await sample({}, 500, { nvidiaSmi: "/nonexistent/bin/nvidia-smi" });
+    const r = await sample({}, 60_000, {
+      nvidiaSmi: "/nonexistent/bin/nvidia-smi",
+      until: (path) => lines(path).filter((l) => l.t === "s").length >= 4,
+    });
     expect(r.stats.ticks).toBeGreaterThanOrEqual(3);
     expect(r.stats.gpuPresent).toBe(false);
     expect(r.integration.samples).toBeGreaterThanOrEqual(3);
@@ -83,18 +93,25 @@ describe("nvidia-smi faults, through the Sampler into the integration", () => {
   it("nvidia-smi hanging at start (prints nothing, ignores SIGTERM): sampling goes on, stop kills it", async () => {
     const r = await sample(
       { FAKE_NVIDIA_SMI_MODE: "hang", FAKE_NVIDIA_SMI_FIXTURE: fixture("h100x8.csv") },
-      500,
+      60_000,
+      // ready when the hung child has started (its pid file) and the CPU went on sampling
+      { until: (path) => pidsIn(path).length === 1 && lines(path).filter((l) => l.t === "s").length >= 4 },
     );
     expect(r.integration.samples).toBeGreaterThanOrEqual(3);
     expect(gpuComponent(r)).toBeUndefined();
     expect(r.pids.length).toBe(1);
-    await waitFor("the hung child to be gone", () => !alive(r.pids[0]!), 5_000);
+    await waitFor("the hung child to be gone", () => !alive(r.pids[0]!));
   });
 
   it("nvidia-smi printing garbage: warned in the report, GPU not measured, CPU still measured", async () => {
     const r = await sample(
       { FAKE_NVIDIA_SMI_MODE: "garbage", FAKE_NVIDIA_SMI_FIXTURE: fixture("h100x8.csv") },
-      500,
+      60_000,
+      {
+        until: (path) =>
+          readFileSync(path, "utf8").includes("unparsable line ignored") &&
+          lines(path).filter((l) => l.t === "s").length >= 4,
+      },
     );
     expect(r.integration.samples).toBeGreaterThanOrEqual(3);
     expect(r.integration.warnings.join("\n")).toMatch(/nvidia-smi: unparsable line ignored/);
@@ -128,7 +145,7 @@ describe("nvidia-smi faults, through the Sampler into the integration", () => {
     expect(r.integration.gpuIndices).toContain(0);
     expect(gpuComponent(r)!.energyWh).toBeGreaterThan(0);
     expect(r.pids.length).toBeGreaterThanOrEqual(2);
-    for (const pid of r.pids) await waitFor(`nvidia-smi ${pid} to be gone`, () => !alive(pid), 5_000);
+    for (const pid of r.pids) await waitFor(`nvidia-smi ${pid} to be gone`, () => !alive(pid));
   });
 });
 
@@ -157,7 +174,7 @@ describe("samples file faults", () => {
     const sampler = new Sampler({ samplesPath, intervalMs: 100, phase: "train", nvidiaSmi: null });
     await sampler.start();
     sampler.markPhase("eval");
-    await sleep(250);
+    await waitFor("2 ticks", () => sampler.tickCount >= 2);
     const stats = await sampler.stop();
     expect(stats.ticks).toBeGreaterThanOrEqual(2);
     expect(stats.writeFailures).toBeGreaterThanOrEqual(stats.ticks);
@@ -174,7 +191,7 @@ describe("samples file faults", () => {
   ])("%s: the Sampler never throws from write and counts what it lost", async (_, samplesPath, code) => {
     const sampler = new Sampler({ samplesPath, intervalMs: 100, phase: "train", nvidiaSmi: null });
     await sampler.start();
-    await sleep(250);
+    await waitFor("2 ticks", () => sampler.tickCount >= 2);
     const stats = await sampler.stop();
     expect(stats.ticks).toBeGreaterThanOrEqual(2);
     expect(stats.writeFailures).toBeGreaterThanOrEqual(stats.ticks);

@@ -125,7 +125,7 @@ export interface JobOptions {
   env?: Record<string, string>;
   /** reuse this RUNNER_TEMP (a state directory a previous job left behind); default a fresh one */
   runnerTemp?: string;
-  /** per child process; default 30 s */
+  /** per child process; default 150 s (a loaded machine; a hang still fails) */
   timeoutMs?: number;
 }
 
@@ -172,7 +172,7 @@ export class RunnerJob {
     this.dir = mkdtempSync(join(tmpdir(), "mlf-runner-"));
     this.runnerTemp = opts.runnerTemp ?? join(this.dir, "_temp");
     mkdirSync(this.runnerTemp, { recursive: true });
-    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.timeoutMs = opts.timeoutMs ?? 150_000;
     const repository = opts.repository ?? "octo-org/octo-repo";
     const repositoryId = opts.repositoryId ?? 1296269;
     const pr = opts.pullRequest;

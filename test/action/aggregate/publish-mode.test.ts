@@ -98,7 +98,7 @@ describe("mode: publish — the workflow_run publisher for fork PRs", () => {
     expect(core.outputs["comment-url"]).toContain(`/pull/${PR}#`);
     // the PR was found from the run's head owner/branch (fork PRs are not listed by commit)
     expect(fake.requests.some((r) => r.path.includes(`head=${FORK_OWNER}%3Afeature`))).toBe(true);
-  }, 60_000);
+  });
 
   it("no open PR for the run's head SHA (a newer push, or a push run) → notice, nothing downloaded", async () => {
     const run = forkRun();

@@ -171,5 +171,5 @@ describe("mode: report — one comment for a matrix", () => {
     } finally {
       job.cleanup();
     }
-  }, 60_000);
+  });
 });
