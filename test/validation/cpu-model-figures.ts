@@ -52,11 +52,6 @@ export const CODECARBON_TDP_SHARE = 0.5;
 const EPYC_7763_TDP_W = 280; // AMD EPYC 7763 spec page (the same figure as our CPU table)
 const SHARE_TDP_W = (EPYC_7763_TDP_W * RUNNER_VCPUS) / 128;
 
-/** Teads' curve is the curve our model uses (Teads Engineering 2021, fitted to SPECpower): the same answer. */
-const teads = TRACE_UTIL.map(
-  (u) => buildCpuPowerModel({ brand: RUNNER_BRAND, threads: RUNNER_VCPUS }).powerW(u).w,
-);
-
 export const OTHER_MODELS: readonly OtherModel[] = [
   {
     name: "Eco CI (EPYC 7763, 4 vCPU)",
@@ -72,13 +67,6 @@ export const OTHER_MODELS: readonly OtherModel[] = [
     watts: ccf(CCF_EPYC3_MIN_W, CCF_EPYC3_MAX_W),
     mustContain: true,
     note: "linear min→max per vCPU, from SPECpower",
-  },
-  {
-    name: "Teads curve",
-    source: "Teads Engineering, Building an AWS EC2 carbon emissions dataset (2021)",
-    watts: teads,
-    mustContain: true,
-    note: "the curve our model uses: identical central figure",
   },
   {
     name: "CCF, Azure average",
