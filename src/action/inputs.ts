@@ -15,6 +15,7 @@ import {
   parseMassG,
   parsePercent,
   parsePositiveNumber,
+  parsePue,
   MAX_CARBON_INTENSITY_G_PER_KWH,
   truncate,
 } from "../model/units.js";
@@ -107,16 +108,6 @@ export function parseKeyInput(value: string, name: string): string | null {
   return v;
 }
 
-export function parsePueInput(value: string, name: string): number {
-  const pue = parsePositiveNumber(value, name, "a number ≥ 1.0, e.g. 1.1");
-  if (pue < 1 || pue > 5) {
-    throw new InputError(
-      `${name}: "${truncate(value)}" is out of range; a PUE is facility power over IT power, accepted: 1.0 to 5.0`,
-    );
-  }
-  return pue;
-}
-
 /** Validate the region now (unknown names fail the step at once, with the closest valid names). */
 function regionInput(value: string | null): string | null {
   if (value !== null) parseRegion(value, Inputs.Region);
@@ -174,7 +165,7 @@ export function getActionConfig(getInput: (name: string) => string): ActionConfi
           MAX_CARBON_INTENSITY_G_PER_KWH,
         ),
       ) ?? null,
-    pue: optional(input(Inputs.Pue), (v) => parsePueInput(v, Inputs.Pue)) ?? null,
+    pue: optional(input(Inputs.Pue), (v) => parsePue(v, Inputs.Pue)) ?? null,
     electricityMapsToken: text(Inputs.ElectricityMapsToken, 1_000),
     intervalMs: parseIntervalMs(input(Inputs.Interval).trim() || "1s", Inputs.Interval),
     gpus: input(Inputs.Gpus).trim() === "" ? null : parseGpusInput(input(Inputs.Gpus), Inputs.Gpus).value,

@@ -2,7 +2,7 @@
  * Region resolution (input → cloud metadata → runner hint → world average) and the intensity/PUE that go with it.
  * The result, a CarbonContext, is plain data that computeCarbon turns into emissions.
  */
-import { InputError, truncate } from "../model/units.js";
+import { checkPue, InputError, truncate } from "../model/units.js";
 import type { Carbon, RegionSource } from "../model/report.js";
 import {
   GITHUB_HOSTED_AZURE_REGIONS,
@@ -187,9 +187,7 @@ async function liveIntensity(
 
 function pueFor(place: Place | null, override: number | undefined): PueFigure {
   if (override !== undefined) {
-    if (!Number.isFinite(override) || override < 1) {
-      throw new InputError(`pue: "${override}" is not valid; accepted: a number of at least 1 (e.g. 1.1)`);
-    }
+    checkPue(override, String(override), "pue");
     return { value: override, low: override, high: override, source: "input" };
   }
   return PUE_BY_PROVIDER[place?.provider ?? "local"];

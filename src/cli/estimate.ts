@@ -8,23 +8,13 @@ import {
   MAX_CARBON_INTENSITY_G_PER_KWH,
   parseEnergyWh,
   parsePositiveNumber,
-  truncate,
+  parsePue,
 } from "../model/units.js";
 
 export function formatG(grams: number): string {
   if (grams >= 1_000_000) return `${(grams / 1_000_000).toPrecision(3)} t`;
   if (grams >= 1_000) return `${(grams / 1_000).toPrecision(3)} kg`;
   return `${grams.toPrecision(3)} g`;
-}
-
-function parsePue(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = parsePositiveNumber(text, "--pue", "a number of at least 1 (e.g. 1.1)");
-  if (value < 1)
-    throw new InputError(
-      `--pue: "${truncate(text)}" is not valid; accepted: a number of at least 1 (e.g. 1.1)`,
-    );
-  return value;
 }
 
 export function registerEstimateCommand(program: Command): void {
@@ -62,7 +52,7 @@ export function registerEstimateCommand(program: Command): void {
         const ctx = await resolveCarbonContext({
           region: flags.region === undefined ? undefined : flags.region,
           carbonIntensityGPerKWh: intensity,
-          pue: parsePue(flags.pue),
+          pue: flags.pue === undefined ? undefined : parsePue(flags.pue, "--pue"),
           env: {},
         });
         const carbon = computeCarbon(

@@ -10,6 +10,7 @@ import {
   MAX_CARBON_INTENSITY_G_PER_KWH,
   parseIntervalMs,
   parsePositiveNumber,
+  parsePue,
 } from "../model/units.js";
 import { carbonForMeasurement, type CarbonInputs } from "../pipeline/carbon.js";
 import { measureCommand } from "../pipeline/measure-command.js";
@@ -62,7 +63,7 @@ async function runAction(command: string[], flags: RunFlags): Promise<number> {
             "a positive number of gCO2e/kWh, e.g. 120",
             MAX_CARBON_INTENSITY_G_PER_KWH,
           ),
-    pue: flags.pue === undefined ? undefined : parsePue(flags.pue),
+    pue: flags.pue === undefined ? undefined : parsePue(flags.pue, "--pue"),
   };
   const cpuTdpW =
     flags.cpuTdp === undefined
@@ -90,20 +91,6 @@ async function runAction(command: string[], flags: RunFlags): Promise<number> {
   else process.stderr.write(renderTextSummary(report));
   process.stderr.write(`ml-footprint: report written to ${flags.out}\n`);
   return result.exitCode;
-}
-
-export function parsePue(text: string): number {
-  const value = parsePositiveNumber(text, "--pue", "a number ≥ 1.0, e.g. 1.1");
-  if (value < 1)
-    throw new InputError(
-      `--pue: "${text}" is below 1.0; a PUE is total facility power over IT power, accepted: a number ≥ 1.0`,
-    );
-  // One range for the CLI and the action input (parsePueInput in src/action/inputs.ts: 1.0 to 5.0).
-  if (value > 5)
-    throw new InputError(
-      `--pue: "${text}" is above 5.0; a PUE is total facility power over IT power, accepted: 1.0 to 5.0`,
-    );
-  return value;
 }
 
 export function registerRunCommand(program: Command): void {

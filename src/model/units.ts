@@ -147,3 +147,24 @@ export function parsePositiveNumber(
  * so no real grid is refused and a typo or overflow is.
  */
 export const MAX_CARBON_INTENSITY_G_PER_KWH = 10_000;
+
+/**
+ * PUE (total facility power over IT power), the one rule for every input that takes one (action `pue`,
+ * `run --pue`, `estimate --pue`, and the carbon context): 1.0 (no overhead) to 5.0. The cap is a typo guard,
+ * far above the fleet averages cloud providers publish (about 1.1 to 1.2; see src/carbon/constants.ts).
+ */
+export const PUE_RANGE = { min: 1, max: 5 } as const;
+
+/** A PUE already parsed as a number, checked against PUE_RANGE; `text` is what the user wrote. */
+export function checkPue(value: number, text: string, inputName: string): number {
+  if (!Number.isFinite(value) || value < PUE_RANGE.min || value > PUE_RANGE.max) {
+    throw new InputError(
+      `${inputName}: "${truncate(text)}" is out of range; a PUE is facility power over IT power, accepted: 1.0 to 5.0`,
+    );
+  }
+  return value;
+}
+
+export function parsePue(text: string, inputName: string): number {
+  return checkPue(parsePositiveNumber(text, inputName, "a number ≥ 1.0, e.g. 1.1"), text, inputName);
+}

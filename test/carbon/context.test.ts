@@ -142,7 +142,7 @@ describe("region resolution", () => {
 
   it("rejects a PUE below 1 and a negative intensity", async () => {
     await expect(resolveCarbonContext({ region: "FR", pue: 0.9, env: {} })).rejects.toThrow(
-      'pue: "0.9" is not valid; accepted: a number of at least 1 (e.g. 1.1)',
+      'pue: "0.9" is out of range; a PUE is facility power over IT power, accepted: 1.0 to 5.0',
     );
     await expect(resolveCarbonContext({ carbonIntensityGPerKWh: -5, env: {} })).rejects.toThrow(
       'carbon-intensity: "-5" is not valid; accepted: a number of g/kWh, 0 or more (e.g. 120)',

@@ -61,7 +61,7 @@ describe("ml-footprint estimate", () => {
     ],
     [
       ["estimate", "--energy", "5 Wh", "--region", "FR", "--pue", "0.8"],
-      '--pue: "0.8" is not valid; accepted: a number of at least 1 (e.g. 1.1)',
+      '--pue: "0.8" is out of range; a PUE is facility power over IT power, accepted: 1.0 to 5.0',
     ],
     [["estimate", "--energy", "5 Wh", "--region", "Mars"], 'region: "Mars" is not a known region; closest:'],
     [["regions", "--provider", "oracle"], '--provider: "oracle" is not valid; accepted: aws, azure or gcp'],

@@ -105,7 +105,10 @@ describe("ml-footprint run (bundled CLI, real child processes)", () => {
       ["run", "--cpu-tdp", "-5", "--", "true"],
       /--cpu-tdp: "-5" is not valid; accepted: a positive number of watts/,
     ],
-    [["run", "--pue", "0.8", "--", "true"], /--pue: "0.8" is below 1.0/],
+    [
+      ["run", "--pue", "0.8", "--", "true"],
+      /--pue: "0.8" is out of range; a PUE is facility power over IT power, accepted: 1.0 to 5.0/,
+    ],
     [
       ["run", "--region", "azure:eastuss", "--", "true"],
       /--region: "azure:eastuss" is not a known region; closest: azure:eastus/,
