@@ -254,7 +254,7 @@ export const CLI_BAD_INPUTS: BadInput[] = [
   c(
     "estimate --pue",
     ["estimate", "--energy", "12Wh", "--region", "FR", "--pue", "0.5"],
-    '--pue: "0.5" is not valid; accepted: a number of at least 1 (e.g. 1.1)',
+    `--pue: "0.5" is out of range; ${PUE_RANGE}`,
   ),
   c(
     "estimate --intensity",
