@@ -21,6 +21,8 @@ export const Inputs = {
   RetentionDays: "retention-days",
   GitHubToken: "github-token",
   Matrix: "matrix",
+  OtlpEndpoint: "otlp-endpoint",
+  OtlpHeaders: "otlp-headers",
 } as const;
 
 export const Outputs = {

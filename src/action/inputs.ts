@@ -3,6 +3,7 @@
  * Every bad value is an InputError naming the input, the value and the accepted forms.
  */
 import { parseGpusInput } from "../measure/gpu-select.js";
+import { parseOtlpEndpoint, parseOtlpHeaders } from "../export/otlp-target.js";
 import { z } from "zod";
 import { Inputs } from "./constants.js";
 import type { CoreLike } from "./core.js";
@@ -43,6 +44,10 @@ export interface ActionConfig {
   retentionDays: number;
   githubToken: string;
   matrix: Record<string, string> | null;
+  /** OTLP metrics export (opt-in): the metrics URL and extra headers; null when otlp-endpoint is empty */
+  otlp: { url: string; headers: Record<string, string> } | null;
+  /** the raw otlp-headers values, to mask */
+  otlpSecrets: string[];
 }
 
 function oneOf<T extends string>(value: string, name: string, allowed: readonly T[], fallback: T): T {
@@ -177,6 +182,23 @@ export function getActionConfig(getInput: (name: string) => string): ActionConfi
     retentionDays: intInput(input(Inputs.RetentionDays), Inputs.RetentionDays, 1, 400, 90),
     githubToken: input(Inputs.GitHubToken).trim(),
     matrix: parseMatrixInput(input(Inputs.Matrix), Inputs.Matrix),
+    ...otlpInputs(input(Inputs.OtlpEndpoint), input(Inputs.OtlpHeaders)),
+  };
+}
+
+function otlpInputs(endpoint: string, headers: string): Pick<ActionConfig, "otlp" | "otlpSecrets"> {
+  const parsedHeaders = headers.trim() ? parseOtlpHeaders(headers, Inputs.OtlpHeaders) : {};
+  const secrets = [headers.trim(), ...Object.values(parsedHeaders)].filter((v) => v.length > 0);
+  if (!endpoint.trim()) {
+    if (headers.trim())
+      throw new InputError(
+        `${Inputs.OtlpHeaders}: set without ${Inputs.OtlpEndpoint}; give the collector URL too`,
+      );
+    return { otlp: null, otlpSecrets: secrets };
+  }
+  return {
+    otlp: { url: parseOtlpEndpoint(endpoint, Inputs.OtlpEndpoint), headers: parsedHeaders },
+    otlpSecrets: secrets,
   };
 }
 
@@ -185,5 +207,6 @@ export function readConfigMaskingSecrets(core: CoreLike): ActionConfig {
   const config = getActionConfig((name) => core.getInput(name));
   if (config.electricityMapsToken) core.setSecret(config.electricityMapsToken);
   if (config.githubToken) core.setSecret(config.githubToken);
+  for (const secret of config.otlpSecrets) core.setSecret(secret);
   return config;
 }

@@ -82,6 +82,20 @@ export async function postStep(deps: PostInput): Promise<void> {
   const localBudgets = budgetsFor(config, report, null, stepBudgets);
   await deps.summary.write(renderJobSummary(key, report, null, [], localBudgets, ctx.baseRef, null));
 
+  if (config.otlp) {
+    // Opt-in OTLP export; the OpenTelemetry SDK loads only here. A failure is a warning, like publishing.
+    try {
+      const { sendOtlp } = await import("../../export/otlp-send.js");
+      const { otlpProtocol } = await import("../../export/otlp-target.js");
+      const sent = await sendOtlp([report], { ...config.otlp, protocol: otlpProtocol(env) });
+      core.info(`ml-footprint: sent ${sent.points} metric point(s) over OTLP/HTTP to ${config.otlp.url}`);
+    } catch (error) {
+      core.warning(
+        `ml-footprint: OTLP export failed (${(error as Error).message}); the report is at ${reportPath}`,
+      );
+    }
+  }
+
   let budgets = localBudgets;
   try {
     const publish =
