@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { computeCarbon } from "../carbon/compute.js";
 import { parseRegion, resolveCarbonContext } from "../carbon/context.js";
 import { greenerChoices } from "../carbon/greener.js";
+import { formatMass } from "../report/format.js";
 import {
   InputError,
   MAX_CARBON_INTENSITY_G_PER_KWH,
@@ -10,12 +11,6 @@ import {
   parsePositiveNumber,
   parsePue,
 } from "../model/units.js";
-
-export function formatG(grams: number): string {
-  if (grams >= 1_000_000) return `${(grams / 1_000_000).toPrecision(3)} t`;
-  if (grams >= 1_000) return `${(grams / 1_000).toPrecision(3)} kg`;
-  return `${grams.toPrecision(3)} g`;
-}
 
 export function registerEstimateCommand(program: Command): void {
   program
@@ -71,13 +66,13 @@ export function registerEstimateCommand(program: Command): void {
           `intensity:   ${carbon.intensity.gPerKWh.toFixed(1)} gCO2e/kWh (range ${carbon.intensity.lowGPerKWh.toFixed(1)}–${carbon.intensity.highGPerKWh.toFixed(1)}; ${carbon.intensity.basis}; ${carbon.intensity.year ?? "year n/a"})`,
           `  source:    ${carbon.intensity.source}`,
           `PUE:         ${carbon.pue.value} (range ${carbon.pue.low}–${carbon.pue.high}; ${carbon.pue.source})`,
-          `emissions:   ${formatG(e.operationalG)} CO2e operational (range ${formatG(e.operationalLowG)}–${formatG(e.operationalHighG)}); embodied not included without a duration`,
+          `emissions:   ${formatMass(e.operationalG)} CO2e operational (range ${formatMass(e.operationalLowG)}–${formatMass(e.operationalHighG)}); embodied not included without a duration`,
         ];
         if (greener.length) {
           lines.push("greener choices:");
           for (const g of greener)
             lines.push(
-              `  ${g.region.id.padEnd(28)} ${formatG(g.emissionsG).padStart(10)}  −${Math.round(g.savingFraction * 100)} % (${g.intensity.gPerKWh} g/kWh, ${g.reason})`,
+              `  ${g.region.id.padEnd(28)} ${formatMass(g.emissionsG).padStart(10)}  −${Math.round(g.savingFraction * 100)} % (${g.intensity.gPerKWh} g/kWh, ${g.reason})`,
             );
         }
         process.stdout.write(`${lines.join("\n")}\n`);

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { PUE_BY_PROVIDER } from "../carbon/constants.js";
 import { PROVIDERS, listRegions, type Provider } from "../carbon/dataset.js";
 import { InputError, parseEnergyWh, truncate } from "../model/units.js";
-import { formatG } from "./estimate.js";
+import { formatMass } from "../report/format.js";
 import { textTable } from "./table.js";
 
 export function registerRegionsCommand(program: Command): void {
@@ -57,7 +57,7 @@ export function registerRegionsCommand(program: Command): void {
         String(r.year),
         r.basis,
         r.method,
-        ...(r.emissionsG === undefined ? [] : [formatG(r.emissionsG)]),
+        ...(r.emissionsG === undefined ? [] : [formatMass(r.emissionsG)]),
       ]);
       process.stdout.write(`${textTable([header, ...body])}\n`);
     });

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { registerEstimateCommand } from "../../src/cli/estimate.js";
 import { registerRegionsCommand } from "../../src/cli/regions.js";
 import { InputError } from "../../src/model/units.js";
+import { formatMass } from "../../src/report/format.js";
 
 function program(): Command {
   const p = new Command();
@@ -33,7 +34,7 @@ describe("ml-footprint estimate", () => {
     const out = await run(["estimate", "--energy", "1.2 kWh", "--region", "gcp:europe-west1"]);
     expect(out).toContain("energy:      1200 Wh");
     expect(out).toContain("126.4 gCO2e/kWh");
-    expect(out).toContain(`${((1.2 * 1.1 * 126.43) / 1).toPrecision(3)} g CO2e operational`);
+    expect(out).toContain(`${formatMass(1.2 * 1.1 * 126.43)} CO2e operational`);
     expect(out).toContain("greener choices:");
   });
 
