@@ -39,7 +39,7 @@ const report = buildReport({
   exitCode: 0,
   signal: null,
   carbon: null,
-  workUnits: null,
+  work: { byPhase: new Map(), job: null },
   warnings: [],
 });
 const text = serializeReport(report);

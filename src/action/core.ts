@@ -18,6 +18,8 @@ export interface CoreLike {
   warning(message: string, properties?: { title?: string }): void;
   error(message: string, properties?: { title?: string }): void;
   setFailed(message: string): void;
+  /** set an environment variable for this and the job's later steps (GITHUB_ENV); optional in test doubles */
+  exportVariable?(name: string, value: string): void;
 }
 
 /** What the entry point gives every step. */

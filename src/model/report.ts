@@ -83,6 +83,17 @@ export const Phase = z.object({
   /** mean GPU utilization over the phase, 0..1, averaged over GPUs; null without GPUs */
   meanGpuUtil: z.number().min(0).max(1).nullable(),
   gaps: z.array(Gap).max(1_000),
+  /**
+   * Work counts written while this phase ran (background mode: the metrics file exported for the phase;
+   * a `run:` step: its own file), with Wh per 1,000 of each on this phase's energy. Absent in older reports.
+   */
+  work: z
+    .object({
+      units: z.record(z.string().max(50), nonNeg),
+      whPer1k: z.record(z.string().max(50), nonNeg),
+    })
+    .nullable()
+    .optional(),
 });
 export type Phase = z.infer<typeof Phase>;
 
@@ -244,7 +255,10 @@ export const Report = z.object({
   phases: z.array(Phase).max(1_000),
   /** null until carbon accounting has run */
   carbon: Carbon.nullable(),
-  /** counts the job wrote to ML_FOOTPRINT_METRICS, e.g. { samples: 60000, steps: 938 } */
+  /**
+   * Counts the job wrote to ML_FOOTPRINT_METRICS, e.g. { samples: 60000, steps: 938 }, summed over phases;
+   * Wh per 1,000 of a unit is on the energy of the phases that counted it (see `phases[].work`).
+   */
   work: z
     .object({
       units: z.record(z.string().max(50), nonNeg),

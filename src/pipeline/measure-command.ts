@@ -110,7 +110,7 @@ export async function measureCommand(options: RunFlowOptions): Promise<RunFlowRe
       samplesPath,
       defaultPhase: options.label,
       machine,
-      metricsPath,
+      metrics: { jobPath: metricsPath, phaseFiles: [] },
       carbon: options.carbon ?? null,
       identity: options.identity ?? localIdentity(options.label),
       env: options.env,

@@ -6,7 +6,7 @@ import type { IntegrationResult } from "../measure/integrate.js";
 import { integrateSamplesFile } from "../measure/read-samples.js";
 import { buildReport, runnerFromEnv } from "../report/build.js";
 import type { Carbon, Identity, Report } from "../model/report.js";
-import { readWorkMetrics } from "../report/work.js";
+import { readWorkSources, type WorkSources } from "../report/work.js";
 import { TOOL_VERSION } from "../version.js";
 import type { Machine } from "./machine.js";
 
@@ -21,8 +21,8 @@ export interface ReportFromSamples {
   /** phase name before the first marker */
   defaultPhase: string;
   machine: Machine;
-  /** the ML_FOOTPRINT_METRICS file the job may have written */
-  metricsPath: string;
+  /** the ML_FOOTPRINT_METRICS files the job may have written: one for the job, or one per phase */
+  metrics: WorkSources;
   carbon: CarbonStep | null;
   identity: Identity;
   env: Record<string, string | undefined>;
@@ -47,9 +47,8 @@ export async function reportFromSamples(parts: ReportFromSamples): Promise<Repor
     ...(integration.gpuSelection ? { gpuSelection: integration.gpuSelection } : {}),
   };
   const carbon = parts.carbon ? await parts.carbon(integration, hardware) : null;
-  const work = await readWorkMetrics(parts.metricsPath);
-  const warnings = [...machine.warnings, ...parts.warnings];
-  if (work.warning) warnings.push(work.warning);
+  const work = await readWorkSources(parts.metrics);
+  const warnings = [...machine.warnings, ...parts.warnings, ...work.warnings];
   return buildReport({
     toolVersion: TOOL_VERSION,
     createdAt: parts.createdAt,
@@ -62,7 +61,7 @@ export async function reportFromSamples(parts: ReportFromSamples): Promise<Repor
     exitCode: parts.exitCode,
     signal: parts.signal,
     carbon,
-    workUnits: work.units,
+    work: work.input,
     warnings,
   });
 }

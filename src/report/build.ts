@@ -10,7 +10,7 @@ import {
   type Runner,
 } from "../model/report.js";
 import { forecastForReport } from "./forecast.js";
-import { workEfficiency } from "./work.js";
+import { workByPhase, type PhaseWorkInput } from "./work.js";
 
 export interface ReportParts {
   toolVersion: string;
@@ -24,7 +24,8 @@ export interface ReportParts {
   exitCode: number | null;
   signal: string | null;
   carbon: Carbon | null;
-  workUnits: Record<string, number> | null;
+  /** work counts per phase and for the whole job (see workByPhase) */
+  work: PhaseWorkInput;
   warnings: string[];
 }
 
@@ -33,6 +34,7 @@ const MAX_WARNINGS = 200;
 export function buildReport(parts: ReportParts): Report {
   const { integration } = parts;
   const warnings = [...new Set([...integration.warnings, ...parts.warnings])].slice(0, MAX_WARNINGS);
+  const work = workByPhase(integration.phases, parts.work, integration.energyWh);
   const report: Report = {
     schema: REPORT_SCHEMA_ID,
     tool: { name: "ml-footprint", version: parts.toolVersion },
@@ -55,13 +57,16 @@ export function buildReport(parts: ReportParts): Report {
     lowWh: integration.lowWh,
     highWh: integration.highWh,
     samples: integration.samples,
-    phases: integration.phases,
+    phases: integration.phases.map((p) => {
+      const w = work.phases.get(p.name);
+      return w ? { ...p, work: w } : p;
+    }),
     carbon: parts.carbon,
-    work: workEfficiency(parts.workUnits, integration.energyWh),
+    work: work.job,
     forecast: null,
     warnings: warnings.map((w) => w.slice(0, 2_000)),
   };
-  report.forecast = forecastForReport(report, parts.workUnits);
+  report.forecast = forecastForReport(report, work.job?.units);
   return parseReport(report, "report built from the measurement");
 }
 

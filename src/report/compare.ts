@@ -9,8 +9,9 @@
  *    head (CPU brand string, vCPU count, GPU models) are used; the others are listed in
  *    `baseRunsSkipped` with their differences. No matching run at all → `different-hardware`: the deltas
  *    are still shown against the newest base run, but never called a regression.
- * 2. Basis: energy (Wh); the total row, and a phase whose runs all count work, is judged on Wh per 1k
- *    work units when the head and at least one used base run count the same unit.
+ * 2. Basis: energy (Wh). A row is judged on Wh per 1k work units instead when the head and at least one
+ *    used base run count the same unit for it: the total on the report's work (each unit divided into the
+ *    energy of the phases that counted it), a phase on its own counts.
  * 3. Band, n = base runs that have the row:
  *    - n ≥ 2: a two-sided prediction interval for one new observation, mean ± t(1 − α/2, n − 1) · s ·
  *      √(1 + 1/n) (α = 1 − confidence, default 95 %). If the head came from the same normal distribution
@@ -288,7 +289,7 @@ function phaseObs(report: Report, name: string): Obs | null {
     },
     resolutionWh: resolution(phase.energyWh, phase.durationS, report.intervalMs),
     carbonKey: e ? carbonKey(report) : null,
-    whPer1k: null,
+    whPer1k: phase.work?.whPer1k ?? null,
   };
 }
 
@@ -543,16 +544,16 @@ export function compareReports(head: Report, baseHistory: Report[], opts: Compar
 
   const names = head.phases.map((p) => p.name);
   for (const r of runs) for (const p of r.phases) if (!names.includes(p.name)) names.push(p.name);
-  const phases = names.map((name) =>
-    buildRow(
-      name,
-      false,
-      phaseObs(head, name),
-      runs.flatMap((r) => phaseObs(r, name) ?? []),
-      ctx,
-      null,
-    ),
-  );
+  const phases = names.map((name) => {
+    const headPhase = phaseObs(head, name);
+    const basePhases = runs.flatMap((r) => phaseObs(r, name) ?? []);
+    // A phase that reports work (in the head and some base runs) is judged per unit of work too.
+    const phaseUnit = commonWorkUnit(
+      headPhase?.whPer1k ?? null,
+      basePhases.map((b) => b.whPer1k),
+    );
+    return buildRow(name, false, headPhase, basePhases, ctx, phaseUnit);
+  });
   const firstUsed = used[0] ?? newest;
   return {
     key: head.identity.key,

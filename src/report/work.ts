@@ -142,3 +142,31 @@ export function workByPhase(
   }
   return { phases: perPhase, job: Object.keys(units).length ? { units, whPer1k } : null };
 }
+
+/** Where a job's work counts are: a job-level file and/or one file per phase. */
+export interface WorkSources {
+  /** counts for the whole job (a path the user set, or the CLI's single wrapped command) */
+  jobPath: string | null;
+  /** counts written while a phase ran */
+  phaseFiles: { phase: string; path: string }[];
+}
+
+/** Read every work-count file (missing ones are skipped, invalid ones warned about). */
+export async function readWorkSources(
+  sources: WorkSources,
+): Promise<{ input: PhaseWorkInput; warnings: string[] }> {
+  const warnings: string[] = [];
+  const byPhase = new Map<string, Record<string, number>[]>();
+  for (const { phase, path } of sources.phaseFiles) {
+    const r = await readWorkMetrics(path);
+    if (r.warning) warnings.push(`${r.warning} (phase "${phase}")`);
+    if (r.units) byPhase.set(phase, [...(byPhase.get(phase) ?? []), r.units]);
+  }
+  let job: Record<string, number> | null = null;
+  if (sources.jobPath) {
+    const r = await readWorkMetrics(sources.jobPath);
+    if (r.warning) warnings.push(r.warning);
+    job = r.units;
+  }
+  return { input: { byPhase, job }, warnings };
+}

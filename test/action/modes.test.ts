@@ -1,6 +1,7 @@
 // Measure modes of the bundled action: background measurement with phase-marking steps, `run:` wrap mode
 // (exit code propagated, phase in the report), GPUs through a fake nvidia-smi, and bad inputs.
 import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAST, measuredJob, readReport, startWorld, type World } from "./world.js";
@@ -35,6 +36,50 @@ describe.concurrent("measure modes", () => {
     const report = readReport(RunnerJob.owner(posts));
     expect(report.phases.map((p) => p.name)).toEqual(["train", "eval"]);
     for (const phase of report.phases) expect(phase.durationS).toBeGreaterThan(0.2);
+  });
+
+  it("background: work counts a plain run: step writes reach its phase; per-unit figures use only that phase", async () => {
+    const job = world.job();
+    expect((await job.step({ ...FAST, phase: "train" })).code).toBe(0);
+    await job.shell("sleep 0.3");
+    expect((await job.step({ ...FAST, phase: "eval" })).code).toBe(0);
+    // a plain step, as in `run: python eval.py`: it only sees the exported ML_FOOTPRINT_METRICS
+    const wrote = await job.shell(`sleep 0.3; echo '{"samples": 200}' > "$ML_FOOTPRINT_METRICS"`);
+    expect(wrote.code).toBe(0);
+    const owner = RunnerJob.owner(await job.finish());
+    expect(owner.code).toBe(0);
+    const report = readReport(owner);
+    const train = report.phases.find((p) => p.name === "train")!;
+    const evalPhase = report.phases.find((p) => p.name === "eval")!;
+    expect(train.work ?? null).toBeNull();
+    expect(evalPhase.work?.units).toEqual({ samples: 200 });
+    expect(evalPhase.work?.whPer1k.samples).toBeCloseTo((evalPhase.energyWh / 200) * 1_000, 9);
+    // the job's figure is the eval phase's, not the whole job's energy over 200 samples
+    expect(report.work?.whPer1k.samples).toBeCloseTo((evalPhase.energyWh / 200) * 1_000, 9);
+    expect(report.work?.whPer1k.samples).toBeLessThan((report.energyWh / 200) * 1_000);
+  });
+
+  it("a run: step's counts belong to its phase; a path the user set stays one file for the whole job", async () => {
+    const job = world.job();
+    expect((await job.step(FAST)).code).toBe(0);
+    const wrapped = await job.step({
+      ...FAST,
+      phase: "eval",
+      run: `sleep 0.3; echo '{"samples": 50}' > "$ML_FOOTPRINT_METRICS"`,
+    });
+    expect(wrapped.code).toBe(0);
+    const report = readReport(RunnerJob.owner(await job.finish()));
+    expect(report.phases.find((p) => p.name === "eval")?.work?.units).toEqual({ samples: 50 });
+    expect(report.phases.find((p) => p.name === "train")?.work ?? null).toBeNull();
+
+    const path = join(tmpdir(), `mlf-user-metrics-${process.pid}-${Date.now()}.json`);
+    const userJob = world.job({ env: { ML_FOOTPRINT_METRICS: path } });
+    expect((await userJob.step(FAST)).code).toBe(0);
+    await userJob.shell(`sleep 0.2; echo '{"tokens": 1000}' > "$ML_FOOTPRINT_METRICS"`);
+    const userReport = readReport(RunnerJob.owner(await userJob.finish()));
+    expect(userReport.phases.every((p) => (p.work ?? null) === null)).toBe(true);
+    expect(userReport.work?.units).toEqual({ tokens: 1000 });
+    expect(userReport.work?.whPer1k.tokens).toBeCloseTo(userReport.energyWh, 9);
   });
 
   it("run: wraps the command, propagates a non-zero exit as a failed step, and its phase joins the report", async () => {

@@ -137,7 +137,7 @@ describe("more than 1,000 phase boundaries", () => {
       exitCode: 0,
       signal: null,
       carbon: null,
-      workUnits: null,
+      work: { byPhase: new Map(), job: null },
       warnings: [],
     });
     expect(report.phases).toHaveLength(MAX_PHASES);

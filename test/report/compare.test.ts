@@ -219,6 +219,25 @@ describe("compareReports", () => {
     expect(c.phases[0]?.verdict).toBe("increase");
   });
 
+  it("judges a phase that reports work per unit, and the others on energy", () => {
+    const withWork = (trainWh: number, evalWh: number, samples: number) => {
+      const r = makeReport({ phases: { train: trainWh, eval: evalWh } });
+      r.phases[1] = {
+        ...r.phases[1]!,
+        work: { units: { samples }, whPer1k: { samples: (evalWh / samples) * 1_000 } },
+      };
+      return r;
+    };
+    // eval doubles its samples and its energy: per sample, nothing changed
+    const c = compareReports(withWork(10, 4, 400), [withWork(10, 2, 200)]);
+    const evalRow = c.phases.find((p) => p.name === "eval")!;
+    expect(evalRow.basis).toBe("energy-per-work");
+    expect(evalRow.work).toMatchObject({ unit: "samples", baseWhPer1k: 10, headWhPer1k: 10 });
+    expect(evalRow.verdict).toBe("within-noise");
+    expect(evalRow.deltaEnergyPercent).toBeCloseTo(100, 9);
+    expect(c.phases.find((p) => p.name === "train")!.basis).toBe("energy");
+  });
+
   it("marks added and removed phases", () => {
     const c = compareReports(makeReport({ phases: { train: 10, export: 1 } }), [
       makeReport({ phases: { train: 10, eval: 2 } }),

@@ -4,8 +4,9 @@
  * environment the Actions runner gives a node action:
  * - `INPUT_<NAME>` for every input of action.yml (uppercase, spaces → `_`, dashes kept), defaults filled
  *   in from action.yml like the runner does (`${{ github.token }}` → the job's token);
- * - per-step `GITHUB_OUTPUT`, `GITHUB_STATE`, `GITHUB_STEP_SUMMARY` files; state that main saved reaches
- *   its post step as `STATE_<name>` env vars (parsed from the heredoc format @actions/core writes);
+ * - per-step `GITHUB_OUTPUT`, `GITHUB_STATE`, `GITHUB_STEP_SUMMARY`, `GITHUB_ENV` files; state that main
+ *   saved reaches its post step as `STATE_<name>` env vars (parsed from the heredoc format @actions/core
+ *   writes); variables exported to `GITHUB_ENV` reach every later step of the job;
  * - job-wide `RUNNER_TEMP`, `GITHUB_EVENT_PATH` (a pull_request or push payload), `GITHUB_*` identity,
  *   `GITHUB_API_URL` and `ACTIONS_RESULTS_URL`/`ACTIONS_RUNTIME_TOKEN` pointing at loopback fakes.
  * Every child is bounded by a timeout; `cleanup()` kills a sampler a failed test left behind.
@@ -269,6 +270,8 @@ export class RunnerJob {
       this.env.GITHUB_WORKSPACE!,
       this.timeoutMs,
     );
+    // Like the runner: variables a step exported (GITHUB_ENV) reach the job's later steps, posts included.
+    Object.assign(this.env, parseFileCommands(readFileSync(files.GITHUB_ENV, "utf8")));
     return {
       code,
       stdout,

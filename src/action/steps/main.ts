@@ -2,13 +2,13 @@
  * The action's main step (measure mode). The first footprint step of a job starts the detached sampler
  * and owns the post step that reports; later steps mark phase boundaries; a `run:` step wraps a command.
  */
-import { join } from "node:path";
 import { markBackgroundPhase, samplerProcess, startBackgroundSampler } from "../../measure/background.js";
 import { runCommand } from "../../measure/run-command.js";
 import { commandEnv, samplerEnv } from "../child-env.js";
 import { State } from "../constants.js";
 import type { CoreLike, StepEnv } from "../core.js";
 import type { ActionConfig } from "../inputs.js";
+import { clearMetrics, startPhaseMetrics } from "../metrics.js";
 import {
   claimPhaseName,
   clearMeasurementState,
@@ -44,7 +44,10 @@ async function startOrMarkPhase(
     // A live, verified sampler of this directory (start time and command line): a stale pid file naming
     // some other process must not stop this job's measurement from starting.
     const running = samplerProcess(dir) !== null;
-    if (!running) clearMeasurementState(dir);
+    if (!running) {
+      clearMeasurementState(dir);
+      clearMetrics(dir);
+    }
     const phase = claimPhaseName(dir, defaultPhase(config, !running));
     if (!running) {
       const started = await startBackgroundSampler({
@@ -73,9 +76,22 @@ async function startOrMarkPhase(
   }
 }
 
+/** The phase's own metrics file, exported to later steps; null (and a warning) when it cannot be set up. */
+function phaseMetrics(core: CoreLike, env: StepEnv["env"], dir: string, phase: string): string | null {
+  try {
+    return startPhaseMetrics(core, env, dir, phase);
+  } catch (error) {
+    core.warning(
+      `ml-footprint: no work-count file for phase "${phase}" (${(error as Error).message}); Wh per unit of work will be missing for it`,
+    );
+    return null;
+  }
+}
+
 export async function mainStep({ core, env, cliPath, config }: MainInput): Promise<void> {
   const dir = stateDirFor(env);
   const phase = await startOrMarkPhase(core, config, dir, cliPath, env);
+  const metricsPath = phase === null ? null : phaseMetrics(core, env, dir, phase);
 
   if (config.run) {
     if (phase !== null && Object.keys(config.budgets).length > 0) {
@@ -85,13 +101,15 @@ export async function mainStep({ core, env, cliPath, config }: MainInput): Promi
       cwd: config.workingDirectory ?? undefined,
       env: {
         ...commandEnv({ ...process.env, ...env }),
-        ...(phase !== null
-          ? { ML_FOOTPRINT_METRICS: env.ML_FOOTPRINT_METRICS || join(dir, "metrics.json") }
-          : {}),
+        ...(metricsPath !== null ? { ML_FOOTPRINT_METRICS: metricsPath } : {}),
       },
     });
     // What follows the wrapped command belongs to the rest of the job, not to this phase.
-    if (phase !== null) markBackgroundPhase(dir, claimPhaseName(dir, "rest-of-job"));
+    if (phase !== null) {
+      const rest = claimPhaseName(dir, "rest-of-job");
+      markBackgroundPhase(dir, rest);
+      phaseMetrics(core, env, dir, rest);
+    }
     if (result.startError) throw new Error(`run: could not start bash: ${result.startError}`);
     if (result.exitCode !== 0) {
       core.setFailed(

@@ -17,6 +17,7 @@ import { State } from "../constants.js";
 import type { StepEnv } from "../core.js";
 import { defaultKey, identityFrom } from "../identity.js";
 import type { ActionConfig } from "../inputs.js";
+import { workSources } from "../metrics.js";
 import { setReportOutputs } from "../outputs.js";
 import type { publishReport } from "../publish-report.js";
 import { readStepBudgets, stateDirFor } from "../state.js";
@@ -61,7 +62,7 @@ export async function postStep(deps: PostInput): Promise<void> {
     samplesPath: join(dir, SAMPLES_FILE),
     defaultPhase: "train",
     machine,
-    metricsPath: env.ML_FOOTPRINT_METRICS || join(dir, "metrics.json"),
+    metrics: workSources(env, dir),
     carbon: carbonFor,
     identity: identityFrom(ctx, key, config.matrix),
     env,
