@@ -18,7 +18,7 @@ import { serializeReport, type Report } from "../model/report.js";
 import { sumReports, totalComparison } from "../report/aggregate.js";
 import { evaluateBudgets, type BudgetResult } from "../report/budgets.js";
 import type { JobInput } from "../report/comment-model.js";
-import { compareReports, type Comparison } from "../report/compare.js";
+import { compareReports, sameHardware, type Comparison } from "../report/compare.js";
 import { formatPercent, formatSignedPercent } from "../report/format.js";
 import { renderComment, renderSummary } from "../report/render-markdown.js";
 import { buildCommentModel } from "../report/render-model.js";
@@ -95,6 +95,7 @@ async function baseHistories(
   octokit: GitHubClient,
   target: AggregateTarget,
   artifacts: string[],
+  heads: Report[],
 ): Promise<{ histories: Report[][]; mergeBaseSha: string | null; warnings: string[] }> {
   const { ctx, config } = input;
   if (!target.baseRef || artifacts.length === 0)
@@ -116,7 +117,8 @@ async function baseHistories(
       `Could not find the merge-base of ${target.baseRef} and ${target.headSha.slice(0, 12)}: ${(error as Error).message}`,
     );
   }
-  const histories = await mapBounded(artifacts, BASE_CONCURRENCY, async (artifactName) => {
+  const histories = await mapBounded(artifacts, BASE_CONCURRENCY, async (artifactName, i) => {
+    const head = heads[i];
     const base = await findBaseReports(octokit, {
       mergeBaseSha,
       owner: ctx.owner,
@@ -127,6 +129,8 @@ async function baseHistories(
       headSha: target.headSha,
       artifactName,
       history,
+      // base runs on the job's own hardware count towards `history` (compareReports skips the others)
+      matches: head ? (r) => sameHardware(r, head) : undefined,
       log: { warn: (message) => warnings.push(message) },
     });
     return base.reports.filter((r) => r.identity.runId !== String(target.runId));
@@ -182,11 +186,21 @@ export async function aggregateReports(
   }
 
   const names = downloaded.reports.map((r) => r.artifactName);
-  const base = await baseHistories(input, octokit, target, names);
+  const base = await baseHistories(
+    input,
+    octokit,
+    target,
+    names,
+    downloaded.reports.map((r) => r.report),
+  );
   warnBounded(core, "base-branch reports", base.warnings);
   const jobs: JobInput[] = downloaded.reports.map((r, i) => {
     const history = base.histories[i] ?? [];
-    return { head: r.report, comparison: compareReports(r.report, history), history };
+    return {
+      head: r.report,
+      comparison: compareReports(r.report, history, { history: config.history }),
+      history,
+    };
   });
 
   const key = config.key ?? DEFAULT_KEY;

@@ -11,7 +11,7 @@ import { resolveSelfLogin, upsertStickyComment } from "../github/comment.js";
 import type { ActionsContext } from "../github/context.js";
 import type { Report } from "../model/report.js";
 import type { BudgetResult } from "../report/budgets.js";
-import { compareReports, type Comparison } from "../report/compare.js";
+import { compareReports, sameHardware, type Comparison } from "../report/compare.js";
 import { renderComment } from "../report/render-markdown.js";
 import { buildCommentModel } from "../report/render-model.js";
 import { TOOL_VERSION } from "../version.js";
@@ -78,12 +78,14 @@ export async function publishReport(input: PublishInput): Promise<{ budgets: Bud
       headSha: ctx.prHeadSha ?? ctx.sha,
       artifactName,
       history: config.history,
+      // base runs on this job's hardware count towards `history` (compareReports skips the others)
+      matches: (r) => sameHardware(r, report),
       log: { warn: (message) => core.warning(`ml-footprint: ${message}`) },
     });
     history = base.reports.filter((r) => r.identity.runId !== ctx.runId);
     baseSha = base.mergeBaseSha;
   }
-  const comparison = compareReports(report, history);
+  const comparison = compareReports(report, history, { history: config.history });
   const budgets = budgetsFor(config, report, comparison, input.stepBudgets);
   setComparisonOutputs(core, comparison);
   await input.summary.write(

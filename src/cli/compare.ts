@@ -1,31 +1,46 @@
 /**
- * `ml-footprint compare <base.json> <head.json>`: the diff of two reports as text, the PR comment markdown,
- * or JSON. File reading is here, at the edge; everything else is the pure compare/render core.
+ * `ml-footprint compare BASE... HEAD`: the head report (the last argument) against one or more base
+ * reports (every other argument; a directory stands for the *.json reports in it), as text, the PR comment
+ * markdown, or JSON (the plain `Comparison`, whose top-level `verdict` scripts read). Base runs are judged
+ * as in the action: only those on the head's hardware count, newest first, up to `--history`.
+ * File reading is here, at the edge; everything else is the pure compare/render core.
  */
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
 import type { Command } from "commander";
+import type { Report } from "../model/report.js";
+import { InputError, parsePercent } from "../model/units.js";
 import { compareReports, type Comparison } from "../report/compare.js";
 import {
   formatDelta,
   formatDuration,
   formatEnergy,
   formatMass,
+  formatSigned,
   formatSignedPercent,
 } from "../report/format.js";
-import { buildCommentModel } from "../report/render-model.js";
 import { renderComment } from "../report/render-markdown.js";
-import { InputError, parsePercent } from "../model/units.js";
+import { buildCommentModel } from "../report/render-model.js";
 import { printed, readReportFile } from "./read-report.js";
 import { textTable } from "./table.js";
 
+/** Base reports read from one directory at most (a history, not an archive). */
+export const MAX_BASE_REPORTS = 200;
+
 /** A readable plain-text table of a comparison (terminal output; no markdown). */
 export function comparisonText(comparison: Comparison): string {
-  const rows: string[][] = [["phase", "base", "head", "Δ energy", "Δ emissions", "Δ duration", "verdict"]];
+  const rows: string[][] = [
+    ["phase", "base", "head", "Δ energy", "Δ range", "Δ emissions", "Δ duration", "verdict"],
+  ];
   for (const row of [...comparison.phases, comparison.total]) {
     rows.push([
       row.name.replace(/\s+/g, " ").slice(0, 40),
       row.base ? formatEnergy(row.base.energyWh) : "—",
       row.head ? formatEnergy(row.head.energyWh) : "—",
       row.deltaEnergyWh === null ? "—" : formatDelta(row.deltaEnergyWh, row.deltaEnergyPercent, formatEnergy),
+      row.deltaEnergyLowWh === null || row.deltaEnergyHighWh === null
+        ? "—"
+        : `${formatSigned(row.deltaEnergyLowWh, formatEnergy)} … ${formatSigned(row.deltaEnergyHighWh, formatEnergy)}`,
       row.deltaEmissionsG === null
         ? "—"
         : formatDelta(row.deltaEmissionsG, row.deltaEmissionsPercent, formatMass),
@@ -40,6 +55,13 @@ export function comparisonText(comparison: Comparison): string {
       `per 1k ${work.unit}: ${formatEnergy(work.baseWhPer1k)} → ${formatEnergy(work.headWhPer1k)} (${formatSignedPercent(work.deltaPercent)}); the total's verdict uses it`,
     );
   }
+  lines.push(`verdict: ${comparison.total.verdictWords}`);
+  lines.push(
+    `base runs used: ${comparison.baseRuns}` +
+      (comparison.baseRunsSkipped.length
+        ? `; skipped on other hardware: ${comparison.baseRunsSkipped.length} (${comparison.baseRunsSkipped[0]!.hardwareDifferences.join("; ")}${comparison.baseRunsSkipped.length > 1 ? ", …" : ""})`
+        : ""),
+  );
   for (const d of comparison.hardwareDifferences) lines.push(`different hardware: ${d}`);
   lines.push(`noise rule: ${comparison.noiseRule}`);
   return `${lines.join("\n")}\n`;
@@ -49,24 +71,68 @@ export interface CompareFlags {
   markdown?: boolean;
   json?: boolean;
   tolerance?: string;
+  history?: string;
 }
 
-/** `compare`: what it prints, as a string. */
-export async function runCompare(basePath: string, headPath: string, flags: CompareFlags): Promise<string> {
+/** A base argument: a report file, or a directory whose *.json files are reports. */
+async function readBases(path: string): Promise<Report[]> {
+  let isDir = false;
+  try {
+    isDir = (await stat(path)).isDirectory();
+  } catch {
+    // readReportFile names the problem
+  }
+  if (!isDir) return [await readReportFile(path, "base")];
+  const names = (await readdir(path)).filter((n) => n.endsWith(".json")).sort();
+  if (names.length === 0) throw new InputError(`base: directory "${path}" has no *.json report files`);
+  if (names.length > MAX_BASE_REPORTS) {
+    throw new InputError(
+      `base: directory "${path}" has ${names.length} report files; at most ${MAX_BASE_REPORTS} are read — give a directory of recent reports`,
+    );
+  }
+  const out: Report[] = [];
+  for (const name of names) out.push(await readReportFile(join(path, name), "base"));
+  return out;
+}
+
+function parseHistory(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > 1_000) {
+    throw new InputError(
+      `--history: "${value}" is not valid; accepted: a whole number of base runs from 1 to 1000`,
+    );
+  }
+  return n;
+}
+
+/** `compare`: what it prints, as a string. `paths`: base reports or directories, then the head report. */
+export async function runCompare(paths: string[], flags: CompareFlags): Promise<string> {
   if (flags.markdown && flags.json)
     throw new InputError("compare: --markdown and --json are exclusive; choose one");
+  if (paths.length < 2) {
+    throw new InputError(
+      "compare: give at least one base report and the head report: ml-footprint compare BASE... HEAD (a directory stands for its *.json reports)",
+    );
+  }
   const tolerance = flags.tolerance === undefined ? undefined : parsePercent(flags.tolerance, "--tolerance");
-  const base = await readReportFile(basePath, "base");
-  const head = await readReportFile(headPath, "head");
-  const comparison = compareReports(head, [base], { defaultTolerancePercent: tolerance });
+  const history = parseHistory(flags.history);
+  const head = await readReportFile(paths.at(-1)!, "head");
+  const all: Report[] = [];
+  for (const p of paths.slice(0, -1)) all.push(...(await readBases(p)));
+  // A directory may hold other jobs' reports: keep the head's key when it has any, else all of them.
+  const sameKey = all.filter((r) => r.identity.key === head.identity.key);
+  const bases = (sameKey.length ? sameKey : all).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const comparison = compareReports(head, bases, { defaultTolerancePercent: tolerance, history });
   if (flags.json) return `${JSON.stringify(comparison, null, 2)}\n`;
   if (flags.markdown) {
+    const newest = bases[0]!;
     const model = buildCommentModel({
       key: head.identity.key || "local",
-      reports: [{ head, comparison, history: [base] }],
+      reports: [{ head, comparison, history: bases }],
       budgets: [],
-      baseRef: base.identity.headRef || base.identity.ref || "base",
-      baseSha: base.identity.sha || null,
+      baseRef: newest.identity.headRef || newest.identity.ref || "base",
+      baseSha: newest.identity.sha || null,
       toolVersion: head.tool.version,
     });
     return renderComment(model);
@@ -81,13 +147,15 @@ export function registerCompareCommand(
 ): void {
   program
     .command("compare")
-    .description("compare two reports: ml-footprint compare <base.json> <head.json>")
-    .argument("<base>", "the base report JSON")
-    .argument("<head>", "the head report JSON")
+    .description(
+      "compare a head report with base reports: ml-footprint compare BASE... HEAD (a directory stands for its *.json reports)",
+    )
+    .argument("<reports...>", "base report files or directories, then the head report file")
     .option("--markdown", "print the PR comment it would post")
-    .option("--json", "print the comparison as JSON")
-    .option("--tolerance <percent>", "noise band with one base run, e.g. 10%")
-    .action(async (base: string, head: string, flags: CompareFlags) =>
-      write(await printed(() => runCompare(base, head, flags))),
+    .option("--json", "print the comparison as JSON (top-level `verdict`)")
+    .option("--tolerance <percent>", "noise band with one base run, e.g. 10% (our default assumption)")
+    .option("--history <n>", "use at most n base runs on the head's hardware, newest first")
+    .action(async (reports: string[], flags: CompareFlags) =>
+      write(await printed(() => runCompare(reports, flags))),
     );
 }

@@ -32,9 +32,11 @@ describe("fixtures", () => {
 
 describe("compare", () => {
   it("prints a readable text table by default", async () => {
-    const out = await runCompare(fx("base.json"), fx("head.json"), {});
+    const out = await runCompare([fx("base.json"), fx("head.json")], {});
     const lines = out.split("\n");
-    expect(lines[0]).toMatch(/^phase\s+base\s+head\s+Δ energy\s+Δ emissions\s+Δ duration\s+verdict$/);
+    expect(lines[0]).toMatch(
+      /^phase\s+base\s+head\s+Δ energy\s+Δ range\s+Δ emissions\s+Δ duration\s+verdict$/,
+    );
     expect(out).toMatch(/train\s+41\.2 Wh\s+50\.3 Wh\s+\+9\.10 Wh \(\+22 %\)/);
     expect(out).toMatch(/total .* increase \(band ±10\.0 %\)/);
     expect(out).toContain("per 1k samples: 752 mWh → 905 mWh (+20 %)");
@@ -42,7 +44,7 @@ describe("compare", () => {
   });
 
   it("prints the PR comment with --markdown", async () => {
-    const out = await runCompare(fx("base.json"), fx("head.json"), { markdown: true });
+    const out = await runCompare([fx("base.json"), fx("head.json")], { markdown: true });
     expect(out.split("\n")[0]).toBe("<!-- ml-footprint:train-mnist -->");
     expect(out.split("\n")[1]).toBe(
       "### ⚡ Energy +20 % vs feature (merge-base abc1234) — increase per 1k samples (±10 %)",
@@ -54,14 +56,14 @@ describe("compare", () => {
 
   it("prints JSON with --json and honours --tolerance", async () => {
     const out = JSON.parse(
-      await runCompare(fx("base.json"), fx("head.json"), { json: true, tolerance: "25%" }),
+      await runCompare([fx("base.json"), fx("head.json")], { json: true, tolerance: "25%" }),
     );
     expect(out.verdict).toBe("within-noise");
     expect(out.total.bandPercent).toBe(25);
   });
 
   it("reports different hardware", async () => {
-    const out = await runCompare(fx("base.json"), fx("head-gpu.json"), {});
+    const out = await runCompare([fx("base.json"), fx("head-gpu.json")], {});
     expect(out).toContain("different-hardware");
     expect(out).toContain("different hardware: vCPUs: 4 → 16");
     expect(out).toContain("different hardware: GPU count: 0 → 1");
@@ -72,21 +74,23 @@ describe("compare", () => {
     await writeFile(bad, "{not json");
     const wrong = join(tmp, "wrong.json");
     await writeFile(wrong, JSON.stringify({ schema: "ml-footprint/report@1" }));
-    const err = await runCompare(bad, fx("head.json"), {}).catch((e: unknown) => e);
+    const err = await runCompare([bad, fx("head.json")], {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toMatch(/^base ".*bad\.json" is not valid JSON: /);
-    await expect(runCompare(fx("base.json"), wrong, {})).rejects.toThrow(
+    await expect(runCompare([fx("base.json"), wrong], {})).rejects.toThrow(
       /^head ".*wrong\.json" is not a valid ml-footprint\/report@1 report: tool: /,
     );
-    await expect(runCompare(join(tmp, "missing.json"), fx("head.json"), {})).rejects.toThrow(
+    await expect(runCompare([join(tmp, "missing.json"), fx("head.json")], {})).rejects.toThrow(
       /^base: cannot read ".*missing\.json" \(ENOENT\); give a report JSON written by ml-footprint$/,
     );
-    await expect(runCompare(tmp, fx("head.json"), {})).rejects.toThrow(/is not a file/);
-    await expect(runCompare(fx("base.json"), fx("head.json"), { tolerance: "ten" })).rejects.toThrow(
+    // a directory stands for its reports: here an invalid one
+    await expect(runCompare([tmp, fx("head.json")], {})).rejects.toThrow(/bad\.json" is not valid JSON/);
+    await expect(runCompare([fx("base.json"), tmp], {})).rejects.toThrow(/^head: ".*" is not a file/);
+    await expect(runCompare([fx("base.json"), fx("head.json")], { tolerance: "ten" })).rejects.toThrow(
       '--tolerance: "ten" is not valid; accepted: a percentage such as 10% or 2.5%',
     );
     await expect(
-      runCompare(fx("base.json"), fx("head.json"), { json: true, markdown: true }),
+      runCompare([fx("base.json"), fx("head.json")], { json: true, markdown: true }),
     ).rejects.toBeInstanceOf(InputError);
   });
 });
