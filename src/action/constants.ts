@@ -35,6 +35,7 @@ export const Outputs = {
   OverBudget: "over-budget",
   ReportPath: "report-path",
   CommentUrl: "comment-url",
+  DurationS: "duration-s",
 } as const;
 
 export const State = {

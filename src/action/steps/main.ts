@@ -2,10 +2,21 @@
  * The action's main step (measure mode). The first footprint step of a job starts the detached sampler
  * and owns the post step that reports; later steps mark phase boundaries; a `run:` step wraps a command.
  */
-import { markBackgroundPhase, samplerProcess, startBackgroundSampler } from "../../measure/background.js";
+import { join } from "node:path";
+import {
+  markBackgroundPhase,
+  samplerProcess,
+  SAMPLES_FILE,
+  startBackgroundSampler,
+} from "../../measure/background.js";
 import { runCommand } from "../../measure/run-command.js";
+import { readFileSync } from "node:fs";
+import { integrateSamplesFile } from "../../measure/read-samples.js";
+import { carbonForMeasurement } from "../../pipeline/carbon.js";
+import type { CarbonStep } from "../../pipeline/report-from-samples.js";
+import { loadMachine, type Machine } from "../../pipeline/machine.js";
 import { commandEnv, samplerEnv } from "../child-env.js";
-import { State } from "../constants.js";
+import { Outputs, State } from "../constants.js";
 import type { CoreLike, StepEnv } from "../core.js";
 import type { ActionConfig } from "../inputs.js";
 import { clearMetrics, startPhaseMetrics } from "../metrics.js";
@@ -59,6 +70,7 @@ async function startOrMarkPhase(
         env: samplerEnv({ ...process.env, ...env }),
       });
       core.saveState(State.Owner, "true");
+      startedHere.add(dir);
       core.saveState(State.StateDir, dir);
       core.info(
         `ml-footprint: measuring this job (sampler pid ${started}, every ${config.intervalMs} ms); the report comes in the post step`,
@@ -88,15 +100,97 @@ function phaseMetrics(core: CoreLike, env: StepEnv["env"], dir: string, phase: s
   }
 }
 
+/** State directories whose sampler this process started (the owner step). */
+const startedHere = new Set<string>();
+
+function carbonInputs(config: ActionConfig) {
+  return {
+    region: config.region ?? undefined,
+    carbonIntensityGPerKWh: config.carbonIntensityGPerKWh ?? undefined,
+    pue: config.pue ?? undefined,
+    electricityMapsToken: config.electricityMapsToken ?? undefined,
+  };
+}
+
+/**
+ * A `run:` step's own outputs, set in its main step (post-step outputs never reach later steps or job
+ * outputs): energy, emissions and range of its phase, and its command's duration. The phase is integrated
+ * from the samples file once the sampler has written a sample past the boundary (bounded wait). Any
+ * failure is a warning: outputs must never fail the step.
+ */
+async function setStepOutputs(
+  core: CoreLike,
+  dir: string,
+  phase: string,
+  durationMs: number,
+  machine: Promise<Machine>,
+  carbon: CarbonStep,
+): Promise<void> {
+  core.setOutput(Outputs.DurationS, (durationMs / 1_000).toFixed(3));
+  try {
+    const samplesPath = join(dir, SAMPLES_FILE);
+    await waitForSampleAfterBoundary(samplesPath, 5_000);
+    const models = (await machine).models;
+    const integration = await integrateSamplesFile(samplesPath, { models });
+    const own = integration.phases.find((p) => p.name === phase);
+    if (!own) throw new Error(`phase "${phase}" not found in the samples`);
+    core.setOutput(Outputs.EnergyWh, own.energyWh.toFixed(4));
+    const m = await machine;
+    const phaseOnly = {
+      ...integration,
+      phases: [own],
+      energyWh: own.energyWh,
+      lowWh: own.lowWh,
+      highWh: own.highWh,
+      durationS: own.durationS,
+    };
+    const c = await carbon(phaseOnly, { cpu: m.cpu, memoryGB: m.memoryGB, gpus: integration.gpus });
+    core.setOutput(Outputs.EmissionsG, c ? c.emissions.totalG.toFixed(4) : "");
+    core.setOutput(Outputs.EmissionsLowG, c ? c.emissions.lowG.toFixed(4) : "");
+    core.setOutput(Outputs.EmissionsHighG, c ? c.emissions.highG.toFixed(4) : "");
+  } catch (error) {
+    core.warning(
+      `ml-footprint: this step's energy outputs could not be computed (${(error as Error).message}); the job's report still comes in the post step`,
+    );
+  }
+}
+
+/** Wait (bounded) until the samples file holds a sample after its last phase line. */
+async function waitForSampleAfterBoundary(path: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = readFileSync(path, "utf8");
+    const lastPhase = text.lastIndexOf('"t":"phase"');
+    if (text.indexOf('"t":"s"', lastPhase) > lastPhase) return;
+    if (Date.now() > deadline) return; // the sampler may be gone: integrate what there is
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 export async function mainStep({ core, env, cliPath, config }: MainInput): Promise<void> {
   const dir = stateDirFor(env);
   const phase = await startOrMarkPhase(core, config, dir, cliPath, env);
   const metricsPath = phase === null ? null : phaseMetrics(core, env, dir, phase);
 
-  if (config.run) {
-    if (phase !== null && Object.keys(config.budgets).length > 0) {
+  const owner = startedHere.has(dir);
+  // Budgets on a step that does not own the measurement apply to the phase it starts (a `run:` step: its
+  // command; a phase-marking step: until the next boundary); the owner's post step evaluates them. Without
+  // a measurement they cannot apply: say so instead of ignoring them.
+  if (Object.keys(config.budgets).length > 0 && (config.run || !owner)) {
+    if (phase !== null) {
       recordStepBudgets(dir, { phase, budgets: config.budgets, failOnBudget: config.failOnBudget });
+    } else {
+      core.warning(
+        "ml-footprint: this step's budgets cannot apply: measurement could not start (see the warning above)",
+      );
     }
+  }
+
+  if (config.run) {
+    // Start what the step's outputs need while the command runs: the machine's power models and the region.
+    const machine = phase !== null ? loadMachine({}) : null;
+    machine?.catch(() => undefined);
+    const carbon = phase !== null ? carbonForMeasurement(carbonInputs(config), env) : null;
     const result = await runCommand(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", config.run], {
       cwd: config.workingDirectory ?? undefined,
       env: {
@@ -109,6 +203,9 @@ export async function mainStep({ core, env, cliPath, config }: MainInput): Promi
       const rest = claimPhaseName(dir, "rest-of-job");
       markBackgroundPhase(dir, rest);
       phaseMetrics(core, env, dir, rest);
+      await setStepOutputs(core, dir, phase, result.durationMs, machine!, carbon!);
+    } else {
+      core.setOutput(Outputs.DurationS, (result.durationMs / 1_000).toFixed(3));
     }
     if (result.startError) throw new Error(`run: could not start bash: ${result.startError}`);
     if (result.exitCode !== 0) {
