@@ -92,18 +92,114 @@ export const TEADS_CURVE: readonly (readonly [util: number, fractionOfTdp: numbe
 ];
 
 /**
- * Per-vCPU watts for unknown CPUs: Cloud Carbon Footprint methodology (cloudcarbonfootprint.org/docs/
- * methodology, "Compute"), average over AWS microarchitectures: 0.74 W at idle, 3.5 W at 100 %;
- * linear in utilization as in CCF's formula.
+ * Per-vCPU watts for unknown CPUs: Cloud Carbon Footprint's average over AWS microarchitectures,
+ * MIN_WATTS_AVG 0.74 W and MAX_WATTS_AVG 3.5 W (AWS_CLOUD_CONSTANTS in @cloud-carbon-footprint/aws@0.15.0,
+ * AwsFootprintEstimationConstants.ts, vendored in data/sources/ccf/; SPECpower_ssj2008 averages, methodology
+ * "Compute", 2023); linear in utilization as in CCF's formula.
  */
 export const CCF_MIN_WATTS_PER_VCPU = 0.74;
 export const CCF_MAX_WATTS_PER_VCPU = 3.5;
+/**
+ * Memory (GB) per physical chip of the SPECpower servers behind CCF's per-vCPU watts: MEMORY_AVG 80.69 GB
+ * (same AWS file). CCF's watts already include this much memory ("Applying the coefficient", CCF methodology:
+ * memory is added only above the SPECpower average per chip).
+ */
+export const CCF_MEMORY_GB_PER_CHIP_AVG = 80.69;
+/**
+ * Logical CPUs per chip when the part is unknown (assumed): 48, one socket of the 2-socket, 96-thread host
+ * that the embodied share assumes (HOST_THREADS in src/carbon/constants.ts). Only used to turn CCF's
+ * per-chip memory into the memory included in a VM's vCPU watts.
+ */
+export const ASSUMED_THREADS_PER_CHIP = 48;
+
+/** CPUID identity as /proc/cpuinfo reports it ("vendor_id", "cpu family", "model"). */
+export interface CpuId {
+  vendor: string;
+  family: number;
+  model: number;
+}
+
+/** Cloud Carbon Footprint's per-generation figures (W per vCPU, GB of memory per chip in SPECpower). */
+export interface CcfGeneration {
+  minWattsPerVcpu: number;
+  maxWattsPerVcpu: number;
+  memoryGBPerChip: number;
+  source: string;
+}
+
+export interface Microarchitecture {
+  name: string;
+  vendor: "AuthenticAMD" | "GenuineIntel";
+  family: number;
+  /** exact CPUID model numbers (no ranges: only models checked against the source) */
+  models: readonly number[];
+  /** where the family/model numbers come from */
+  idSource: string;
+  ccf: CcfGeneration | null;
+  /** logical CPUs of one package of the parts cloud hosts use, or null when not known */
+  threadsPerChip: number | null;
+  threadsSource: string;
+}
+
+const CCF_AZURE = "Cloud Carbon Footprint AZURE_CLOUD_CONSTANTS, @cloud-carbon-footprint/azure@1.8.0";
+const CCF_AWS = "Cloud Carbon Footprint AWS_CLOUD_CONSTANTS, @cloud-carbon-footprint/aws@0.15.0";
+
+/**
+ * Brand strings without a model number ("AMD EPYC", seen on GitHub-hosted runners) are mapped by CPUID vendor,
+ * family and model to the microarchitecture, and from there to CCF's per-generation watts (CCF itself estimates
+ * per microarchitecture). Family/model numbers: AMD's Processor Programming Reference titles name them per
+ * product (PPR 54945 "AMD Family 17h Model 01h, Revision B1" = EPYC 7001 Naples, Zen; PPR 55803 "Family 17h
+ * Model 31h, Revision B0" = EPYC 7002 Rome, Zen 2; PPR 55898 "Family 19h Model 01h, Revision B1" = EPYC 7003
+ * Milan, Zen 3, 2021); Intel's from the Linux kernel's arch/x86/include/asm/intel-family.h (INTEL_FAM6_*_X).
+ * Intel model 0x55 is both Skylake-SP and Cascade Lake-SP (they differ by stepping only): CCF's two figures are
+ * averaged, as CCF does for instance types that may run on several microarchitectures.
+ */
+// prettier-ignore
+export const MICROARCHITECTURES: readonly Microarchitecture[] = [
+  { name: "AMD Zen (EPYC 7001 Naples)", vendor: "AuthenticAMD", family: 0x17, models: [0x01], idSource: "AMD PPR 54945, Family 17h Model 01h",
+    ccf: { minWattsPerVcpu: 0.82, maxWattsPerVcpu: 2.55, memoryGBPerChip: 89.6, source: `${CCF_AZURE}, AMD_EPYC_1ST_GEN` },
+    threadsPerChip: null, threadsSource: "not known (assumed 48)" },
+  { name: "AMD Zen 2 (EPYC 7002 Rome)", vendor: "AuthenticAMD", family: 0x17, models: [0x31], idSource: "AMD PPR 55803, Family 17h Model 31h",
+    ccf: { minWattsPerVcpu: 0.47, maxWattsPerVcpu: 1.69, memoryGBPerChip: 129.78, source: `${CCF_AZURE}, AMD_EPYC_2ND_GEN` },
+    threadsPerChip: 128, threadsSource: "EPYC 7V12 / 7742 (64 cores, 128 threads; CPU table)" },
+  { name: "AMD Zen 3 (EPYC 7003 Milan)", vendor: "AuthenticAMD", family: 0x19, models: [0x01], idSource: "AMD PPR 55898, Family 19h Model 01h (2021)",
+    ccf: { minWattsPerVcpu: 0.45, maxWattsPerVcpu: 2.02, memoryGBPerChip: 128, source: `${CCF_AZURE}, AMD_EPYC_3RD_GEN` },
+    threadsPerChip: 128, threadsSource: "EPYC 7763 (64 cores, 128 threads; CPU table)" },
+  { name: "Intel Skylake-SP / Cascade Lake-SP", vendor: "GenuineIntel", family: 6, models: [0x55], idSource: "Linux intel-family.h INTEL_FAM6_SKYLAKE_X 0x55",
+    ccf: { minWattsPerVcpu: (0.65 + 0.64) / 2, maxWattsPerVcpu: (4.26 + 3.97) / 2, memoryGBPerChip: (81.32 + 98.12) / 2, source: `${CCF_AZURE}, mean of SKYLAKE and CASCADE_LAKE` },
+    threadsPerChip: 52, threadsSource: "Xeon Platinum 8171M / 8272CL (26 cores, 52 threads; CPU table)" },
+  { name: "Intel Broadwell-EP/EX", vendor: "GenuineIntel", family: 6, models: [0x4f], idSource: "Linux intel-family.h INTEL_FAM6_BROADWELL_X 0x4F",
+    ccf: { minWattsPerVcpu: 0.71, maxWattsPerVcpu: 3.69, memoryGBPerChip: 69.65, source: `${CCF_AZURE}, BROADWELL` },
+    threadsPerChip: null, threadsSource: "not known (assumed 48)" },
+  { name: "Intel Haswell-EP/EX", vendor: "GenuineIntel", family: 6, models: [0x3f], idSource: "Linux intel-family.h INTEL_FAM6_HASWELL_X 0x3F",
+    ccf: { minWattsPerVcpu: 1, maxWattsPerVcpu: 4.74, memoryGBPerChip: 27.71, source: `${CCF_AZURE}, HASWELL` },
+    threadsPerChip: null, threadsSource: "not known (assumed 48)" },
+  // No CCF figures for these in the published packages: named, then the generic average applies.
+  { name: "Intel Ice Lake-SP", vendor: "GenuineIntel", family: 6, models: [0x6a], idSource: "Linux intel-family.h INTEL_FAM6_ICELAKE_X 0x6A",
+    ccf: null, threadsPerChip: 64, threadsSource: "Xeon Platinum 8370C / 8375C (32 cores, 64 threads; CPU table)" },
+  { name: "Intel Sapphire Rapids", vendor: "GenuineIntel", family: 6, models: [0x8f], idSource: "Linux intel-family.h INTEL_FAM6_SAPPHIRERAPIDS_X 0x8F",
+    ccf: null, threadsPerChip: 112, threadsSource: "Xeon Platinum 8480+ (56 cores, 112 threads; CPU table)" },
+];
+
+/** The microarchitecture for a CPUID vendor/family/model, or null. */
+export function findMicroarchitecture(id: CpuId | null | undefined): Microarchitecture | null {
+  if (!id) return null;
+  return (
+    MICROARCHITECTURES.find(
+      (m) => m.vendor === id.vendor && m.family === id.family && m.models.includes(id.model),
+    ) ?? null
+  );
+}
 /** ±50 % for unknown CPUs: twice the table range, because the CPU itself is unknown (assumed). */
 export const UNKNOWN_RANGE_FRACTION = 0.5;
+/** ±35 % for a known generation but unknown part: CCF's per-generation average (assumed, as SIBLING above). */
+export const GENERATION_RANGE_FRACTION = 0.35;
 
 export interface CpuPowerOverrides {
-  /** TDP of the package the job runs on, W */
+  /** TDP of the whole package the job runs on, W (the job gets its vCPU share of it) */
   tdpW?: number;
+  /** logical CPUs of that package (for the share), when the CPU table does not know the part */
+  packageThreads?: number;
   minWattsPerVcpu?: number;
   maxWattsPerVcpu?: number;
 }
@@ -112,6 +208,8 @@ export interface CpuPowerModelOptions {
   brand: string;
   /** logical CPUs visible to the job */
   threads: number;
+  /** CPUID vendor/family/model, for brand strings without a model number */
+  cpuId?: CpuId | null;
   overrides?: CpuPowerOverrides;
 }
 
@@ -139,10 +237,13 @@ export function buildCpuPowerModel(opts: CpuPowerModelOptions): CpuPowerModel {
   }
   const overrides = validateOverrides(opts.overrides ?? {});
   const spec = findCpuSpec(brand);
+  const arch = spec ? null : findMicroarchitecture(opts.cpuId);
   const label = brand.trim() || "unknown CPU";
+  const archNote = arch ? ` (${arch.name} by CPUID family/model: ${arch.idSource})` : "";
 
   if (overrides.minWattsPerVcpu !== undefined || overrides.maxWattsPerVcpu !== undefined) {
-    // Direct watts from the user beat any TDP heuristic (also when tdpW is given).
+    // Direct watts from the user beat any TDP heuristic (also when tdpW is given). They are taken as CPU-only
+    // watts: memory is added in full (documented with the inputs).
     const minW = overrides.minWattsPerVcpu ?? CCF_MIN_WATTS_PER_VCPU;
     const maxW = overrides.maxWattsPerVcpu ?? CCF_MAX_WATTS_PER_VCPU;
     if (minW > maxW) {
@@ -157,16 +258,27 @@ export function buildCpuPowerModel(opts: CpuPowerModelOptions): CpuPowerModel {
       CURVE_RANGE_FRACTION,
       "modelled",
       `${label}: ${minW}–${maxW} W per vCPU (user override) x ${threads} vCPUs, linear in utilization`,
+      0,
     );
   }
 
   if (overrides.tdpW !== undefined) {
-    // Without a known package size we assume the job sees the whole package (self-hosted machines).
-    const packageThreads = spec?.threads ?? threads;
+    // A TDP is the whole package's: the job gets its vCPU share. Package size: the user's, else the CPU table's,
+    // else the generation's; without any, the job is assumed to see the whole package (a self-hosted machine).
+    const known = overrides.packageThreads ?? spec?.threads ?? arch?.threadsPerChip ?? null;
+    const packageThreads = Math.max(known ?? threads, threads);
+    const how =
+      overrides.packageThreads !== undefined
+        ? "package threads given"
+        : spec
+          ? `package threads from the CPU table (${spec.name})`
+          : arch?.threadsPerChip
+            ? `package threads of ${arch.name}: ${arch.threadsSource}`
+            : "package size unknown: the job is assumed to see the whole package; set cpu-threads-per-package on a VM";
     return curveModel(
       (overrides.tdpW * threads) / packageThreads,
       CURVE_RANGE_FRACTION,
-      `${label}: TDP ${overrides.tdpW} W (user override) x ${threads}/${packageThreads} threads on the Teads curve`,
+      `${label}: package TDP ${overrides.tdpW} W (user override) x ${threads}/${packageThreads} threads (${how}) on the Teads curve`,
     );
   }
 
@@ -178,14 +290,32 @@ export function buildCpuPowerModel(opts: CpuPowerModelOptions): CpuPowerModel {
     );
   }
 
+  if (arch?.ccf) {
+    const perChip = arch.threadsPerChip ?? ASSUMED_THREADS_PER_CHIP;
+    return linearModel(
+      threads,
+      arch.ccf.minWattsPerVcpu,
+      arch.ccf.maxWattsPerVcpu,
+      GENERATION_RANGE_FRACTION,
+      "modelled",
+      `${label}${archNote}: ${round3(arch.ccf.minWattsPerVcpu)}–${round3(arch.ccf.maxWattsPerVcpu)} W per vCPU (${arch.ccf.source}) x ${threads} vCPUs`,
+      (threads * arch.ccf.memoryGBPerChip) / perChip,
+    );
+  }
+
   return linearModel(
     threads,
     CCF_MIN_WATTS_PER_VCPU,
     CCF_MAX_WATTS_PER_VCPU,
     UNKNOWN_RANGE_FRACTION,
     "assumed",
-    `${label} is not in the CPU table: ${CCF_MIN_WATTS_PER_VCPU}–${CCF_MAX_WATTS_PER_VCPU} W per vCPU (Cloud Carbon Footprint AWS average) x ${threads} vCPUs`,
+    `${label}${archNote} is not in the CPU table${arch ? " and CCF has no figures for it" : ""}: ${CCF_MIN_WATTS_PER_VCPU}–${CCF_MAX_WATTS_PER_VCPU} W per vCPU (Cloud Carbon Footprint AWS average) x ${threads} vCPUs`,
+    (threads * CCF_MEMORY_GB_PER_CHIP_AVG) / (arch?.threadsPerChip ?? ASSUMED_THREADS_PER_CHIP),
   );
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1_000) / 1_000;
 }
 
 function range(w: number, fraction: number): PowerRange {
@@ -199,6 +329,7 @@ function checkUtil(util: number): number {
 
 function curveModel(shareTdpW: number, rangeFraction: number, detail: string): CpuPowerModel {
   return {
+    includedMemoryGB: 0, // TDP is the CPU package's only
     powerW: (util) => {
       const r = range(shareTdpW * teadsFraction(checkUtil(util)), rangeFraction);
       return { ...r, highW: Math.max(r.highW, r.w + CURVE_HIGH_MARGIN_OF_TDP * shareTdpW) };
@@ -215,8 +346,10 @@ function linearModel(
   rangeFraction: number,
   provenance: CpuPowerModel["provenance"],
   detail: string,
+  includedMemoryGB: number,
 ): CpuPowerModel {
   return {
+    includedMemoryGB,
     powerW: (util) => range(threads * (minW + checkUtil(util) * (maxW - minW)), rangeFraction),
     detail,
     provenance,
@@ -224,12 +357,22 @@ function linearModel(
 }
 
 function validateOverrides(overrides: CpuPowerOverrides): CpuPowerOverrides {
-  const limits: Record<keyof CpuPowerOverrides, number> = {
+  if (
+    overrides.packageThreads !== undefined &&
+    (!Number.isInteger(overrides.packageThreads) ||
+      overrides.packageThreads < 1 ||
+      overrides.packageThreads > 4_096)
+  ) {
+    throw new InputError(
+      `CPU threads per package: ${overrides.packageThreads} is not valid; accepted: a whole number from 1 to 4096 (e.g. 128 for a 64-core EPYC with SMT)`,
+    );
+  }
+  const limits: Record<Exclude<keyof CpuPowerOverrides, "packageThreads">, number> = {
     tdpW: 2_000, // above any single CPU package sold today (assumed sanity bound)
     minWattsPerVcpu: 100,
     maxWattsPerVcpu: 100,
   };
-  for (const key of Object.keys(limits) as (keyof CpuPowerOverrides)[]) {
+  for (const key of Object.keys(limits) as (keyof typeof limits)[]) {
     const value = overrides[key];
     if (value === undefined) continue;
     if (!Number.isFinite(value) || value < 0 || value > limits[key] || (key === "tdpW" && value === 0)) {

@@ -7,10 +7,21 @@
 import * as nodeOs from "node:os";
 import type { Hardware } from "../model/report.js";
 import type { NvidiaSmiRow } from "./sources/nvidia-smi-parse.js";
+import type { CpuId } from "./cpu-power.js";
 
 /** The part of systeminformation used here (the real module satisfies it). */
 export interface SiLike {
-  cpu(): Promise<{ manufacturer: string; brand: string; physicalCores: number; cores: number }>;
+  cpu(): Promise<{
+    manufacturer: string;
+    brand: string;
+    physicalCores: number;
+    cores: number;
+    /** CPUID vendor string, e.g. "AuthenticAMD" (systeminformation reads /proc/cpuinfo vendor_id) */
+    vendor?: string;
+    /** CPUID family and model as decimal strings ("25", "1") */
+    family?: string;
+    model?: string;
+  }>;
   mem(): Promise<{ total: number }>;
 }
 
@@ -20,7 +31,7 @@ export interface OsLike {
   availableParallelism?: () => number;
 }
 
-export type HardwareInventory = Hardware["cpu"] & { memoryGB: number };
+export type HardwareInventory = Hardware["cpu"] & { memoryGB: number; cpuId?: CpuId | null };
 
 export interface InventoryOptions {
   si?: SiLike;
@@ -59,15 +70,28 @@ async function collect(opts: InventoryOptions): Promise<HardwareInventory> {
       ? model
       : clean(`${manufacturer} ${model}`);
     const base = fallback();
+    const cpuId = parseCpuId(cpu.vendor, cpu.family, cpu.model);
     return {
       brand: brand || base.brand,
       threads,
       cores: Number.isInteger(cpu.physicalCores) && cpu.physicalCores > 0 ? cpu.physicalCores : null,
       memoryGB: Number.isFinite(mem.total) && mem.total > 0 ? toGB(mem.total) : base.memoryGB,
+      ...(cpuId ? { cpuId } : {}),
     };
   } catch {
     return fallback();
   }
+}
+
+/** CPUID vendor/family/model from systeminformation's strings; null when any is missing or not a number. */
+export function parseCpuId(vendor?: string, family?: string, model?: string): CpuId | null {
+  const raw = clean(vendor ?? "");
+  // systeminformation reports "AMD"/"Intel" on some systems, the CPUID strings on others
+  const v = /amd/i.test(raw) ? "AuthenticAMD" : /intel/i.test(raw) ? "GenuineIntel" : raw;
+  const f = Number.parseInt(family ?? "", 10);
+  const m = Number.parseInt(model ?? "", 10);
+  if (!v || !Number.isInteger(f) || !Number.isInteger(m) || f < 0 || m < 0) return null;
+  return { vendor: v, family: f, model: m };
 }
 
 async function loadSystemInformation(): Promise<SiLike> {

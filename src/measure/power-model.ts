@@ -15,6 +15,11 @@ export interface CpuPowerModel {
   detail: string;
   /** `assumed` when the CPU is unknown and generic per-vCPU figures were used, else `modelled` */
   provenance: "modelled" | "assumed";
+  /**
+   * Memory (GB) whose power the CPU figure already contains: CCF's per-vCPU watts come from whole SPECpower
+   * servers, memory included up to the per-chip average (0 for TDP-based models, which are the package only).
+   */
+  includedMemoryGB?: number;
 }
 
 export interface ConstantPower extends PowerRange {

@@ -14,6 +14,8 @@ export interface MachineOptions {
   cpuTdpW?: number;
   cpuMinWattsPerVcpu?: number;
   cpuMaxWattsPerVcpu?: number;
+  /** logical CPUs of the package whose TDP cpuTdpW is */
+  cpuPackageThreads?: number;
   memoryWattsPerGB?: number;
   /** a fixed extra draw declared by the user, in W */
   otherPowerW?: number;
@@ -33,10 +35,20 @@ export async function loadMachine(options: MachineOptions): Promise<Machine> {
     ...(options.cpuTdpW !== undefined ? { tdpW: options.cpuTdpW } : {}),
     ...(options.cpuMinWattsPerVcpu !== undefined ? { minWattsPerVcpu: options.cpuMinWattsPerVcpu } : {}),
     ...(options.cpuMaxWattsPerVcpu !== undefined ? { maxWattsPerVcpu: options.cpuMaxWattsPerVcpu } : {}),
+    ...(options.cpuPackageThreads !== undefined ? { packageThreads: options.cpuPackageThreads } : {}),
   };
+  const cpuModel = buildCpuPowerModel({
+    brand: cpu.brand,
+    threads: cpu.threads,
+    cpuId: inventory.cpuId ?? null,
+    overrides,
+  });
   const models: PowerModels = {
-    cpu: buildCpuPowerModel({ brand: cpu.brand, threads: cpu.threads, overrides }),
-    memory: memoryPowerModel(inventory.memoryGB, options.memoryWattsPerGB),
+    cpu: cpuModel,
+    memory: memoryPowerModel(inventory.memoryGB, options.memoryWattsPerGB, {
+      includedGB: cpuModel.includedMemoryGB ?? 0,
+      includedBy: "CCF per-vCPU watts include memory up to the SPECpower average per chip",
+    }),
     other:
       options.otherPowerW !== undefined
         ? {

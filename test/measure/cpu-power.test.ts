@@ -6,7 +6,9 @@ import {
   CCF_MIN_WATTS_PER_VCPU,
   CPU_POWER_TABLE,
   buildCpuPowerModel,
+  MICROARCHITECTURES,
   findCpuSpec,
+  findMicroarchitecture,
   teadsFraction,
 } from "../../src/measure/cpu-power.js";
 
@@ -129,6 +131,102 @@ describe("buildCpuPowerModel", () => {
     const model = buildCpuPowerModel({ brand: "Some CPU", threads: 16, overrides: { tdpW: 125 } });
     expect(model.provenance).toBe("modelled");
     expect(model.powerW(0.5).w).toBeCloseTo(125 * 0.75, 10);
+  });
+
+  it("scales a package TDP by the vCPU share when the package size is given (--cpu-tdp 280 on 2 of 128 threads)", () => {
+    const model = buildCpuPowerModel({
+      brand: "Some CPU",
+      threads: 2,
+      overrides: { tdpW: 280, packageThreads: 128 },
+    });
+    expect(model.powerW(0.5).w).toBeCloseTo(((280 * 2) / 128) * 0.75, 10);
+    expect(model.detail).toMatch(
+      /package TDP 280 W \(user override\) x 2\/128 threads \(package threads given\)/,
+    );
+    expect(model.includedMemoryGB).toBe(0);
+  });
+
+  it("takes the package size of a TDP override from the CPUID generation when the brand has no model number", () => {
+    const model = buildCpuPowerModel({
+      brand: "AMD EPYC",
+      threads: 4,
+      cpuId: { vendor: "AuthenticAMD", family: 25, model: 1 },
+      overrides: { tdpW: 280 },
+    });
+    expect(model.powerW(1).w).toBeCloseTo(((280 * 4) / 128) * 1.02, 10);
+    expect(model.detail).toMatch(/Zen 3 \(EPYC 7003 Milan\)/);
+  });
+
+  it("rejects a package smaller than the job's vCPUs by using the job's count, and bad package sizes", () => {
+    const model = buildCpuPowerModel({ brand: "x", threads: 8, overrides: { tdpW: 100, packageThreads: 4 } });
+    expect(model.powerW(1).w).toBeCloseTo(100 * 1.02, 10);
+    for (const bad of [0, 1.5, -2, 5_000, Number.NaN]) {
+      expect(() =>
+        buildCpuPowerModel({ brand: "x", threads: 1, overrides: { tdpW: 100, packageThreads: bad } }),
+      ).toThrow(/CPU threads per package/);
+    }
+  });
+
+  it('maps "AMD EPYC" with family 25 model 1 to Zen 3 Milan and CCF\'s EPYC 3rd Gen watts, with the memory they include', () => {
+    const model = buildCpuPowerModel({
+      brand: "AMD EPYC",
+      threads: 4,
+      cpuId: { vendor: "AuthenticAMD", family: 25, model: 1 },
+    });
+    expect(model.provenance).toBe("modelled");
+    // AZURE_CLOUD_CONSTANTS (azure@1.8.0): AMD_EPYC_3RD_GEN min 0.45, max 2.02 W per vCPU, 128 GB per chip
+    expect(model.powerW(0).w).toBeCloseTo(4 * 0.45, 10);
+    expect(model.powerW(1).w).toBeCloseTo(4 * 2.02, 10);
+    expect(model.powerW(0.5).highW / model.powerW(0.5).w).toBeCloseTo(1.35, 10);
+    expect(model.includedMemoryGB).toBeCloseTo((4 * 128) / 128, 10);
+    expect(model.detail).toMatch(
+      /AMD EPYC \(AMD Zen 3 \(EPYC 7003 Milan\) by CPUID family\/model: AMD PPR 55898/,
+    );
+  });
+
+  it("maps Intel family 6 model 0x55 to Skylake/Cascade Lake (mean of CCF's two) and leaves unknown ids generic", () => {
+    expect(findMicroarchitecture({ vendor: "GenuineIntel", family: 6, model: 0x55 })?.name).toMatch(
+      /Skylake/,
+    );
+    const intel = buildCpuPowerModel({
+      brand: "Intel Xeon Processor",
+      threads: 2,
+      cpuId: { vendor: "GenuineIntel", family: 6, model: 85 },
+    });
+    expect(intel.powerW(1).w).toBeCloseTo(2 * ((4.26 + 3.97) / 2), 10);
+    // Zen 5 (family 26) is not in the map: generic CCF average, still flagged assumed
+    const zen5 = buildCpuPowerModel({
+      brand: "AMD EPYC",
+      threads: 2,
+      cpuId: { vendor: "AuthenticAMD", family: 26, model: 2 },
+    });
+    expect(zen5.provenance).toBe("assumed");
+    expect(zen5.powerW(1).w).toBeCloseTo(2 * CCF_MAX_WATTS_PER_VCPU, 10);
+    expect(zen5.includedMemoryGB).toBeCloseTo((2 * 80.69) / 48, 10);
+    // a known generation without CCF figures is named, then generic
+    const ice = buildCpuPowerModel({
+      brand: "Intel Xeon",
+      threads: 2,
+      cpuId: { vendor: "GenuineIntel", family: 6, model: 0x6a },
+    });
+    expect(ice.provenance).toBe("assumed");
+    expect(ice.detail).toMatch(/Ice Lake-SP.*CCF has no figures/);
+    // a table match wins over CPUID
+    expect(
+      buildCpuPowerModel({
+        brand: "AMD EPYC 7763 64-Core Processor",
+        threads: 4,
+        cpuId: { vendor: "AuthenticAMD", family: 25, model: 1 },
+      }).detail,
+    ).toMatch(/^AMD EPYC 7763: TDP 280 W/);
+  });
+
+  it("names a source for every microarchitecture and its family/model", () => {
+    for (const arch of MICROARCHITECTURES) {
+      expect(arch.idSource).toMatch(/PPR|intel-family\.h/);
+      if (arch.ccf) expect(arch.ccf.source).toMatch(/@cloud-carbon-footprint\/(azure|aws)@/);
+      expect(arch.models.length).toBeGreaterThan(0);
+    }
   });
 
   it("prefers user watts per vCPU over everything, defaulting the unset bound to CCF", () => {

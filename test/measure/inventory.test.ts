@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { getHardwareInventory, gpusFromRows } from "../../src/measure/inventory.js";
+import { getHardwareInventory, gpusFromRows, parseCpuId } from "../../src/measure/inventory.js";
 import type { OsLike, SiLike } from "../../src/measure/inventory.js";
 import type { NvidiaSmiRow } from "../../src/measure/sources/nvidia-smi.js";
 
@@ -31,6 +31,27 @@ describe("getHardwareInventory", () => {
       cores: 2,
       memoryGB: 16.77,
     });
+  });
+
+  it('keeps the CPUID vendor/family/model for a brand without a model number ("AMD EPYC", family 25 model 1)', async () => {
+    const si = fakeSi({
+      cpu: async () => ({
+        manufacturer: "AMD",
+        brand: "EPYC",
+        physicalCores: 2,
+        cores: 4,
+        vendor: "AuthenticAMD",
+        family: "25",
+        model: "1",
+      }),
+    });
+    const inventory = await getHardwareInventory({ si, os: fakeOs });
+    expect(inventory.brand).toBe("AMD EPYC");
+    expect(inventory.cpuId).toEqual({ vendor: "AuthenticAMD", family: 25, model: 1 });
+    expect(parseCpuId("AMD", "23", "49")).toEqual({ vendor: "AuthenticAMD", family: 23, model: 49 });
+    expect(parseCpuId("Intel", "6", "85")).toEqual({ vendor: "GenuineIntel", family: 6, model: 85 });
+    expect(parseCpuId("AuthenticAMD", "", "1")).toBeNull();
+    expect(parseCpuId(undefined, "25", "1")).toBeNull();
   });
 
   it("does not repeat the manufacturer already in the brand", async () => {

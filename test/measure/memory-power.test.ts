@@ -17,6 +17,16 @@ describe("memoryPowerModel", () => {
     expect(CODECARBON_WATTS_PER_GB).toBe(0.375);
   });
 
+  it("adds only the memory the CPU figure does not already include, keeping all of it in the high end", () => {
+    const model = memoryPowerModel(16, undefined, { includedGB: 4, includedBy: "CCF per-vCPU watts" });
+    expect(model.w).toBeCloseTo(12 * 0.392, 12);
+    expect(model.highW).toBeCloseTo(16 * 0.392 * 1.5, 12);
+    expect(model.lowW).toBeLessThan(model.w);
+    expect(model.detail).toMatch(/4 GB already in the CPU figure \(CCF per-vCPU watts\), 12 GB added/);
+    // never negative when the CPU figure includes more than the machine has
+    expect(memoryPowerModel(2, undefined, { includedGB: 8 }).w).toBe(0);
+  });
+
   it("uses a user figure when given", () => {
     const model = memoryPowerModel(15.6, 0.5);
     expect(model.w).toBeCloseTo(7.8, 12);
