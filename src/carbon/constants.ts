@@ -90,19 +90,44 @@ export interface EmbodiedFigure {
 }
 
 /**
- * A CPU server (the host a VM is cut from). Teads Engineering (2021, "Building an AWS EC2 carbon emissions dataset") and
- * Cloud Carbon Footprint use ≈1,000 kgCO2e for a base Dell R740-class server, 4-year life; Luccioni et al. (2023,
- * "Estimating the Carbon Footprint of BLOOM", JMLR) use 2,500 kgCO2e for a GPU server chassis — the high end here.
+ * Cloud Carbon Footprint's server manufacturing model (cloud-carbon-footprint/cloud-carbon-coefficients,
+ * ccfcoef/constants.py, after Teads Engineering 2021, "Building an AWS EC2 carbon emissions dataset", §5, and the Dell
+ * PowerEdge R740 LCA): BASE_MANUFACTURING_EMISSIONS 1,000 kgCO2e for "a mono socket, low DRAM, no local storage
+ * commodity rack server" (DRAM_THRESHOLD 16 GB), + CPU_MANUFACTURING_EMISSIONS 100 kg per additional CPU, + 533/384 kg
+ * per GB of DRAM above 16 GB (533 kg for the R740's 384 GB), + 50 kg per HDD / 100 kg per SSD.
+ */
+export const CCF_SERVER_MANUFACTURING = {
+  baseKg: 1_000,
+  baseDramGB: 16,
+  perExtraCpuKg: 100,
+  perDramGBKg: 533 / 384,
+} as const;
+
+/** kgCO2e of a diskless host with `sockets` CPUs and `dramGB` of memory, by CCF's model above. */
+export function ccfServerKg(sockets: number, dramGB: number): number {
+  const m = CCF_SERVER_MANUFACTURING;
+  return m.baseKg + m.perExtraCpuKg * (sockets - 1) + m.perDramGBKg * Math.max(0, dramGB - m.baseDramGB);
+}
+
+/**
+ * A CPU server (the host a VM is cut from). 1,000 kg is CCF's *base* (one socket, 16 GB, no storage), not a typical
+ * cloud host: a 2-socket host, as HOST_THREADS assumes, with 128–512 GB of DRAM comes to 1,255–1,789 kg by the same
+ * model (ccfServerKg(2, 128) and (2, 512)); the central figure is 2 sockets with 256 GB (1,433 kg), the low end the
+ * CCF base (nothing smaller hosts a VM), the high end 2 sockets with 512 GB. Storage is left out (the runner's disk is
+ * not ours to split; assumed).
+ * Life: Microsoft, which runs GitHub's hosted runners, extended the depreciable life of its cloud server and network
+ * equipment from four to six years (CFO Amy Hood, Q4 FY2022 earnings call, July 2022, as reported by The Register,
+ * 2022-08-02): 6 years central; 4 years (CCF/Teads, Dell R740 LCA) as the short end of the range.
  */
 export const EMBODIED_CPU_SERVER: EmbodiedFigure = {
-  kgCO2e: 1_000,
-  lowKgCO2e: 800,
-  highKgCO2e: 2_500,
-  lifetimeYears: 4,
-  lowLifetimeYears: 3,
+  kgCO2e: ccfServerKg(2, 256),
+  lowKgCO2e: ccfServerKg(1, 16),
+  highKgCO2e: ccfServerKg(2, 512),
+  lifetimeYears: 6,
+  lowLifetimeYears: 4,
   highLifetimeYears: 6,
   source:
-    "Teads 2021 / Cloud Carbon Footprint: R740-class server ≈1,000 kgCO2e, 4 years (range 800–2,500 kg, 3–6 years)",
+    "Cloud Carbon Footprint server model (ccfcoef 2022: 1,000 kg base + 100 kg/extra CPU + 1.39 kg/GB above 16 GB): 2 sockets, 256 GB = 1,433 kg (range 1,000–1,789 kg); 6-year life (Microsoft 2022; range 4–6 years)",
 };
 
 /**
@@ -112,20 +137,23 @@ export const EMBODIED_CPU_SERVER: EmbodiedFigure = {
 export const HOST_THREADS = { value: 96, low: 48, high: 192 } as const;
 
 /**
- * GPUs by class. Data-centre accelerators (A100/H100/H200/V100/…): Luccioni et al. (2023, BLOOM) use 150 kgCO2e per GPU
- * and a 6-year replacement; the high end allows for HBM-heavy newer parts (assumed). Smaller inference/workstation cards
- * (T4, L4, A10, RTX): assumed a third of that, with a wide range.
+ * GPUs by class. Data-centre accelerators (A100/H100/H200/V100/…): Luccioni, Viguier & Ligozat (2023, "Estimating the
+ * Carbon Footprint of BLOOM, a 176B Parameter Language Model", JMLR 24(253), §embodied emissions): Nvidia discloses
+ * no GPU footprint, "recent estimates put the lower bound of this amount at approximately 150 kg of CO2eq", with a
+ * 6-year replacement rate (IDRIS). 150 kg is therefore the floor of the range, never above its low end; the high end
+ * allows for HBM-heavy newer parts (assumed 400 kg). Smaller inference/workstation cards (T4, L4, A10, RTX): assumed a
+ * third of that, with a wide range (no published figure).
  */
 export const EMBODIED_GPU: Record<"datacenter" | "small", EmbodiedFigure> = {
   datacenter: {
     kgCO2e: 150,
-    lowKgCO2e: 100,
+    lowKgCO2e: 150,
     highKgCO2e: 400,
     lifetimeYears: 6,
     lowLifetimeYears: 4,
     highLifetimeYears: 6,
     source:
-      "Luccioni et al. 2023 (BLOOM): 150 kgCO2e per data-centre GPU, 6-year life (range 100–400 kg, 4–6 years)",
+      "Luccioni et al. 2023 (BLOOM, JMLR): ≈150 kgCO2e per data-centre GPU as a lower bound, 6-year replacement (range 150–400 kg, 4–6 years)",
   },
   small: {
     kgCO2e: 50,
