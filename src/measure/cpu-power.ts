@@ -142,7 +142,6 @@ export interface Microarchitecture {
 }
 
 const CCF_AZURE = "Cloud Carbon Footprint AZURE_CLOUD_CONSTANTS, @cloud-carbon-footprint/azure@1.8.0";
-const CCF_AWS = "Cloud Carbon Footprint AWS_CLOUD_CONSTANTS, @cloud-carbon-footprint/aws@0.15.0";
 
 /**
  * Brand strings without a model number ("AMD EPYC", seen on GitHub-hosted runners) are mapped by CPUID vendor,
