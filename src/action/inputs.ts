@@ -33,6 +33,14 @@ export interface ActionConfig {
   carbonIntensityGPerKWh: number | null;
   pue: number | null;
   electricityMapsToken: string | null;
+  /** explicit opt-in for the public GB grid API */
+  liveIntensity: boolean;
+  /** CPU power model overrides (self-hosted and larger runners) */
+  cpu: {
+    tdpW: number | null;
+    threadsPerPackage: number | null;
+    wattsPerVcpu: { min: number; max: number } | null;
+  };
   intervalMs: number;
   /** the gpus input, validated; null when empty (then CUDA_VISIBLE_DEVICES, NVIDIA_VISIBLE_DEVICES, all) */
   gpus: string | null;
@@ -113,6 +121,19 @@ export function parseKeyInput(value: string, name: string): string | null {
   return v;
 }
 
+/** "MIN-MAX" watts per vCPU (e.g. "0.45-2.02", en dash allowed) or one number for both. */
+export function parseWattsPerVcpuInput(value: string, name: string): { min: number; max: number } {
+  const accepted = 'accepted: "MIN-MAX" watts per vCPU from 0 to 100, e.g. 0.45-2.02, or one number';
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:[-–]\s*(\d+(?:\.\d+)?))?\s*$/.exec(value);
+  const min = m ? Number(m[1]) : Number.NaN;
+  const max = m ? Number(m[2] ?? m[1]) : Number.NaN;
+  if (!m || !Number.isFinite(min) || !Number.isFinite(max) || max > 100) {
+    throw new InputError(`${name}: "${truncate(value)}" is not valid; ${accepted}`);
+  }
+  if (min > max) throw new InputError(`${name}: "${truncate(value)}" has MIN above MAX; ${accepted}`);
+  return { min, max };
+}
+
 /** Validate the region now (unknown names fail the step at once, with the closest valid names). */
 function regionInput(value: string | null): string | null {
   if (value !== null) parseRegion(value, Inputs.Region);
@@ -172,6 +193,20 @@ export function getActionConfig(getInput: (name: string) => string): ActionConfi
       ) ?? null,
     pue: optional(input(Inputs.Pue), (v) => parsePue(v, Inputs.Pue)) ?? null,
     electricityMapsToken: text(Inputs.ElectricityMapsToken, 1_000),
+    liveIntensity: boolInput(input(Inputs.LiveIntensity), Inputs.LiveIntensity, false),
+    cpu: {
+      tdpW:
+        optional(input(Inputs.CpuTdp), (v) =>
+          parsePositiveNumber(v, Inputs.CpuTdp, "a positive number of watts (package TDP), e.g. 280", 2_000),
+        ) ?? null,
+      threadsPerPackage:
+        optional(input(Inputs.CpuThreadsPerPackage), (v) =>
+          intInput(v, Inputs.CpuThreadsPerPackage, 1, 4_096, 1),
+        ) ?? null,
+      wattsPerVcpu:
+        optional(input(Inputs.CpuWattsPerVcpu), (v) => parseWattsPerVcpuInput(v, Inputs.CpuWattsPerVcpu)) ??
+        null,
+    },
     intervalMs: parseIntervalMs(input(Inputs.Interval).trim() || "1s", Inputs.Interval),
     gpus: input(Inputs.Gpus).trim() === "" ? null : parseGpusInput(input(Inputs.Gpus), Inputs.Gpus).value,
     budgets,

@@ -13,7 +13,15 @@ import {
 } from "./constants.js";
 import { closestPlaceIds, findCloudRegion, findPlace, worldPlace, type Place } from "./dataset.js";
 import { detectCloudRegion, type ImdsEndpoints } from "./imds.js";
-import { fetchElectricityMaps, fetchUkGrid, redact, type LiveResult } from "./live.js";
+import {
+  fetchElectricityMaps,
+  fetchElectricityMapsWindow,
+  fetchUkGrid,
+  fetchUkGridWindow,
+  redact,
+  type LiveResult,
+  type LiveWindow,
+} from "./live.js";
 
 export interface CarbonContext {
   region: Carbon["region"] & { country: string | null; provider: Place["provider"] };
@@ -23,24 +31,42 @@ export interface CarbonContext {
   notes: string[];
 }
 
-export interface ResolveOptions {
+/**
+ * Live grid intensity, opt-in only (nothing is sent to a third party by default):
+ * - Electricity Maps when a token is given (the token is the opt-in), for the place's zone;
+ * - the public GB Carbon Intensity API only when `liveIntensity` is set explicitly and the region is in GB
+ *   (without an Electricity Maps token);
+ * averaged over `window` (the job's start/end) where the API allows, else the latest reading; cached per
+ * provider/zone/window; time-boxed (timeoutMs per request, one retry on network errors/5xx); any failure falls
+ * back to the embedded dataset with a warning.
+ */
+export interface LiveOptions {
+  electricityMapsToken?: string;
+  /** explicit opt-in for the public GB grid API (and a warning when no live provider can serve the region) */
+  liveIntensity?: boolean;
+  endpoints?: { electricityMaps?: string; ukGrid?: string };
+  timeoutMs?: number;
+  fetchImpl?: typeof fetch;
+  /** the job's window; without it the latest reading is used */
+  window?: LiveWindow;
+  /** per-run cache of live readings keyed by provider+zone+window */
+  liveCache?: Map<string, LiveResult>;
+}
+
+export interface ResolveOptions extends LiveOptions {
   region?: string;
   carbonIntensityGPerKWh?: number;
   pue?: number;
-  electricityMapsToken?: string;
-  liveIntensity?: boolean;
   env: Record<string, string | undefined>;
   endpoints?: ImdsEndpoints & { electricityMaps?: string; ukGrid?: string };
-  timeoutMs?: number;
   /**
    * Deadline for all cloud metadata services together: 1 s (the design's budget) unless given; tests whose
    * loopback servers do answer give more, so a loaded machine does not turn an answer into a timeout.
    */
   imdsTimeoutMs?: number;
-  fetchImpl?: typeof fetch;
   now?: () => Date;
-  /** per-run cache of live readings keyed by provider+zone */
-  liveCache?: Map<string, LiveResult>;
+  /** resolve region/dataset only; live intensity is applied later with applyLiveIntensity (after the job) */
+  deferLive?: boolean;
 }
 
 export const REGION_FORMS =
@@ -131,13 +157,17 @@ export function githubHostedDefault(): { place: Place; intensity: Carbon["intens
 
 async function liveIntensity(
   place: Place,
-  options: ResolveOptions,
+  options: LiveOptions,
   warnings: string[],
 ): Promise<Carbon["intensity"] | null> {
-  if (!options.liveIntensity) return null;
+  const token = options.electricityMapsToken?.trim() ?? "";
+  if (!token && !options.liveIntensity) return null; // not opted in: no request
   const fetchImpl = options.fetchImpl ?? fetch;
   const timeoutMs = options.timeoutMs ?? 2_000;
-  const token = options.electricityMapsToken ?? "";
+  const window = options.window;
+  const windowKey = window
+    ? `:${Math.floor(window.startMs / 60_000)}-${Math.ceil(window.endMs / 60_000)}`
+    : ":latest";
   let key: string;
   let run: () => Promise<LiveResult>;
   if (token) {
@@ -148,16 +178,15 @@ async function liveIntensity(
       );
       return null;
     }
-    key = `em:${zone}`;
-    run = () =>
-      fetchElectricityMaps(zone, token, {
-        fetchImpl,
-        timeoutMs,
-        baseUrl: options.endpoints?.electricityMaps,
-      });
+    key = `em:${zone}${windowKey}`;
+    const fetchOptions = { fetchImpl, timeoutMs, baseUrl: options.endpoints?.electricityMaps };
+    run = window
+      ? () => fetchElectricityMapsWindow(zone, token, window, fetchOptions)
+      : () => fetchElectricityMaps(zone, token, fetchOptions);
   } else if (place.country === "GB") {
-    key = "uk";
-    run = () => fetchUkGrid({ fetchImpl, timeoutMs, baseUrl: options.endpoints?.ukGrid });
+    key = `uk${windowKey}`;
+    const fetchOptions = { fetchImpl, timeoutMs, baseUrl: options.endpoints?.ukGrid };
+    run = window ? () => fetchUkGridWindow(window, fetchOptions) : () => fetchUkGrid(fetchOptions);
   } else {
     warnings.push(
       `live intensity: needs an Electricity Maps token (the public GB grid API covers only GB); using the embedded dataset`,
@@ -177,12 +206,31 @@ async function liveIntensity(
     gPerKWh: reading.gPerKWh,
     lowGPerKWh: reading.gPerKWh * (1 - r),
     highGPerKWh: reading.gPerKWh * (1 + r),
-    source: `${reading.source}${reading.datetime ? ` at ${reading.datetime}` : ""}`,
+    source: redact(`${reading.source}${!window && reading.datetime ? ` at ${reading.datetime}` : ""}`, token),
     year: reading.datetime ? new Date(reading.datetime).getUTCFullYear() || null : null,
     basis: reading.basis,
     provenance: "measured",
     live: true,
   };
+}
+
+/**
+ * Replaces the context's dataset intensity with a live reading when the options opt in (see LiveOptions), else
+ * returns it unchanged. An explicit carbon-intensity input always wins. Never throws; failures are warnings.
+ */
+export async function applyLiveIntensity(ctx: CarbonContext, options: LiveOptions): Promise<CarbonContext> {
+  const token = options.electricityMapsToken?.trim() ?? "";
+  if (!token && !options.liveIntensity) return ctx;
+  const warnings = [...ctx.warnings];
+  if (ctx.region.source === "intensity-input") {
+    warnings.push("live intensity: not used because carbon-intensity was given");
+    return { ...ctx, warnings };
+  }
+  const place: Place | undefined =
+    ctx.region.id === "azure:us-mix" ? githubHostedDefault().place : findPlace(ctx.region.id);
+  if (!place) return ctx;
+  const live = await liveIntensity(place, options, warnings);
+  return { ...ctx, intensity: live ?? ctx.intensity, warnings };
 }
 
 function pueFor(place: Place | null, override: number | undefined): PueFigure {
@@ -252,9 +300,7 @@ export async function resolveCarbonContext(options: ResolveOptions): Promise<Car
       live: false,
     };
   } else if (place && !intensity) {
-    intensity = (await liveIntensity(place, options, warnings)) ?? datasetIntensity(place, "modelled");
-  } else if (place && options.liveIntensity) {
-    intensity = (await liveIntensity(place, options, warnings)) ?? intensity;
+    intensity = datasetIntensity(place, "modelled");
   }
   if (!intensity) throw new Error("unreachable: no intensity"); // every branch above sets one
 
@@ -263,7 +309,7 @@ export async function resolveCarbonContext(options: ResolveOptions): Promise<Car
   if (place?.method === "country-average") {
     notes.push(`${place.id}: no regional figure published; the country average is used (wider range)`);
   }
-  return {
+  const resolved: CarbonContext = {
     region: {
       id: place?.id ?? "custom",
       name: place?.name ?? "Custom intensity",
@@ -277,4 +323,5 @@ export async function resolveCarbonContext(options: ResolveOptions): Promise<Car
     warnings,
     notes,
   };
+  return options.deferLive ? resolved : applyLiveIntensity(resolved, options);
 }

@@ -1,10 +1,12 @@
 /** Carbon accounting: region → intensity (dataset or live) → PUE → emissions with ranges; greener choices; CLI. */
 export { computeCarbon, embodiedG, operationalG, type CarbonInput } from "./compute.js";
 export {
+  applyLiveIntensity,
   resolveCarbonContext,
   parseRegion,
   githubHostedDefault,
   type CarbonContext,
+  type LiveOptions,
   type ResolveOptions,
 } from "./context.js";
 export {

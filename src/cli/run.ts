@@ -28,6 +28,8 @@ interface RunFlags {
   carbonIntensity?: string;
   pue?: string;
   cpuTdp?: string;
+  cpuThreadsPerPackage?: string;
+  liveIntensity?: boolean;
   gpu: boolean;
   gpus?: string;
   progress: boolean;
@@ -64,12 +66,20 @@ async function runAction(command: string[], flags: RunFlags): Promise<number> {
             MAX_CARBON_INTENSITY_G_PER_KWH,
           ),
     pue: flags.pue === undefined ? undefined : parsePue(flags.pue, "--pue"),
+    // Live intensity is opt-in: an Electricity Maps token from the environment (never a flag: argv is visible to
+    // other processes), or --live-intensity for the public GB grid API.
+    electricityMapsToken: process.env.ML_FOOTPRINT_ELECTRICITY_MAPS_TOKEN || undefined,
+    liveIntensity: flags.liveIntensity === true,
   };
   const cpuTdpW =
     flags.cpuTdp === undefined
       ? undefined
       : parsePositiveNumber(flags.cpuTdp, "--cpu-tdp", "a positive number of watts, e.g. 280");
   const gpuSelection = gpuSelectionFrom(flags.gpus, process.env, "--gpus");
+  const cpuPackageThreads =
+    flags.cpuThreadsPerPackage === undefined
+      ? undefined
+      : parseWholeNumber(flags.cpuThreadsPerPackage, "--cpu-threads-per-package", 1, 4_096);
   await checkWritable(flags.out, "--out");
   const roots = injectedRoots(process.env);
   const { report, command: result } = await measureCommand({
@@ -81,6 +91,7 @@ async function runAction(command: string[], flags: RunFlags): Promise<number> {
     nvidiaSmi: flags.gpu ? roots.nvidiaSmi : null,
     gpuSelection,
     cpuTdpW,
+    ...(cpuPackageThreads !== undefined ? { cpuPackageThreads } : {}),
     progress: flags.progress ? createProgressPrinter(process.stderr) : null,
     carbon: carbonForMeasurement(carbonInputs, process.env),
   });
@@ -91,6 +102,14 @@ async function runAction(command: string[], flags: RunFlags): Promise<number> {
   else process.stderr.write(renderTextSummary(report));
   process.stderr.write(`ml-footprint: report written to ${flags.out}\n`);
   return result.exitCode;
+}
+
+function parseWholeNumber(text: string, flag: string, min: number, max: number): number {
+  const v = text.trim();
+  if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new InputError(`${flag}: "${text}" is not valid; accepted: a whole number from ${min} to ${max}`);
+  }
+  return Number(v);
 }
 
 export function registerRunCommand(program: Command): void {
@@ -106,7 +125,12 @@ export function registerRunCommand(program: Command): void {
     .option("--region <region>", "azure:eastus, aws:us-east-1, gcp:europe-west1, FR, …")
     .option("--carbon-intensity <gPerKWh>", "grid intensity in gCO2e/kWh (skips region lookup)")
     .option("--pue <number>", "data-centre PUE (≥ 1.0)")
-    .option("--cpu-tdp <watts>", "override the CPU package TDP used by the CPU power model")
+    .option("--cpu-tdp <watts>", "TDP of the whole CPU package; the job gets its vCPU share of it")
+    .option("--cpu-threads-per-package <n>", "logical CPUs of that package, when the CPU is not in the table")
+    .option(
+      "--live-intensity",
+      "use the public GB grid API when the region is in GB (an Electricity Maps token in ML_FOOTPRINT_ELECTRICITY_MAPS_TOKEN opts in on its own)",
+    )
     .option("--no-gpu", "do not start nvidia-smi")
     .option("--gpus <list>", GPUS_HELP)
     .addOption(new Option("--no-progress", "no progress line"))

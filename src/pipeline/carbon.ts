@@ -1,5 +1,6 @@
 /** Carbon for a finished measurement: resolve region/intensity/PUE, then compute emissions with ranges. */
-import { computeCarbon, resolveCarbonContext } from "../carbon/index.js";
+import { applyLiveIntensity, computeCarbon, resolveCarbonContext } from "../carbon/index.js";
+import type { LiveResult } from "../carbon/live.js";
 import type { CarbonStep } from "./report-from-samples.js";
 
 export interface CarbonInputs {
@@ -10,16 +11,20 @@ export interface CarbonInputs {
   liveIntensity?: boolean;
 }
 
+/** Live readings are fetched once per process per provider/zone/window (see LiveOptions). */
+const LIVE_CACHE = new Map<string, LiveResult>();
+
 /**
  * Returns the callback the run flow calls when the measurement has finished. Region resolution
- * (IMDS probes, ≤ 1 s) starts at once, in parallel with the measured command.
+ * (IMDS probes, ≤ 1 s) starts at once, in parallel with the measured command; live intensity (opt-in: an
+ * Electricity Maps token, or live-intensity for GB) is fetched afterwards for the job's window.
  */
 export function carbonForMeasurement(
   inputs: CarbonInputs,
   env: Record<string, string | undefined>,
   endpoints?: Parameters<typeof resolveCarbonContext>[0]["endpoints"],
 ): CarbonStep {
-  const context = resolveCarbonContext({ ...inputs, env, endpoints });
+  const context = resolveCarbonContext({ ...inputs, env, endpoints, deferLive: true });
   // Avoid an unhandled rejection while the command runs; the error surfaces when awaited below.
   context.catch(() => undefined);
   return async (integration, hardware) =>
@@ -38,6 +43,12 @@ export function carbonForMeasurement(
         })),
         hardware,
       },
-      await context,
+      await applyLiveIntensity(await context, {
+        electricityMapsToken: inputs.electricityMapsToken,
+        liveIntensity: inputs.liveIntensity,
+        endpoints,
+        window: { startMs: integration.startMs, endMs: Math.max(integration.endMs, integration.startMs) },
+        liveCache: LIVE_CACHE,
+      }),
     );
 }

@@ -193,6 +193,15 @@ export const ACTION_BAD_INPUTS: BadInput[] = [
     "value is 1001 characters long; accepted: at most 1000",
     '"t" × 1001',
   ),
+  // live intensity and CPU model overrides (issue #17)
+  a("live-intensity", "yes", '"yes" is not valid; accepted: true, false'),
+  a("cpu-tdp", "280W", '"280W" is not valid; accepted: a positive number of watts (package TDP), e.g. 280'),
+  a("cpu-threads-per-package", "0", '"0" is not valid; accepted: a whole number from 1 to 4096'),
+  a(
+    "cpu-watts-per-vcpu",
+    "2-1",
+    '"2-1" has MIN above MAX; accepted: "MIN-MAX" watts per vCPU from 0 to 100, e.g. 0.45-2.02, or one number',
+  ),
 ];
 
 /** Values that look wrong but are accepted on purpose (whitespace is trimmed, empty means the default). */

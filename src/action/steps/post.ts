@@ -41,10 +41,17 @@ export async function postStep(deps: PostInput): Promise<void> {
       carbonIntensityGPerKWh: config.carbonIntensityGPerKWh ?? undefined,
       pue: config.pue ?? undefined,
       electricityMapsToken: config.electricityMapsToken ?? undefined,
+      liveIntensity: config.liveIntensity,
     },
     env,
   );
-  const machinePromise = loadMachine({});
+  const machinePromise = loadMachine({
+    ...(config.cpu.tdpW !== null ? { cpuTdpW: config.cpu.tdpW } : {}),
+    ...(config.cpu.threadsPerPackage !== null ? { cpuPackageThreads: config.cpu.threadsPerPackage } : {}),
+    ...(config.cpu.wattsPerVcpu !== null
+      ? { cpuMinWattsPerVcpu: config.cpu.wattsPerVcpu.min, cpuMaxWattsPerVcpu: config.cpu.wattsPerVcpu.max }
+      : {}),
+  });
   machinePromise.catch(() => undefined); // surfaces when awaited below, not as an unhandled rejection
   const stopped = await stopBackgroundSampler(dir);
   if (stopped === "killed")
