@@ -7,6 +7,7 @@
  * total with the summed base runs, and budgets apply to the totals. The two steps differ only in how they find the
  * run and the PR (steps/report.ts, steps/publish.ts); this module is what they share.
  */
+import { commentCarbonExtras } from "../carbon/advice.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findBaseReports, findMergeBase } from "../github/baseline.js";
@@ -18,8 +19,7 @@ import { serializeReport, type Report } from "../model/report.js";
 import { sumReports, totalComparison } from "../report/aggregate.js";
 import { evaluateBudgets, type BudgetResult } from "../report/budgets.js";
 import type { JobInput } from "../report/comment-model.js";
-import { compareReports, sameHardware, type Comparison } from "../report/compare.js";
-import { formatPercent, formatSignedPercent } from "../report/format.js";
+import { compareReports, sameHardware } from "../report/compare.js";
 import { renderComment, renderSummary } from "../report/render-markdown.js";
 import { buildCommentModel } from "../report/render-model.js";
 import { TOOL_VERSION } from "../version.js";
@@ -146,14 +146,6 @@ function warnBounded(core: CoreLike, what: string, messages: string[]): void {
     core.warning(`ml-footprint: ${what}: ${unique.length - MAX_LOGGED_WARNINGS} more warnings like these`);
 }
 
-const TOTAL_VERDICT: Record<Comparison["verdict"], string> = {
-  increase: "increase beyond noise",
-  decrease: "decrease beyond noise",
-  "within-noise": "within noise",
-  "no-baseline": "no baseline",
-  "different-hardware": "different hardware",
-};
-
 /**
  * Read every report artifact of `target.runId`, compare each job with its own base history and the total
  * with the summed base runs, write the total report, outputs and summary, and upsert the PR comment.
@@ -232,19 +224,15 @@ export async function aggregateReports(
     baseRef: target.baseRef,
     baseSha: base.mergeBaseSha,
     toolVersion: TOOL_VERSION,
+    total: overall,
+    ...commentCarbonExtras(jobs.map((j) => j.head)),
+    warnings:
+      downloaded.skipped.length > 0
+        ? [
+            `${downloaded.skipped.length} report artifact(s) were skipped as invalid or too large; the workflow log names them.`,
+          ]
+        : [],
   });
-  const row = overall.total;
-  if (row.verdict !== "no-baseline" && row.deltaEnergyPercent !== null) {
-    const band = row.bandPercent === null ? "" : `, noise band ±${formatPercent(row.bandPercent)}`;
-    model.totals.push(
-      `**Total vs base:** ${formatSignedPercent(row.deltaEnergyPercent)} energy over ${row.baseRuns} summed base run(s)${band} — ${TOTAL_VERDICT[row.verdict]}`,
-    );
-  }
-  if (downloaded.skipped.length > 0) {
-    model.totals.push(
-      `⚠️ ${downloaded.skipped.length} report artifact(s) were skipped as invalid or too large; the workflow log names them.`,
-    );
-  }
   await input.summary.write(renderSummary(model));
 
   if (config.comment === "never" || target.prNumber === null) {

@@ -3,6 +3,7 @@
  * compare, rewrite the job summary with the comparison, upsert the sticky PR comment, set outputs.
  * Every failure here is a warning that says what would fix it; budgets are decided by the caller.
  */
+import { commentCarbonExtras } from "../carbon/advice.js";
 import { dirname } from "node:path";
 import { artifactNameForKey, uploadReportArtifact } from "../github/artifacts.js";
 import { findBaseReports } from "../github/baseline.js";
@@ -101,6 +102,7 @@ export async function publishReport(input: PublishInput): Promise<{ budgets: Bud
       baseRef: ctx.baseRef,
       baseSha,
       toolVersion: TOOL_VERSION,
+      ...commentCarbonExtras([report]),
     }),
   );
   try {

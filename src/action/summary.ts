@@ -1,4 +1,5 @@
 /** The job summary: where a step writes it, and the one-job summary the post step writes twice. */
+import { commentCarbonExtras } from "../carbon/advice.js";
 import type { Report } from "../model/report.js";
 import type { BudgetResult } from "../report/budgets.js";
 import type { Comparison } from "../report/compare.js";
@@ -27,6 +28,7 @@ export function renderJobSummary(
     baseRef,
     baseSha,
     toolVersion: TOOL_VERSION,
+    ...commentCarbonExtras([report]),
   });
   return renderSummary(model);
 }

@@ -5,6 +5,7 @@
  * as in the action: only those on the head's hardware count, newest first, up to `--history`.
  * File reading is here, at the edge; everything else is the pure compare/render core.
  */
+import { commentCarbonExtras } from "../carbon/advice.js";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
@@ -134,6 +135,7 @@ export async function runCompare(paths: string[], flags: CompareFlags): Promise<
       baseRef: newest.identity.headRef || newest.identity.ref || "base",
       baseSha: newest.identity.sha || null,
       toolVersion: head.tool.version,
+      ...commentCarbonExtras([head]),
     });
     return renderComment(model);
   }

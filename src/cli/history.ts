@@ -2,7 +2,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { shortSha, trendMermaid, trendTable, type TrendPoint } from "../report/chart.js";
+import { pointOf, shortSha, trendMermaid, trendTable, type TrendPoint } from "../report/chart.js";
 import { formatDelta, formatDuration, formatEnergy, formatMass } from "../report/format.js";
 import type { Report } from "../model/report.js";
 import { InputError } from "../model/units.js";
@@ -40,13 +40,7 @@ export async function runHistory(dir: string, flags: HistoryFlags): Promise<stri
     );
   }
   chosen.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  const points: TrendPoint[] = chosen.map((r) => ({
-    label: shortSha(r.identity.sha),
-    createdAt: r.createdAt,
-    energyWh: r.energyWh,
-    emissionsG: r.carbon?.emissions.totalG ?? null,
-    isHead: false,
-  }));
+  const points: TrendPoint[] = chosen.map((r) => pointOf(r, false));
   if (flags.markdown)
     return `${trendMermaid(points, `${chosen[0]?.identity.key ?? ""} trend`)}\n\n${trendTable(points)}\n`;
   const rows: string[][] = [
@@ -57,7 +51,7 @@ export async function runHistory(dir: string, flags: HistoryFlags): Promise<stri
     const delta = prev ? r.energyWh - prev.energyWh : null;
     rows.push([
       r.createdAt.slice(0, 16).replace("T", " "),
-      shortSha(r.identity.sha),
+      shortSha(r.identity.sha) || "—",
       formatEnergy(r.energyWh),
       r.carbon ? formatMass(r.carbon.emissions.totalG) : "—",
       formatDuration(r.durationS),

@@ -1,16 +1,36 @@
 /**
- * The types of the comment content model (built by render-model.ts, read by the renderers and the details
- * section): declared here so that builder and renderers share them without importing each other.
+ * The content model behind the PR comment and the job summary, and its input. Types only, so the model
+ * builder, the details and the renderers can all take them without importing each other.
  */
-import type { Report } from "../model/report.js";
 import type { BudgetResult } from "./budgets.js";
 import type { Comparison } from "./compare.js";
+import type { Report } from "../model/report.js";
 
 export interface JobInput {
   head: Report;
   comparison: Comparison | null;
   /** base runs, newest first */
   history: Report[];
+}
+
+/** One lower-emitting place to run the same energy (from src/carbon's greener choices). */
+export interface GreenerOption {
+  id: string;
+  name: string;
+  /** operational emissions of the same energy there, g CO2e */
+  emissionsG: number;
+  gPerKWh: number;
+  year: number | null;
+}
+
+/** Greener-region advice for the comment's head energy; the renderer keeps options saving ≥ 20 %. */
+export interface Advice {
+  /** operational emissions where the job ran, g CO2e (same basis as the options) */
+  currentG: number;
+  region: { id: string; name: string };
+  options: GreenerOption[];
+  /** where the options' figures come from, one line */
+  source?: string;
 }
 
 export interface CommentModelInput {
@@ -20,6 +40,18 @@ export interface CommentModelInput {
   baseRef: string;
   baseSha: string | null;
   toolVersion: string;
+  /** the matrix total's comparison (`totalComparison` in aggregate.ts); computed there when absent */
+  total?: Comparison;
+  advice?: Advice | null;
+  /** addresses we vouch for (our dataset's sources): shown as links; any other address as code */
+  trustedUrls?: Iterable<string>;
+  /** short notes of our own (never report strings), shown above the fold */
+  warnings?: string[];
+}
+
+export interface Column {
+  title: string;
+  align: "left" | "right";
 }
 
 export interface TableRow {
@@ -31,7 +63,8 @@ export interface TableRow {
 
 export interface TrendSection {
   title: string;
-  mermaid: string;
+  /** the Mermaid block; null with too few points for a chart */
+  chart: string | null;
   table: string;
 }
 
@@ -40,17 +73,26 @@ export interface DetailSection {
   lines: string[];
 }
 
+export interface AdviceSection {
+  /** the one collapsed line */
+  summary: string;
+  lines: string[];
+}
+
 export interface CommentModel {
   key: string;
   marker: string;
+  /** verdict, head energy and emissions, change vs base with its band, budget state */
   headline: string;
-  /** the base compared against, one line */
-  baseLine: string;
-  totals: string[];
+  /** budget lines (over budgets one each, the rest on one line) */
   budgets: string[];
-  columns: string[];
+  warnings: string[];
+  columns: Column[];
   rows: TableRow[];
+  /** one line: region, intensity, base runs used */
+  context: string;
   trends: TrendSection[];
+  advice: AdviceSection | null;
   details: DetailSection[];
   noiseRule: string;
   footer: string;

@@ -25,18 +25,27 @@ export function clip(text: string, max = MAX_LABEL_CHARS): string {
  * start a list or heading inside a cell since cells are inline. Clips to `max` characters first.
  */
 export function escapeMarkdown(text: string, max = MAX_LABEL_CHARS): string {
-  const flat = clip(
+  return neutraliseLinks(entities(flatClip(text, max)).replace(BACKSLASH, (c) => `\\${c}`));
+}
+
+/** One line, control characters → space, trimmed, clipped to `max` characters. */
+function flatClip(text: string, max: number): string {
+  return clip(
     String(text)
       // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
       .trim(),
     max,
   );
-  return flat
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(BACKSLASH, (c) => `\\${c}`)
+}
+
+function entities(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** No mention, autolink or reference can start in `text` (GitHub links them in text nodes, HTML or not). */
+function neutraliseLinks(text: string): string {
+  return text
     .replace(/@/g, `@${ZWJ}`) // mentions, and every email autolink (bare, mailto:, xmpp:) needs an @
     .replace(/:\/\//g, `:${ZWJ}//`) // http://, https://, ftp:// and any scheme://
     .replace(/\b(www)\./gi, `$1${ZWJ}.`) // GFM's extended www. autolink (www.evil.example/login)
@@ -94,4 +103,12 @@ export function mermaidLabel(text: string, max = 24): string {
     .replace(/\s+/g, " ")
     .trim();
   return clip(cleaned, max) || "?";
+}
+
+/**
+ * Inert text for inside our raw HTML (a `<summary>` line, where markdown is not processed, so backslash
+ * escapes would show): control characters → space, `& < >` → entities, no mention, autolink or reference.
+ */
+export function escapeHtmlText(text: string, max = MAX_LABEL_CHARS): string {
+  return neutraliseLinks(entities(flatClip(text, max)));
 }

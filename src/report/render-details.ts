@@ -1,11 +1,26 @@
 /**
- * The "How this was measured" content for one job: hardware, methods per component and their provenance,
- * samples and gaps, carbon sources, warnings. Every artifact string is escaped here.
+ * The "How this was measured" content for one job: every headline figure with its range and where the range
+ * comes from (or why it has none), the base runs used, hardware, methods per component and their provenance,
+ * samples and gaps, carbon sources (our own source addresses as whole links), warnings. Every report string
+ * is escaped here.
  */
+import { runLabel, shortSha } from "./chart.js";
 import type { Comparison } from "./compare.js";
 import { escapeMarkdown } from "./escape.js";
 import { forecastText } from "./forecast.js";
-import { formatDuration, formatEnergy } from "./format.js";
+import { formatEnergy, formatMass } from "./format.js";
+import { sourceMarkdown } from "./links.js";
+import {
+  duration,
+  energy,
+  energyDelta,
+  figure,
+  mass,
+  massDelta,
+  range,
+  signedRange,
+  unbreakFigures,
+} from "./render-figures.js";
 import type { DetailSection } from "./comment-model.js";
 import type { Report } from "../model/report.js";
 
@@ -14,26 +29,149 @@ const n3 = (v: number) => Number(v.toPrecision(3)).toString();
 
 /** Warnings listed per job before "… and N more"; the renderer may cut further. */
 const MAX_WARNINGS = 20;
+/** Phases listed per job in the details (the table has one row per job in a matrix). */
+const MAX_PHASE_LINES = 10;
+/** Base runs named per job. */
+const MAX_BASE_RUNS_NAMED = 5;
 
 function components(report: Report): string[] {
-  const byComponent = new Map<string, { wh: number; methods: Set<string>; detail: string | undefined }>();
+  const byComponent = new Map<
+    string,
+    { wh: number; low: number; high: number; methods: Set<string>; detail: string | undefined }
+  >();
   for (const phase of report.phases) {
     for (const c of phase.components) {
-      const entry = byComponent.get(c.component) ?? { wh: 0, methods: new Set<string>(), detail: c.detail };
+      const entry = byComponent.get(c.component) ?? {
+        wh: 0,
+        low: 0,
+        high: 0,
+        methods: new Set<string>(),
+        detail: c.detail,
+      };
       entry.wh += c.energyWh;
+      entry.low += c.lowWh;
+      entry.high += c.highWh;
       entry.methods.add(`${c.method} (${c.provenance})`);
       byComponent.set(c.component, entry);
     }
   }
   return [...byComponent].map(
     ([name, e]) =>
-      `${name}: ${formatEnergy(e.wh)} by ${[...e.methods].join(", ")}${e.detail ? ` — ${escapeMarkdown(e.detail, 160)}` : ""}`,
+      `${escapeMarkdown(name, 20)}: ${energy(e.wh)} (${range(e.low, e.high, formatEnergy)}) by ${escapeMarkdown([...e.methods].join(", "), 120)}${e.detail ? ` — ${escapeMarkdown(e.detail, 160)}` : ""}`,
   );
 }
 
-export function jobDetails(report: Report, comparison: Comparison | null, multi: boolean): DetailSection {
-  const hw = report.hardware;
+/** Why the energy range is as wide as it is, from the components' provenance. */
+function energyRangeWhy(report: Report): string {
+  const provenances = new Set(report.phases.flatMap((p) => p.components.map((c) => c.provenance)));
+  if (provenances.size === 0) return "no component breakdown";
+  if ([...provenances].every((p) => p === "measured")) return "measured; the range covers sampling gaps";
+  return "the power model's low–high figures per component, see Components";
+}
+
+/** Headline figures, each with its range or the reason it has none. */
+function figures(report: Report, comparison: Comparison | null): string[] {
+  const lines = [
+    `Energy: ${energy(report.energyWh)}, range ${range(report.lowWh, report.highWh, formatEnergy)} (${energyRangeWhy(report)})`,
+  ];
+  const e = report.carbon?.emissions;
+  lines.push(
+    e
+      ? `Emissions: ${mass(e.totalG)} CO2e, range ${range(e.lowG, e.highG, formatMass)} (energy, grid intensity and PUE ranges together)`
+      : "Emissions: not computed for this report (energy only), so no figure and no range",
+  );
+  lines.push(`Time: ${duration(report.durationS)} by the clock (no range: timed, not estimated)`);
+  const total = comparison?.total;
+  if (total?.base) {
+    const runs = comparison?.baseRuns ?? 0;
+    lines.push(
+      `Base: ${energy(total.base.energyWh)}, range ${range(total.base.lowWh, total.base.highWh, formatEnergy)}${runs > 1 ? ` (mean of ${runs} base runs)` : ""}`,
+    );
+  }
+  if (total && total.deltaEnergyWh !== null && total.verdict !== "different-hardware") {
+    const spread =
+      total.deltaEnergyLowWh !== null && total.deltaEnergyHighWh !== null
+        ? `, range ${signedRange(total.deltaEnergyLowWh, total.deltaEnergyHighWh, formatEnergy)} (the uncertainty of the difference: model factors both runs share scale it, they do not widen it around zero)`
+        : " (no range: the base run has none)";
+    lines.push(`Change: ${energyDelta(total.deltaEnergyWh, total.deltaEnergyPercent)}${spread}`);
+    if (total.deltaEmissionsG !== null) {
+      const emissionsSpread =
+        total.deltaEmissionsLowG !== null && total.deltaEmissionsHighG !== null
+          ? `, range ${signedRange(total.deltaEmissionsLowG, total.deltaEmissionsHighG, formatMass)}`
+          : "";
+      lines.push(
+        `Change in emissions: ${massDelta(total.deltaEmissionsG, total.deltaEmissionsPercent)}${emissionsSpread}`,
+      );
+    }
+    lines.push(`Verdict: ${unbreakFigures(escapeMarkdown(total.verdictWords, 300))}`);
+  } else if (total?.verdict === "different-hardware") {
+    lines.push("Change: not judged: no base run ran on the head's hardware (see Base runs)");
+  } else {
+    lines.push("Change: none: no base run to compare with");
+  }
+  const work = total?.work;
+  if (work) {
+    lines.push(
+      `Per 1k ${escapeMarkdown(work.unit, 30)}: ${energy(work.baseWhPer1k)} → ${energy(work.headWhPer1k)}`,
+    );
+  }
+  return lines;
+}
+
+function runName(r: { sha: string; createdAt: string }): string {
+  const commit = shortSha(r.sha);
+  return commit ? `\`${commit}\` ${figure(r.createdAt.slice(0, 10))}` : figure(runLabel("", r.createdAt));
+}
+
+/** Which base runs the deltas and the band used, and which were left out (other hardware). */
+function baseRuns(comparison: Comparison | null): string[] {
+  if (!comparison) return [];
   const lines: string[] = [];
+  const used = comparison.baseRunsUsed;
+  if (used.length) {
+    const more = used.length > MAX_BASE_RUNS_NAMED ? ` and ${used.length - MAX_BASE_RUNS_NAMED} more` : "";
+    lines.push(
+      `Base runs used (${used.length}, newest first): ${used.slice(0, MAX_BASE_RUNS_NAMED).map(runName).join(", ")}${more}`,
+    );
+  }
+  const skipped = comparison.baseRunsSkipped;
+  if (skipped.length) {
+    const named = skipped
+      .slice(0, MAX_BASE_RUNS_NAMED)
+      .map((r) => `${runName(r)} (${escapeMarkdown(r.hardwareDifferences.join("; "), 120)})`)
+      .join(", ");
+    const more =
+      skipped.length > MAX_BASE_RUNS_NAMED ? ` and ${skipped.length - MAX_BASE_RUNS_NAMED} more` : "";
+    lines.push(`Base runs left out, other hardware (${skipped.length}): ${named}${more}`);
+  }
+  return lines;
+}
+
+function phases(comparison: Comparison | null, report: Report): string[] {
+  const rows = comparison?.phases ?? [];
+  if (report.phases.length <= 1 && rows.length <= 1) return [];
+  const lines = rows.slice(0, MAX_PHASE_LINES).map((row) => {
+    const head = row.head
+      ? `${energy(row.head.energyWh)} (${range(row.head.lowWh, row.head.highWh, formatEnergy)})`
+      : "removed";
+    const change =
+      row.deltaEnergyWh === null ? "" : `, ${energyDelta(row.deltaEnergyWh, row.deltaEnergyPercent)} vs base`;
+    return `Phase ${escapeMarkdown(row.name, 60)}: ${head}${change}`;
+  });
+  if (rows.length > MAX_PHASE_LINES)
+    lines.push(`… and ${rows.length - MAX_PHASE_LINES} more phases in the report`);
+  return lines;
+}
+
+export function jobDetails(
+  report: Report,
+  comparison: Comparison | null,
+  multi: boolean,
+  trusted: ReadonlySet<string>,
+): DetailSection {
+  const hw = report.hardware;
+  const lines: string[] = [...figures(report, comparison), ...baseRuns(comparison)];
+  if (multi) lines.push(...phases(comparison, report));
   const gpus = hw.gpus.length ? hw.gpus.map((g) => escapeMarkdown(g.name, 60)).join(", ") : "none";
   lines.push(
     `Hardware: ${escapeMarkdown(hw.cpu.brand, 80)}, ${hw.cpu.threads} vCPUs, ${Number(hw.memoryGB.toFixed(1))} GB memory; GPUs: ${gpus}`,
@@ -45,14 +183,12 @@ export function jobDetails(report: Report, comparison: Comparison | null, multi:
   const gaps = report.phases.flatMap((p) => p.gaps);
   const gapS = gaps.reduce((a, g) => a + g.durationS, 0);
   lines.push(
-    `Samples: ${report.samples} at ${formatDuration(report.intervalMs / 1_000)} intervals over ${formatDuration(report.durationS)}; ` +
-      (gaps.length
-        ? `${gaps.length} gaps (${formatDuration(gapS)} not measured, never filled in)`
-        : "no gaps"),
+    `Samples: ${report.samples} at ${duration(report.intervalMs / 1_000)} intervals over ${duration(report.durationS)}; ` +
+      (gaps.length ? `${gaps.length} gaps (${duration(gapS)} not measured, never filled in)` : "no gaps"),
   );
   for (const g of gaps.slice(0, 3)) {
     lines.push(
-      `Gap: ${escapeMarkdown(g.source, 40)} at ${formatDuration(g.atS)} for ${formatDuration(g.durationS)}: ${escapeMarkdown(g.reason, 120)}`,
+      `Gap: ${escapeMarkdown(g.source, 40)} at ${duration(g.atS)} for ${duration(g.durationS)}: ${escapeMarkdown(g.reason, 120)}`,
     );
   }
   if (report.command !== null) lines.push(`Command: ${escapeMarkdown(report.command, 200)}`);
@@ -62,14 +198,16 @@ export function jobDetails(report: Report, comparison: Comparison | null, multi:
       `Region: ${escapeMarkdown(c.region.name)} (${escapeMarkdown(c.region.id, 40)}) from ${c.region.source}, ${c.region.provenance}`,
     );
     lines.push(
-      `Intensity: ${n3(c.intensity.gPerKWh)} g/kWh (${n3(c.intensity.lowGPerKWh)}–${n3(c.intensity.highGPerKWh)}), ${escapeMarkdown(c.intensity.source, 200)}${c.intensity.year ? `, ${c.intensity.year}` : ""}, ${c.intensity.basis} basis, ${c.intensity.provenance}${c.intensity.live ? ", live" : ""}`,
+      `Intensity: ${n3(c.intensity.gPerKWh)} g/kWh (${n3(c.intensity.lowGPerKWh)}–${n3(c.intensity.highGPerKWh)})${c.intensity.year ? `, ${c.intensity.year}` : ""}, ${c.intensity.basis} basis, ${c.intensity.provenance}${c.intensity.live ? ", live" : ""}; source: ${sourceMarkdown(c.intensity.source, trusted, 200)}`,
     );
     lines.push(
-      `PUE: ${n3(c.pue.value)} (${n3(c.pue.low)}–${n3(c.pue.high)}), ${escapeMarkdown(c.pue.source, 200)}`,
+      `PUE: ${n3(c.pue.value)} (${n3(c.pue.low)}–${n3(c.pue.high)}); source: ${sourceMarkdown(c.pue.source, trusted, 200)}`,
     );
     if (c.emissions.embodiedG > 0)
-      lines.push(`Embodied share included: ${c.emissions.embodiedG.toPrecision(3)} g`);
-    for (const note of c.notes.slice(0, 5)) lines.push(`Note: ${escapeMarkdown(note, 200)}`);
+      lines.push(
+        `Embodied share included: ${mass(c.emissions.embodiedG)} (${range(c.emissions.embodiedLowG, c.emissions.embodiedHighG, formatMass)})`,
+      );
+    for (const note of c.notes.slice(0, 5)) lines.push(`Note: ${sourceMarkdown(note, trusted, 240)}`);
   } else {
     lines.push("Carbon: not computed for this report (energy only)");
   }
@@ -79,13 +217,14 @@ export function jobDetails(report: Report, comparison: Comparison | null, multi:
       .map(([u, n]) => `${n} ${escapeMarkdown(u, 30)}`);
     lines.push(`Work: ${units.join(", ")}`);
   }
-  if (report.forecast) lines.push(`Forecast: ${forecastText(report.forecast)}`);
+  // forecastText carries the report's own method text (a fork may have written it): escaped like any report string
+  if (report.forecast)
+    lines.push(`Forecast: ${unbreakFigures(escapeMarkdown(forecastText(report.forecast), 400))}`);
   if (comparison?.hardwareDifferences.length) {
     lines.push(
       `Different hardware than the base run: ${comparison.hardwareDifferences.map((d) => escapeMarkdown(d, 160)).join("; ")}`,
     );
   }
-  if (comparison) lines.push(`Base runs used for the noise band: ${comparison.baseRuns}`);
   for (const w of report.warnings.slice(0, MAX_WARNINGS)) lines.push(`Warning: ${escapeMarkdown(w, 200)}`);
   if (report.warnings.length > MAX_WARNINGS)
     lines.push(`… and ${report.warnings.length - MAX_WARNINGS} more warnings in the report`);

@@ -1,7 +1,8 @@
 /**
  * Two renderers over one content model: the sticky PR comment (hidden marker first) and the job summary.
- * Both stay under a hard character cap for any input size: tables, trends and details are cut step by
- * step ("… N more rows"), never the marker, the headline, the totals or the budgets.
+ * Above the fold: headline, budget lines, one table, one context line. Below it, collapsed: trend, advice,
+ * "How this was measured". Both stay under a hard character cap for any input size: tables, trends and
+ * details are cut step by step ("… N more rows"), never the marker, the headline or the budgets.
  */
 import type { CommentModel, TableRow } from "./comment-model.js";
 
@@ -19,10 +20,11 @@ export const SUMMARY_MAX_BYTES = 512 * 1024;
 export function utf8Bytes(text: string): number {
   return Buffer.byteLength(text, "utf8");
 }
+/** The title of the collapsed method section. */
+export const METHOD_SUMMARY = "How this was measured";
 
 interface Limits {
   maxRows: number;
-  phaseRows: boolean;
   maxTrends: number;
   maxDetailJobs: number;
   maxDetailLines: number;
@@ -30,41 +32,32 @@ interface Limits {
 
 /** Tried in order until the text fits; the last one keeps only what must never be dropped. */
 const LADDER: Limits[] = [
-  { maxRows: Infinity, phaseRows: true, maxTrends: 3, maxDetailJobs: Infinity, maxDetailLines: Infinity },
-  { maxRows: 250, phaseRows: true, maxTrends: 2, maxDetailJobs: 20, maxDetailLines: 20 },
-  // Few jobs with many (long-named) phases: keep the most telling phase rows before dropping them all.
-  { maxRows: 120, phaseRows: true, maxTrends: 1, maxDetailJobs: 10, maxDetailLines: 16 },
-  { maxRows: 40, phaseRows: true, maxTrends: 1, maxDetailJobs: 3, maxDetailLines: 12 },
-  // Many jobs: one row per job (its total) before cutting jobs.
-  { maxRows: 250, phaseRows: false, maxTrends: 1, maxDetailJobs: 10, maxDetailLines: 16 },
-  { maxRows: 120, phaseRows: false, maxTrends: 1, maxDetailJobs: 3, maxDetailLines: 12 },
-  { maxRows: 40, phaseRows: false, maxTrends: 0, maxDetailJobs: 1, maxDetailLines: 8 },
-  { maxRows: 0, phaseRows: false, maxTrends: 0, maxDetailJobs: 0, maxDetailLines: 0 },
+  { maxRows: Infinity, maxTrends: 3, maxDetailJobs: Infinity, maxDetailLines: Infinity },
+  { maxRows: 250, maxTrends: 2, maxDetailJobs: 20, maxDetailLines: 20 },
+  { maxRows: 120, maxTrends: 1, maxDetailJobs: 10, maxDetailLines: 16 },
+  { maxRows: 60, maxTrends: 1, maxDetailJobs: 3, maxDetailLines: 12 },
+  { maxRows: 40, maxTrends: 0, maxDetailJobs: 1, maxDetailLines: 8 },
+  { maxRows: 0, maxTrends: 0, maxDetailJobs: 0, maxDetailLines: 0 },
 ];
 
-const ALIGN_LEFT = new Set(["Job", "Phase", "Verdict"]);
-
-function pickRows(rows: TableRow[], limits: Limits): { kept: TableRow[]; dropped: number } {
-  const eligible = rows
+function pickRows(rows: TableRow[], maxRows: number): { kept: TableRow[]; dropped: number } {
+  if (rows.length <= maxRows) return { kept: rows, dropped: 0 };
+  // Keep the most telling rows (the total, then increases), shown in their original order.
+  const chosen = rows
     .map((row, index) => ({ row, index }))
-    .filter((r) => limits.phaseRows || r.row.isTotal);
-  if (eligible.length <= limits.maxRows)
-    return { kept: eligible.map((r) => r.row), dropped: rows.length - eligible.length };
-  // Keep the most telling rows (increases first), shown in their original order.
-  const chosen = [...eligible]
     .sort((a, b) => a.row.rank - b.row.rank || a.index - b.index)
-    .slice(0, limits.maxRows)
+    .slice(0, maxRows)
     .sort((a, b) => a.index - b.index);
   return { kept: chosen.map((r) => r.row), dropped: rows.length - chosen.length };
 }
 
 function table(model: CommentModel, limits: Limits, where: string): string[] {
-  const { kept, dropped } = pickRows(model.rows, limits);
+  const { kept, dropped } = pickRows(model.rows, limits.maxRows);
   const out: string[] = [];
   if (kept.length) {
     out.push(
-      `| ${model.columns.join(" | ")} |`,
-      `| ${model.columns.map((c) => (ALIGN_LEFT.has(c) ? "---" : "---:")).join(" | ")} |`,
+      `| ${model.columns.map((c) => c.title).join(" | ")} |`,
+      `| ${model.columns.map((c) => (c.align === "left" ? "---" : "---:")).join(" | ")} |`,
     );
     for (const row of kept) out.push(`| ${row.cells.join(" | ")} |`);
   }
@@ -75,38 +68,51 @@ function table(model: CommentModel, limits: Limits, where: string): string[] {
   return out;
 }
 
+/** A collapsed section; `summary` is HTML-safe plain text (markdown is not processed there). */
+function collapsed(summary: string, body: string[]): string[] {
+  return [`<details><summary>${summary}</summary>`, "", ...body, "", "</details>", ""];
+}
+
 function render(model: CommentModel, limits: Limits, withMarker: boolean, where: string): string {
   const out: string[] = [];
   if (withMarker) out.push(model.marker);
-  out.push(`### ${model.headline}`, "", model.baseLine, "");
-  if (model.budgets.length) out.push(...model.budgets.map((b) => `- ${b}`), "");
+  out.push(`### ${model.headline}`, "");
+  const notes = [...model.budgets, ...model.warnings];
+  if (notes.length) out.push(...notes.map((n, i) => (i < notes.length - 1 ? `${n}  ` : n)), "");
   out.push(...table(model, limits, where), "");
-  out.push(...model.totals.map((t) => `${t}  `), "");
+  out.push(model.context, "");
   const trends = model.trends.slice(0, limits.maxTrends);
-  for (const t of trends) out.push(`**${t.title}**`, "", t.mermaid, "", t.table, "");
+  for (const t of trends) out.push(...collapsed(t.title, [...(t.chart ? [t.chart, ""] : []), t.table]));
   if (model.trends.length > trends.length && limits.maxTrends > 0) {
     out.push(`… ${model.trends.length - trends.length} more trends (see ${where})`, "");
   }
+  if (model.advice)
+    out.push(
+      ...collapsed(
+        model.advice.summary,
+        model.advice.lines.map((l) => `- ${l}`),
+      ),
+    );
   if (limits.maxDetailJobs > 0) {
-    out.push("<details><summary>How this was measured</summary>", "");
+    const body: string[] = [];
     const jobs = model.details.slice(0, limits.maxDetailJobs);
     for (const d of jobs) {
-      out.push(`**${d.title}**`, "");
+      body.push(`**${d.title}**`, "");
       const lines = d.lines.slice(0, limits.maxDetailLines);
-      out.push(...lines.map((l) => `- ${l}`));
+      body.push(...lines.map((l) => `- ${l}`));
       if (d.lines.length > lines.length)
-        out.push(`- … ${d.lines.length - lines.length} more lines (see ${where})`);
-      out.push("");
+        body.push(`- … ${d.lines.length - lines.length} more lines (see ${where})`);
+      body.push("");
     }
     if (model.details.length > jobs.length)
-      out.push(`… ${model.details.length - jobs.length} more jobs (see ${where})`, "");
-    if (model.noiseRule) out.push(`**Noise rule:** ${model.noiseRule}`, "");
-    out.push("</details>", "");
+      body.push(`… ${model.details.length - jobs.length} more jobs (see ${where})`, "");
+    if (model.noiseRule) body.push(`**Noise rule:** ${model.noiseRule}`);
+    out.push(...collapsed(METHOD_SUMMARY, body));
   } else {
     out.push(`Measurement details: see ${where}.`, "");
   }
   out.push(`<sub>${model.footer}</sub>`);
-  return `${out.join("\n")}\n`;
+  return `${out.join("\n").replace(/\n{3,}/g, "\n\n")}\n`;
 }
 
 function renderCapped(
@@ -118,10 +124,7 @@ function renderCapped(
   unit: string,
 ): string {
   let text = "";
-  const totalRows = model.rows.filter((r) => r.isTotal).length;
   for (const limits of LADDER) {
-    // A phase-row rung with no room beyond the job totals would cut jobs; the totals-only rungs do better.
-    if (limits.phaseRows && totalRows > limits.maxRows / 2) continue;
     text = render(model, limits, withMarker, where);
     if (size(text) <= cap) return text;
   }

@@ -1,189 +1,232 @@
 /**
  * The content model behind the PR comment and the job summary: every user-controlled string is escaped
  * here, once, so the renderers only arrange trusted markdown pieces and decide what to cut to stay under
- * the length cap. Pure; matrix-ready (one entry per measured job).
+ * the length cap. Pure; matrix-ready (one table row per measured job, one total computed in one place:
+ * `totalComparison` in aggregate.ts).
+ *
+ * Above the fold: the headline (verdict, head energy and emissions, change vs base with its band), budget
+ * lines, one table, one line of context (region, intensity, base runs used). Everything else — trend,
+ * advice, method — sits in collapsed sections.
  */
-import { shortSha, trendMermaid, trendPoints, trendTable } from "./chart.js";
-import { compareReports, type Verdict } from "./compare.js";
-import { commentMarker, escapeMarkdown, sanitizeMarkerKey } from "./escape.js";
-import {
-  formatDelta,
-  formatDuration,
-  formatEnergy,
-  formatMass,
-  formatPercent,
-  formatRange,
-  formatSigned,
-} from "./format.js";
+import { sumReports, totalComparison } from "./aggregate.js";
+import { MIN_CHART_POINTS, runLabel, shortSha, trendMermaid, trendPoints, trendTable } from "./chart.js";
+import { compareReports, type Comparison, type Row } from "./compare.js";
+import { commentMarker, escapeHtmlText, escapeMarkdown, sanitizeMarkerKey } from "./escape.js";
+import { changePercent, energy, figure, mass, percent, unbreakFigures } from "./render-figures.js";
 import { jobDetails } from "./render-details.js";
-import { rowCells, rowRank, VERDICT_RANK, verdictText } from "./render-rows.js";
+import {
+  bandLabel,
+  COLUMNS,
+  phaseName,
+  rowCells,
+  rowRank,
+  VERDICT_EMOJI,
+  VERDICT_RANK,
+  VERDICT_WORD,
+} from "./render-rows.js";
+import type {
+  Advice,
+  AdviceSection,
+  CommentModel,
+  CommentModelInput,
+  JobInput,
+  TableRow,
+  TrendSection,
+} from "./comment-model.js";
 import type { Report } from "../model/report.js";
-import type { CommentModel, CommentModelInput, JobInput, TableRow } from "./comment-model.js";
+
+export type {
+  Advice,
+  CommentModel,
+  CommentModelInput,
+  DetailSection,
+  JobInput,
+  TableRow,
+  TrendSection,
+} from "./comment-model.js";
+
+/** Advice is shown only when a choice cuts emissions by at least this much (issue 14). */
+export const ADVICE_MIN_SAVING_PERCENT = 20;
+/** Options named in the advice's collapsed body. */
+const MAX_ADVICE_OPTIONS = 3;
+/** Relative difference under which a one-phase job's phase and total are the same row. */
+const SAME_ROW_TOLERANCE = 1e-6;
 
 export function jobLabel(report: Report): string {
   return escapeMarkdown(report.identity.key || report.identity.job || "job", 60);
 }
 
-const VERDICT_WORDS: Record<Verdict, string> = {
-  increase: "increased",
-  decrease: "decreased",
-  "within-noise": "within noise",
-  "no-baseline": "without baseline",
-  "different-hardware": "on different hardware",
+/** The one comparison the headline and the total row state: the job's, or the matrix total's. */
+function overallComparison(input: CommentModelInput): Comparison {
+  const jobs = input.reports;
+  if (jobs.length === 1) {
+    const only = jobs[0] as JobInput;
+    return only.comparison ?? compareReports(only.head, []);
+  }
+  if (input.total) return input.total;
+  const heads = jobs.map((j) => j.head);
+  return totalComparison(jobs, sumReports(heads, heads[0] as Report));
+}
+
+function headlineOf(input: CommentModelInput, overall: Comparison, baseRefText: string): string {
+  const jobs = input.reports;
+  const heads = jobs.map((j) => j.head);
+  const headWh = heads.reduce((a, r) => a + r.energyWh, 0);
+  const emissions = heads.every((r) => r.carbon)
+    ? ` · ${mass(heads.reduce((a, r) => a + (r.carbon?.emissions.totalG ?? 0), 0))} CO2e`
+    : "";
+  const across = jobs.length > 1 ? ` in ${jobs.length} jobs` : "";
+  const row = overall.total;
+  const verdict = row.verdict;
+  let change: string;
+  if (verdict === "no-baseline") change = `no base run of ${baseRefText} to compare with yet`;
+  else if (verdict === "different-hardware")
+    change = `not compared: ${baseRefText} ran on different hardware`;
+  else {
+    const perWork = row.basis === "energy-per-work" && row.work;
+    const pct = perWork ? (row.work?.deltaPercent ?? null) : row.deltaEnergyPercent;
+    const what = perWork ? `energy per 1k ${escapeMarkdown(row.work?.unit ?? "", 30)}` : "energy";
+    const comparable = jobs.filter((j) =>
+      ["increase", "decrease", "within-noise"].includes(j.comparison?.verdict ?? ""),
+    ).length;
+    const notes = [
+      bandLabel(row),
+      jobs.length > 1 && comparable < jobs.length ? `${comparable} of ${jobs.length} jobs compared` : "",
+    ].filter(Boolean);
+    change = `${changePercent(pct)} ${what} vs ${baseRefText}${notes.length ? ` (${notes.join(", ")})` : ""}`;
+  }
+  const over = input.budgets.filter((b) => b.over);
+  const budget =
+    over.length === 0
+      ? ""
+      : over.length === 1 && over[0]?.budget === "max-increase"
+        ? ` — ❌ over the ${percent(over[0].limit)} budget`
+        : ` — ❌ ${over.length === 1 ? "over budget" : `${over.length} budgets over`}`;
+  return `${VERDICT_EMOJI[verdict]} ${VERDICT_WORD[verdict]}: ${energy(headWh)}${emissions}${across} — ${change}${budget}`;
+}
+
+/** How the region was found, in two or three words. */
+const REGION_SOURCE_WORDS: Record<string, string> = {
+  input: "from input",
+  "intensity-input": "intensity from input",
+  "imds-azure": "from cloud metadata",
+  "imds-aws": "from cloud metadata",
+  "imds-gcp": "from cloud metadata",
+  "runner-default": "assumed",
+  "world-default": "assumed: world average",
 };
 
-interface Aggregate {
-  headWh: number;
-  baseWh: number;
-  matchedHeadWh: number;
-  counts: Record<Verdict, number>;
+function contextLine(input: CommentModelInput, baseRefText: string): string {
+  const parts: string[] = [];
+  const carbons = input.reports.map((j) => j.head.carbon);
+  const regions = new Set(carbons.map((c) => c?.region.id ?? ""));
+  const first = carbons[0];
+  if (first && regions.size === 1 && carbons.every((c) => c)) {
+    parts.push(
+      `Region ${escapeMarkdown(first.region.id, 40)} (${REGION_SOURCE_WORDS[first.region.source] ?? escapeMarkdown(first.region.source, 30)})`,
+      `${figure(`${Math.round(first.intensity.gPerKWh)} g`)} CO2e/kWh${first.intensity.live ? " live" : first.intensity.year ? ` (${first.intensity.year})` : ""}`,
+    );
+  } else if (regions.size > 1) parts.push(`${regions.size} regions (see details)`);
+  else parts.push("Energy only: no carbon accounting");
+  const comparisons = input.reports.map((j) => j.comparison);
+  const used = Math.max(0, ...comparisons.map((c) => c?.baseRuns ?? 0));
+  const skipped = Math.max(0, ...comparisons.map((c) => c?.baseRunsSkipped.length ?? 0));
+  const histories = Math.max(0, ...input.reports.map((j) => j.history.length));
+  const newest = comparisons.map((c) => c?.base).find((b) => b) ?? null;
+  const commit = input.baseSha ? shortSha(input.baseSha) : newest ? shortSha(newest.sha) : "";
+  if (histories === 0) parts.push(`no base run of ${baseRefText}`);
+  else {
+    const where = commit
+      ? ` at \`${commit}\``
+      : newest
+        ? `, newest ${figure(runLabel("", newest.createdAt))} (no commit recorded)`
+        : "";
+    const perJob = input.reports.length > 1 ? " per job" : "";
+    const left = skipped > 0 ? ` (${skipped} left out: other hardware)` : "";
+    parts.push(`base: ${used} run${used === 1 ? "" : "s"}${perJob} of ${baseRefText}${where}${left}`);
+  }
+  return parts.join(" · ");
 }
 
-function aggregate(jobs: JobInput[]): Aggregate {
-  const counts: Record<Verdict, number> = {
-    increase: 0,
-    decrease: 0,
-    "within-noise": 0,
-    "no-baseline": 0,
-    "different-hardware": 0,
+function adviceSection(advice: Advice | null | undefined): AdviceSection | null {
+  if (!advice || !(advice.currentG > 0)) return null;
+  const options = advice.options
+    .map((o) => ({ ...o, saving: ((advice.currentG - o.emissionsG) / advice.currentG) * 100 }))
+    .filter((o) => Number.isFinite(o.saving) && o.saving >= ADVICE_MIN_SAVING_PERCENT)
+    .sort((a, b) => b.saving - a.saving)
+    .slice(0, MAX_ADVICE_OPTIONS);
+  const best = options[0];
+  if (!best) return null;
+  return {
+    summary: `🌱 Running in ${escapeHtmlText(best.id, 40)} would cut emissions by ${percent(best.saving)}: ${mass(best.emissionsG)} instead of ${mass(advice.currentG)} CO2e`,
+    lines: [
+      ...options.map(
+        (o) =>
+          `${escapeMarkdown(o.name, 80)}: ${mass(o.emissionsG)} (−${percent(o.saving)}), ${figure(`${Math.round(o.gPerKWh)} g`)} CO2e/kWh${o.year ? ` (${o.year})` : ""}`,
+      ),
+      `Same energy, operational emissions only, compared with ${escapeMarkdown(advice.region.name, 80)}${advice.source ? `: ${escapeMarkdown(advice.source, 200)}` : ""}.`,
+    ],
   };
-  let headWh = 0;
-  let baseWh = 0;
-  let matchedHeadWh = 0;
-  for (const job of jobs) {
-    headWh += job.head.energyWh;
-    const total = job.comparison?.total;
-    const verdict = total?.verdict ?? "no-baseline";
-    counts[verdict] += 1;
-    if (total?.base && (verdict === "increase" || verdict === "decrease" || verdict === "within-noise")) {
-      baseWh += total.base.energyWh;
-      matchedHeadWh += job.head.energyWh;
-    }
-  }
-  return { headWh, baseWh, matchedHeadWh, counts };
 }
 
-function headlineOf(
-  input: CommentModelInput,
-  agg: Aggregate,
-  baseRefText: string,
-  baseShaText: string,
-): string {
-  const over = input.budgets.filter((b) => b.over);
-  const budgetText =
-    over.length === 0
-      ? null
-      : over.length === 1 && over[0]?.budget === "max-increase"
-        ? `over the ${formatPercent(over[0].limit)} budget`
-        : `over budget (${over.length === 1 ? escapeMarkdown(over[0]?.message ?? "", 160) : `${over.length} budgets`})`;
-  const jobs = input.reports.length;
-  const across = jobs > 1 ? ` across ${jobs} jobs` : "";
-  const vs = `vs ${baseRefText}${baseShaText ? ` (merge-base ${baseShaText})` : ""}`;
-  const single = jobs === 1 ? input.reports[0]?.comparison?.total : undefined;
-  let text: string;
-  if (agg.baseWh <= 0 && agg.counts["different-hardware"] === 0) {
-    const emissions = input.reports.every((j) => j.head.carbon)
-      ? ` · ${formatMass(input.reports.reduce((a, j) => a + (j.head.carbon?.emissions.totalG ?? 0), 0))} CO2e`
-      : "";
-    text = `⚡ Energy ${formatEnergy(agg.headWh)}${emissions}${across} — no base run of ${baseRefText} to compare with yet`;
-  } else if (agg.baseWh <= 0) {
-    text = `⚡ Energy ${formatEnergy(agg.headWh)}${across} — different hardware than ${baseRefText}, not compared`;
-  } else {
-    const percent = ((agg.matchedHeadWh - agg.baseWh) / agg.baseWh) * 100;
-    const sign = percent > 0 ? "+" : percent < 0 ? "−" : "±";
-    let verdict: string;
-    if (single) verdict = verdictText(single).replace(/^\S+ /, "");
-    else {
-      const parts = (["increase", "decrease", "different-hardware", "no-baseline", "within-noise"] as const)
-        .filter((v) => agg.counts[v] > 0)
-        .map((v) => `${agg.counts[v]} ${VERDICT_WORDS[v]}`);
-      verdict = parts.join(", ");
-    }
-    text = `⚡ Energy ${sign}${formatPercent(Math.abs(percent))} ${vs}${across} — ${verdict}`;
-  }
-  return budgetText ? `${text} — ${budgetText}` : text;
-}
-
-export function buildCommentModel(input: CommentModelInput): CommentModel {
+function tableRows(input: CommentModelInput, overall: Comparison): TableRow[] {
   const multi = input.reports.length > 1;
-  const baseRefText = escapeMarkdown(input.baseRef || "the base branch", 60);
-  const baseShaText = input.baseSha ? shortSha(input.baseSha) : "";
-  const agg = aggregate(input.reports);
-
   const rows: TableRow[] = [];
-  input.reports.forEach((job) => {
-    const label = multi ? jobLabel(job.head) : null;
-    // Without a comparison, compareReports with no base runs gives the same rows marked "no baseline".
-    const comparison = job.comparison ?? compareReports(job.head, []);
-    for (const row of [...comparison.phases, comparison.total]) {
-      rows.push({ cells: rowCells(row, label), isTotal: row.isTotal, rank: rowRank(row) });
+  if (multi) {
+    for (const job of input.reports) {
+      const c = job.comparison ?? compareReports(job.head, []);
+      rows.push({ cells: rowCells(c.total, jobLabel(job.head)), isTotal: true, rank: rowRank(c.total) });
     }
-  });
-  const columns = [
-    ...(multi ? ["Job"] : []),
-    "Phase",
-    "Base",
-    "Head",
-    "Δ energy",
-    "Duration (Δ)",
-    "Emissions (range)",
-    "Δ emissions",
-    "Verdict",
-  ];
-
-  const totals: string[] = [];
-  const allCarbon = input.reports.every((j) => j.head.carbon);
-  const sum = (f: (r: Report) => number) => input.reports.reduce((a, j) => a + f(j.head), 0);
-  const emissionsText = allCarbon
-    ? ` · **${formatMass(sum((r) => r.carbon?.emissions.totalG ?? 0))} CO2e** (${formatRange(
-        sum((r) => r.carbon?.emissions.lowG ?? 0),
-        sum((r) => r.carbon?.emissions.highG ?? 0),
-        formatMass,
-      )})`
-    : " · emissions not computed for every job";
-  totals.push(
-    `**${multi ? `Total of ${input.reports.length} jobs` : "Total"}:** **${formatEnergy(agg.headWh)}** (${formatRange(
-      sum((r) => r.lowWh),
-      sum((r) => r.highWh),
-      formatEnergy,
-    )})${emissionsText} · ${formatDuration(sum((r) => r.durationS))}`,
-  );
-  const single = !multi ? input.reports[0]?.comparison?.total : undefined;
+    rows.push({
+      cells: rowCells(totalRowOf(input, overall), `**total**`),
+      isTotal: true,
+      rank: -1,
+    });
+    return rows;
+  }
+  const job = input.reports[0] as JobInput;
+  const c = overall;
+  const only = c.phases.length === 1 ? c.phases[0] : undefined;
+  const close = (a: number, b: number) => Math.abs(a - b) <= SAME_ROW_TOLERANCE * Math.max(1, Math.abs(b));
   if (
-    single?.deltaEnergyWh != null &&
-    single.deltaEnergyLowWh !== null &&
-    single.deltaEnergyHighWh !== null
+    only?.head &&
+    close(only.head.energyWh, job.head.energyWh) &&
+    (!only.base || !c.total.base || close(only.base.energyWh, c.total.base.energyWh))
   ) {
-    totals.push(
-      `**Δ energy vs base:** ${formatDelta(single.deltaEnergyWh, single.deltaEnergyPercent, formatEnergy)}, measurement range ${formatSigned(single.deltaEnergyLowWh, formatEnergy)} … ${formatSigned(single.deltaEnergyHighWh, formatEnergy)}`,
-    );
-  } else if (multi && agg.baseWh > 0) {
-    totals.push(
-      `**Δ energy vs base** (jobs with a comparable base run): ${formatDelta(agg.matchedHeadWh - agg.baseWh, ((agg.matchedHeadWh - agg.baseWh) / agg.baseWh) * 100, formatEnergy)}`,
-    );
+    // One phase is the whole job: one row, judged like the total (the headline's verdict).
+    return [{ cells: rowCells(c.total, phaseName(only)), isTotal: true, rank: 0 }];
   }
-  const work = single?.work;
-  if (work) {
-    totals.push(
-      `**Per 1k ${escapeMarkdown(work.unit, 30)}:** ${formatEnergy(work.baseWhPer1k)} → ${formatEnergy(work.headWhPer1k)}, ${formatDelta(work.headWhPer1k - work.baseWhPer1k, work.deltaPercent, formatEnergy)}`,
-    );
-  }
-  const regions = new Set(input.reports.map((j) => j.head.carbon?.region.id ?? ""));
-  const first = input.reports[0]?.head.carbon;
-  if (first && regions.size === 1) {
-    const i = first.intensity;
-    totals.push(
-      `**Region:** ${escapeMarkdown(first.region.name)} (${escapeMarkdown(first.region.id, 40)}, from ${first.region.source}) · ${Math.round(i.gPerKWh)} g CO2e/kWh (${Math.round(i.lowGPerKWh)}–${Math.round(i.highGPerKWh)}), ${escapeMarkdown(i.source, 120)}${i.year ? ` ${i.year}` : ""}${i.live ? ", live" : ""} · PUE ${first.pue.value}`,
-    );
-  } else if (regions.size > 1) {
-    totals.push(`**Regions:** ${regions.size} different regions or none; see "How this was measured".`);
-  }
+  for (const row of c.phases)
+    rows.push({ cells: rowCells(row, phaseName(row)), isTotal: false, rank: rowRank(row) });
+  rows.push({ cells: rowCells(c.total, "**total**"), isTotal: true, rank: -1 });
+  return rows;
+}
 
-  const budgets = input.budgets.map(
-    (b) => `${b.over ? "❌" : b.actual === null ? "➖" : "✅"} ${escapeMarkdown(b.message, 300)}`,
-  );
+/**
+ * The matrix total row: the head side is every job's sum; base and change come from the one total
+ * comparison (jobs with a comparable base run only, said in the headline when that is not all of them).
+ */
+function totalRowOf(input: CommentModelInput, overall: Comparison): Row {
+  const heads = input.reports.map((j) => j.head);
+  const allCarbon = heads.every((r) => r.carbon);
+  const sum = (f: (r: Report) => number) => heads.reduce((a, r) => a + f(r), 0);
+  return {
+    ...overall.total,
+    head: {
+      energyWh: sum((r) => r.energyWh),
+      lowWh: sum((r) => r.lowWh),
+      highWh: sum((r) => r.highWh),
+      emissionsG: allCarbon ? sum((r) => r.carbon?.emissions.totalG ?? 0) : null,
+      emissionsLowG: allCarbon ? sum((r) => r.carbon?.emissions.lowG ?? 0) : null,
+      emissionsHighG: allCarbon ? sum((r) => r.carbon?.emissions.highG ?? 0) : null,
+      durationS: sum((r) => r.durationS),
+    },
+  };
+}
 
-  const trends = input.reports
+function trendsOf(input: CommentModelInput): TrendSection[] {
+  const multi = input.reports.length > 1;
+  return input.reports
     .filter((j) => j.history.length > 0)
     .sort(
       (a, b) =>
@@ -193,31 +236,48 @@ export function buildCommentModel(input: CommentModelInput): CommentModel {
     .map((j) => {
       const points = trendPoints(j.head, j.history);
       const label = j.head.identity.key || j.head.identity.job;
+      const base = points.length - 1;
+      const span = `${base} run${base === 1 ? "" : "s"} of ${escapeHtmlText(input.baseRef || "the base branch", 60)} and this PR`;
+      const job = escapeHtmlText(j.head.identity.key || j.head.identity.job || "job", 60);
       return {
-        title: multi ? `Trend: ${jobLabel(j.head)}` : "Trend",
-        mermaid: trendMermaid(points, `${label}: ${input.baseRef} + this PR`),
+        title: multi ? `📈 Trend of ${job}: ${span}` : `📈 Trend: ${span}`,
+        chart: points.length >= MIN_CHART_POINTS ? trendMermaid(points, `${label}: energy per run`) : null,
         table: trendTable(points),
       };
     });
+}
 
+export function buildCommentModel(input: CommentModelInput): CommentModel {
+  const multi = input.reports.length > 1;
+  const baseRefText = escapeMarkdown(input.baseRef || "the base branch", 60);
+  const trusted = new Set(input.trustedUrls ?? []);
+  const overall = overallComparison(input);
+
+  const budgets: string[] = input.budgets
+    .filter((b) => b.over)
+    .map((b) => `❌ ${unbreakFigures(escapeMarkdown(b.message, 300))}`);
+  const rest = input.budgets.filter((b) => !b.over);
+  if (rest.length) {
+    budgets.push(
+      rest
+        .map((b) => `${b.actual === null ? "➖" : "✅"} ${unbreakFigures(escapeMarkdown(b.message, 200))}`)
+        .join(" · "),
+    );
+  }
   const noiseRule = input.reports.find((j) => j.comparison)?.comparison?.noiseRule ?? "";
-  const historyRuns = Math.max(0, ...input.reports.map((j) => j.history.length));
   return {
     key: sanitizeMarkerKey(input.key),
     marker: commentMarker(input.key),
-    headline: headlineOf(input, agg, baseRefText, baseShaText),
-    baseLine: baseShaText
-      ? `Compared with ${baseRefText} at \`${baseShaText}\` and up to ${historyRuns} recent base runs.`
-      : historyRuns > 0
-        ? `Compared with ${historyRuns} ${baseRefText} report(s) that record no commit (measured outside CI).`
-        : `No base commit of ${baseRefText} to compare with.`,
-    totals,
+    headline: headlineOf(input, overall, baseRefText),
     budgets,
-    columns,
-    rows,
-    trends,
-    details: input.reports.map((j) => jobDetails(j.head, j.comparison, multi)),
-    noiseRule: escapeMarkdown(noiseRule, 1_000),
-    footer: `ml-footprint ${escapeMarkdown(input.toolVersion, 40)} · energy is compared first; emissions also move with the grid.`,
+    warnings: (input.warnings ?? []).map((w) => `⚠️ ${w}`),
+    columns: COLUMNS(multi ? "Job" : "Phase"),
+    rows: tableRows(input, overall),
+    context: contextLine(input, baseRefText),
+    trends: trendsOf(input),
+    advice: adviceSection(input.advice),
+    details: input.reports.map((j) => jobDetails(j.head, j.comparison, multi, trusted)),
+    noiseRule: unbreakFigures(escapeMarkdown(noiseRule, 1_000)),
+    footer: `ml-footprint ${escapeMarkdown(input.toolVersion, 40)} · energy is compared first; emissions also move with the grid`,
   };
 }

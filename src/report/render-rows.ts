@@ -1,15 +1,12 @@
-/** Table cells for one comparison row (phase or total), and the verdict wording shared by the headline. */
+/**
+ * The verdict's words and the table's cells. The table is narrow on purpose (GitHub's conversation column is
+ * about 880 px wide): name, base, head, change (with the verdict's emoji), emissions, time. Ranges and bands
+ * sit in the collapsed details, not in every cell; every figure is unbreakable (render-figures.ts).
+ */
 import type { Row, Verdict } from "./compare.js";
 import { escapeMarkdown } from "./escape.js";
-import {
-  formatDelta,
-  formatDuration,
-  formatEnergy,
-  formatMass,
-  formatPercent,
-  formatRange,
-  formatSigned,
-} from "./format.js";
+import { changePercent, duration, energy, mass, percent, signedEnergy } from "./render-figures.js";
+import type { Column } from "./comment-model.js";
 
 /** Which verdicts matter most when a table must be cut: increases first, quiet rows last. */
 export const VERDICT_RANK: Record<Verdict, number> = {
@@ -20,52 +17,74 @@ export const VERDICT_RANK: Record<Verdict, number> = {
   "within-noise": 4,
 };
 
+export const VERDICT_EMOJI: Record<Verdict, string> = {
+  increase: "🔺",
+  decrease: "🔻",
+  "within-noise": "✅",
+  "no-baseline": "🆕",
+  "different-hardware": "⚠️",
+};
+
+export const VERDICT_WORD: Record<Verdict, string> = {
+  increase: "Increase",
+  decrease: "Decrease",
+  "within-noise": "Within noise",
+  "no-baseline": "No baseline",
+  "different-hardware": "Different hardware",
+};
+
 /** Lower = kept first; a job's total row outranks its phase rows of the same verdict. */
 export function rowRank(row: Pick<Row, "verdict" | "isTotal">): number {
   return VERDICT_RANK[row.verdict] * 2 + (row.isTotal ? 0 : 1);
 }
 
-export function verdictText(row: Pick<Row, "verdict" | "bandPercent" | "basis" | "work">): string {
-  const band = row.bandPercent === null ? "" : ` (±${formatPercent(row.bandPercent)})`;
-  const per =
-    row.basis === "energy-per-work" && row.work ? ` per 1k ${escapeMarkdown(row.work.unit, 30)}` : "";
-  switch (row.verdict) {
-    case "increase":
-      return `🔺 increase${per}${band}`;
-    case "decrease":
-      return `🔻 decrease${per}${band}`;
-    case "within-noise":
-      return `≈ within noise${band}`;
-    case "no-baseline":
-      return "🆕 no baseline";
-    case "different-hardware":
-      return "⚠️ different hardware";
-  }
+/**
+ * The band as the headline names it: "noise ±4.1 %" when base runs measured it, "noise unknown, assumed ±10 %"
+ * with one base run (compare.ts: the default band is our assumption).
+ */
+export function bandLabel(row: Pick<Row, "band" | "bandPercent">): string {
+  if (row.bandPercent === null) return "";
+  return row.band?.noiseKnown
+    ? `noise ±${percent(row.bandPercent)}`
+    : `noise unknown, assumed ±${percent(row.bandPercent)}`;
 }
 
-function emissionsCell(side: Row["head"]): string {
-  if (!side || side.emissionsG === null) return "—";
-  const range = formatRange(side.emissionsLowG ?? 0, side.emissionsHighG ?? 0, formatMass);
-  return `${formatMass(side.emissionsG)} (${range})`;
+export const COLUMNS = (firstColumn: "Phase" | "Job"): Column[] => [
+  { title: firstColumn, align: "left" },
+  { title: "Base", align: "right" },
+  { title: "Head", align: "right" },
+  { title: "Change", align: "right" },
+  { title: "CO2e", align: "right" },
+  { title: "Time", align: "right" },
+];
+
+/** The change cell: the verdict's emoji and the energy change, or why there is none. */
+export function changeCell(row: Row): string {
+  const emoji = VERDICT_EMOJI[row.verdict];
+  if (row.presence === "added" && row.verdict === "no-baseline") return `${emoji} new`;
+  if (row.deltaEnergyWh === null) return `${emoji} no base`;
+  if (row.verdict === "different-hardware") return `${emoji} not compared`;
+  // Base and head stand beside it, so the change is the percent alone (the absolute one is in the details).
+  return row.deltaEnergyPercent === null
+    ? `${emoji} ${signedEnergy(row.deltaEnergyWh)}`
+    : `${emoji} ${changePercent(row.deltaEnergyPercent)}`;
 }
 
-/** Cells in column order: [Job], Phase, Base, Head, Δ energy, Duration (Δ), Emissions (range), Δ emissions, Verdict. */
-export function rowCells(row: Row, jobLabel: string | null): string[] {
-  const name = row.isTotal
-    ? "**total**"
-    : escapeMarkdown(row.name, 60) + (row.presence === "removed" ? " (removed)" : "");
-  const cells = [
+/** Cells in column order: name, base, head, change, emissions, time. `name` is trusted markdown. */
+export function rowCells(row: Row, name: string): string[] {
+  return [
     name,
-    row.base ? formatEnergy(row.base.energyWh) : "—",
-    row.head ? formatEnergy(row.head.energyWh) : "—",
-    row.deltaEnergyWh === null ? "—" : formatDelta(row.deltaEnergyWh, row.deltaEnergyPercent, formatEnergy),
-    (row.head ? formatDuration(row.head.durationS) : "—") +
-      (row.deltaDurationS === null ? "" : ` (${formatSigned(row.deltaDurationS, formatDuration)})`),
-    emissionsCell(row.head),
-    row.deltaEmissionsG === null
-      ? "—"
-      : formatDelta(row.deltaEmissionsG, row.deltaEmissionsPercent, formatMass),
-    verdictText(row),
+    row.base ? energy(row.base.energyWh) : "—",
+    row.head ? energy(row.head.energyWh) : "—",
+    changeCell(row),
+    row.head?.emissionsG == null ? "—" : mass(row.head.emissionsG),
+    row.head ? duration(row.head.durationS) : "—",
   ];
-  return jobLabel === null ? cells : [jobLabel, ...cells];
+}
+
+/** A phase's name cell. */
+export function phaseName(row: Row): string {
+  return row.isTotal
+    ? "**total**"
+    : escapeMarkdown(row.name, 40) + (row.presence === "removed" ? " (removed)" : "");
 }

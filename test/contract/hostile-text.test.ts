@@ -147,6 +147,6 @@ describe("job summary cap", () => {
     });
     const summary = renderSummary(model, 20_000);
     expect(Buffer.byteLength(summary, "utf8")).toBeLessThanOrEqual(20_000);
-    expect(summary).toMatch(/^### ⚡ Energy /);
+    expect(summary).toMatch(/^### \S+ [^:]+: /);
   });
 });

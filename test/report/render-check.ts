@@ -3,7 +3,7 @@ import { marked, type Token, type Tokens } from "marked";
 
 /** Raw HTML we emit ourselves; anything else in the output came from an input. */
 const OWN_HTML =
-  /^(<!-- ml-footprint:[A-Za-z0-9._/-]+ -->|<details><summary>How this was measured<\/summary>|<\/details>|<sub>|<\/sub>|<br>)$/;
+  /^(<!-- ml-footprint:[A-Za-z0-9._/-]+ -->|<details><summary>[^<>]*<\/summary>|<\/details>|<sub>|<\/sub>|<br>)$/;
 
 export interface Inspection {
   foreignHtml: string[];

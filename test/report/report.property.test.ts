@@ -99,11 +99,11 @@ describe("renderComment / renderSummary length caps (property)", () => {
         expect(comment.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS);
         expect(utf8Bytes(summary)).toBeLessThanOrEqual(SUMMARY_MAX_BYTES);
         expect(comment.split("<!--").length - 1).toBe(1);
-        expect(comment.split("\n")[1]).toMatch(/^### ⚡ Energy /);
+        expect(comment.split("\n")[1]).toMatch(/^### \S+ [^:]+: /);
         // a smaller cap is honoured too (the headline survives any cut)
         const small = renderComment(model, 4_000);
         expect(small.length).toBeLessThanOrEqual(4_000);
-        expect(small.split("\n")[1]).toMatch(/^### ⚡ Energy /);
+        expect(small.split("\n")[1]).toMatch(/^### \S+ [^:]+: /);
       }),
       {
         numRuns: 100,

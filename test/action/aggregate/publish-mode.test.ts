@@ -94,7 +94,8 @@ describe("mode: publish — the workflow_run publisher for fork PRs", () => {
     expect(fake.comments.map((c) => c.issueNumber)).toEqual([PR]);
     const body = fake.comments[0]!.body;
     expect(body.startsWith("<!-- ml-footprint:report -->")).toBe(true);
-    expect(body).toContain(`| **total** | — | ${formatEnergy(measured.energyWh)} |`);
+    // no base run yet: the one row has no base figure; the head's energy is the measured one
+    expect(body.replace(/\u00a0/g, " ")).toContain(`| — | ${formatEnergy(measured.energyWh)} | 🆕`);
     expect(core.outputs["comment-url"]).toContain(`/pull/${PR}#`);
     // the PR was found from the run's head owner/branch (fork PRs are not listed by commit)
     expect(fake.requests.some((r) => r.path.includes(`head=${FORK_OWNER}%3Afeature`))).toBe(true);
@@ -150,7 +151,7 @@ describe("mode: publish — the workflow_run publisher for fork PRs", () => {
       runId: 777,
     });
     expect(core.warnings).toEqual([]);
-    expect(fake.comments[0]!.body).toMatch(/Energy \+40 % vs main/);
+    expect(fake.comments[0]!.body.replace(/\u00a0/g, " ")).toMatch(/\+40 % energy vs main/);
     expect(core.outputs.verdict).toBe("increase");
     expect(core.failed[0]).toContain("over the 10 % max-increase budget");
   });

@@ -47,19 +47,19 @@ describe("mode: report — one comment for a matrix", () => {
 
     const comments = fake.comments.filter((c) => c.issueNumber === PR);
     expect(comments).toHaveLength(1);
-    const body = comments[0]!.body;
+    const body = comments[0]!.body.replace(/\u00a0/g, " ");
     expect(body.startsWith("<!-- ml-footprint:report -->")).toBe(true);
-    // headline: 3 jobs, one increased beyond noise, over budget
-    expect(body).toMatch(/across 3 jobs — 1 increased, 2 within noise — over budget \(2 budgets\)/);
-    // a row per job and phase (train, eval, total) for each of the 3 jobs
+    // headline: the total of 3 jobs, its change once (from the one total comparison), over budget
+    expect(body).toMatch(
+      /### 🔺 Increase: 40\.2 Wh · \S+ g CO2e in 3 jobs — \+34 % energy vs main \(noise unknown, assumed ±10 %\) — ❌ 2 budgets over/,
+    );
+    // one table: a row per job, then the total
     const table = inspectMarkdown(body).tables[0]!;
-    expect(table.rows).toHaveLength(9);
-    expect(table.rows.map((r) => r[0]!.text)).toEqual(["a", "a", "a", "b", "b", "b", "c", "c", "c"]);
-    expect(body).toContain("Total of 3 jobs");
-    expect(body).toMatch(/\*\*Total vs base:\*\* \+34 % energy over 1 summed base run/);
+    expect(table.rows.map((r) => r[0]!.text)).toEqual(["a", "b", "c", "**total**"]);
+    expect(table.rows.map((r) => r[3]!.text)).toEqual(["✅ ±0 %", "✅ +2.0 %", "🔺 +100 %", "🔺 +34 %"]);
     expect(body).toContain("❌ Energy 40.2 Wh is over the 35.0 Wh budget");
     expect(body).toContain("❌ Energy \\+34 % vs base is over the 10 % max-increase budget");
-    expect(summary).toContain("Total of 3 jobs");
+    expect(summary).toContain("| **total** |");
     expect(summary).not.toContain("<!-- ml-footprint");
 
     // budgets on the totals fail the step with both reasons
@@ -94,7 +94,7 @@ describe("mode: report — one comment for a matrix", () => {
     });
     const comments = fake.comments.filter((c) => c.issueNumber === PR);
     expect(comments).toHaveLength(1);
-    expect(comments[0]!.body).toContain("⚡ Energy −10 % vs main");
+    expect(comments[0]!.body.replace(/\u00a0/g, " ")).toContain("−10 % energy vs main");
     expect(core.failed).toEqual([]);
     expect(core.outputs["over-budget"]).toBe("false");
   });
@@ -135,11 +135,10 @@ describe("mode: report — one comment for a matrix", () => {
 
     expect(fake.comments).toHaveLength(1);
     expect(body.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS);
-    expect(body).toMatch(
-      /^<!-- ml-footprint:report -->\n### ⚡ Energy \+3\.0 % vs main .* across 200 jobs — 20 increased, 180 within noise/,
+    expect(body.replace(/\u00a0/g, " ")).toMatch(
+      /^<!-- ml-footprint:report -->\n### ✅ Within noise: .* in 200 jobs — \+3\.0 % energy vs main/,
     );
-    expect(body).toContain("Total of 200 jobs");
-    expect(body).toContain("**Total vs base:**");
+    expect(body).toContain("| **total** |");
     expect(inspectMarkdown(body).brokenRows).toEqual([]);
     expect(core.outputs.verdict).toBe("within-noise");
     expect(core.failed).toEqual([]);
@@ -165,9 +164,9 @@ describe("mode: report — one comment for a matrix", () => {
       expect(post.code).toBe(1);
       expect(post.errors.join("\n")).toContain("Energy 14.0 Wh is over the 10.0 Wh budget");
       expect(post.outputs["over-budget"]).toBe("true");
-      expect(post.summary).toContain("Total of 2 jobs");
+      expect(post.summary).toContain("| **total** |");
       expect(fake.comments).toHaveLength(1);
-      expect(fake.comments[0]!.body).toContain("across 2 jobs");
+      expect(fake.comments[0]!.body).toContain("in 2 jobs");
     } finally {
       job.cleanup();
     }
