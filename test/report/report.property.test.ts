@@ -123,5 +123,6 @@ describe("renderComment / renderSummary length caps (property)", () => {
         ],
       },
     );
-  });
+    // 100 inputs up to 12 jobs × 300 phases: ~8 s measured at load 19; generous for a loaded 2-core CI
+  }, 120_000);
 });
