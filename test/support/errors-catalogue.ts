@@ -202,6 +202,22 @@ export const ACTION_BAD_INPUTS: BadInput[] = [
     "2-1",
     '"2-1" has MIN above MAX; accepted: "MIN-MAX" watts per vCPU from 0 to 100, e.g. 0.45-2.02, or one number',
   ),
+  // the job's GPUs (issue #12) and the OTLP export (issue #16)
+  a(
+    "gpus",
+    "cuda:0",
+    '"cuda:0" in "cuda:0" is not a GPU; accepted: all, or a comma-separated list of GPU indices (0,1), UUIDs or UUID prefixes (GPU-8f6c2b0e) and MIG ids (MIG-…)',
+  ),
+  a(
+    "otlp-endpoint",
+    "ftp://x",
+    '"ftp:" URLs are not supported; accepted: an http(s) base URL such as https://otel-collector.example:4318',
+  ),
+  a(
+    "otlp-headers",
+    "novalue",
+    "entry 1 is not key=value with a header name as key (value not shown); accepted: key=value pairs separated by commas, e.g. x-api-key=…,x-team=ml",
+  ),
 ];
 
 /** Values that look wrong but are accepted on purpose (whitespace is trimmed, empty means the default). */
