@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import{createRequire as __mlfCreateRequire}from'node:module';const require=__mlfCreateRequire(import.meta.url);
+import{a as c}from"./chunk-MMGADQAB.js";import{e as t}from"./chunk-DBKTZJ3U.js";import"./chunk-3QKZT7ZR.js";import*as e from"process";async function a(){let o="QUERY HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Cryptography /v MachineGuid",i="%windir%\\System32\\REG.exe";e.arch==="ia32"&&"PROCESSOR_ARCHITEW6432"in e.env&&(i="%windir%\\sysnative\\cmd.exe /c "+i);try{let r=(await c(`${i} ${o}`)).stdout.split("REG_SZ");if(r.length===2)return r[1].trim()}catch(r){t.debug(`error reading machine id: ${r}`)}}export{a as getMachineId};
