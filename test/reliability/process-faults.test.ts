@@ -35,7 +35,8 @@ describe("detached sampler killed with SIGKILL mid-job", () => {
     const result = await integrateSamplesFile(join(dir, SAMPLES_FILE), { models, defaultPhase: "train" });
     expect(result.samples).toBeGreaterThanOrEqual(3);
     expect(result.energyWh).toBeGreaterThan(0);
-    expect(result.durationS).toBeGreaterThan(0.2);
+    // ticks are scheduled on absolute times at 100 ms: late under load, never early, so the span covers the samples
+    expect(result.durationS).toBeGreaterThanOrEqual((result.samples - 1) * 0.1 * 0.9);
     // src/action/steps/post.ts turns "not-running" into the report warning
     // "the sampler was not running at the end of the job (killed?); the report covers what it recorded".
   });
