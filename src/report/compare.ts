@@ -255,42 +255,46 @@ function resolution(energyWh: number, durationS: number, intervalMs: number): nu
   return durationS > 0 ? (energyWh / durationS) * (intervalMs / 1_000) : 0;
 }
 
-function totalObs(report: Report): Obs {
-  const e = report.carbon?.emissions;
+interface Figures {
+  energyWh: number;
+  lowWh: number;
+  highWh: number;
+  durationS: number;
+  work?: { whPer1k: Record<string, number> } | null;
+}
+
+/** One observation (total or phase) from its figures and, when known, its emissions. */
+function obsOf(
+  report: Report,
+  f: Figures,
+  e: { totalG: number; lowG: number; highG: number } | undefined,
+  carbonKnown: boolean,
+): Obs {
   return {
     side: {
-      energyWh: report.energyWh,
-      lowWh: report.lowWh,
-      highWh: report.highWh,
+      energyWh: f.energyWh,
+      lowWh: f.lowWh,
+      highWh: f.highWh,
       emissionsG: e ? e.totalG : null,
       emissionsLowG: e ? e.lowG : null,
       emissionsHighG: e ? e.highG : null,
-      durationS: report.durationS,
+      durationS: f.durationS,
     },
-    resolutionWh: resolution(report.energyWh, report.durationS, report.intervalMs),
-    carbonKey: carbonKey(report),
-    whPer1k: report.work?.whPer1k ?? null,
+    resolutionWh: resolution(f.energyWh, f.durationS, report.intervalMs),
+    carbonKey: carbonKnown ? carbonKey(report) : null,
+    whPer1k: f.work?.whPer1k ?? null,
   };
+}
+
+function totalObs(report: Report): Obs {
+  return obsOf(report, report, report.carbon?.emissions, true);
 }
 
 function phaseObs(report: Report, name: string): Obs | null {
   const phase = report.phases.find((p) => p.name === name);
   if (!phase) return null;
   const e = report.carbon?.phaseEmissionsG.find((p) => p.name === name);
-  return {
-    side: {
-      energyWh: phase.energyWh,
-      lowWh: phase.lowWh,
-      highWh: phase.highWh,
-      emissionsG: e ? e.totalG : null,
-      emissionsLowG: e ? e.lowG : null,
-      emissionsHighG: e ? e.highG : null,
-      durationS: phase.durationS,
-    },
-    resolutionWh: resolution(phase.energyWh, phase.durationS, report.intervalMs),
-    carbonKey: e ? carbonKey(report) : null,
-    whPer1k: phase.work?.whPer1k ?? null,
-  };
+  return obsOf(report, phase, e, e !== undefined);
 }
 
 /** The mean side of several runs (emissions over the runs that have them; null when none has). */
