@@ -25,6 +25,9 @@ const WorkUnits = z.record(
     }),
 );
 
+/** Counts that describe the plan, not work done (the forecast reads them): no Wh per 1k for them. */
+const PLANNED_UNITS = new Set(["epochs_total"]);
+
 export type WorkResult = { units: Record<string, number>; whPer1k: Record<string, number> } | null;
 
 /** Read and validate the metrics file; missing file → null, invalid → null plus a warning that says why. */
@@ -74,7 +77,9 @@ export function workEfficiency(units: Record<string, number> | null, energyWh: n
   const whPer1k: Record<string, number> = {};
   for (const [unit, count] of Object.entries(units)) {
     const perK = (energyWh / count) * 1_000;
-    if (count > 0 && Number.isFinite(perK) && perK <= MAX_FIGURE) whPer1k[unit] = perK;
+    if (count > 0 && !PLANNED_UNITS.has(unit) && Number.isFinite(perK) && perK <= MAX_FIGURE) {
+      whPer1k[unit] = perK;
+    }
   }
   return { units, whPer1k };
 }
@@ -133,12 +138,12 @@ export function workByPhase(
   const whPer1k: Record<string, number> = {};
   for (const [unit, t] of Object.entries(totals)) {
     units[unit] = t.count;
-    whPer1k[unit] = (t.energyWh / t.count) * 1_000;
+    if (!PLANNED_UNITS.has(unit)) whPer1k[unit] = (t.energyWh / t.count) * 1_000;
   }
   for (const [unit, count] of Object.entries(input.job ?? {})) {
     if (Object.hasOwn(units, unit)) continue; // the phases' attribution wins
     units[unit] = count;
-    if (count > 0) whPer1k[unit] = (jobEnergyWh / count) * 1_000;
+    if (count > 0 && !PLANNED_UNITS.has(unit)) whPer1k[unit] = (jobEnergyWh / count) * 1_000;
   }
   return { phases: perPhase, job: Object.keys(units).length ? { units, whPer1k } : null };
 }

@@ -45,6 +45,20 @@ describe("workByPhase", () => {
     expect(workByPhase(phases, { byPhase: new Map(), job: null }, 105).job).toBeNull();
   });
 
+  it("keeps the planned epochs_total (the forecast reads it) but gives no Wh per 1k for a plan", () => {
+    const r = workByPhase(
+      phases,
+      { byPhase: new Map([["train", [{ epochs: 1, epochs_total: 30 }]]]), job: { epochs_total: 30 } },
+      105,
+    );
+    expect(r.phases.get("train")).toEqual({
+      units: { epochs: 1, epochs_total: 30 },
+      whPer1k: { epochs: 90_000 },
+    });
+    expect(r.job?.units).toEqual({ epochs: 1, epochs_total: 30 });
+    expect(r.job?.whPer1k).toEqual({ epochs: 90_000 });
+  });
+
   it("ignores counts for a phase that is not in the report, and zero counts", () => {
     const r = workByPhase(
       phases,
