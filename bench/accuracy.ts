@@ -6,6 +6,7 @@
  */
 import { EnergyIntegrator } from "../src/measure/integrate.js";
 import type { PowerModels } from "../src/measure/power-model.js";
+import { rng } from "./rng.js";
 import type { Figure } from "./util.js";
 
 /** A piecewise-constant power trace: [start s, watts] pieces, in order, and its length. */
@@ -21,17 +22,6 @@ const MODELS: PowerModels = {
   memory: { ...ZERO, detail: "none" },
   other: null,
 };
-
-/** Deterministic PRNG (mulberry32) so every run integrates the same traces. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function traces(): Trace[] {
   const r = rng(42);

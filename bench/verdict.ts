@@ -11,18 +11,8 @@
  */
 import { compareReports } from "../src/report/compare.js";
 import type { Report } from "../src/model/report.js";
+import { rng } from "./rng.js";
 import type { Figure } from "./util.js";
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Standard normal by Box–Muller. */
 function normal(u: () => number): number {
