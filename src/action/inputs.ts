@@ -4,7 +4,7 @@
  */
 import { parseGpusInput } from "../measure/gpu-select.js";
 import { parseOtlpEndpoint, parseOtlpHeaders } from "../export/otlp-target.js";
-import { z } from "zod";
+import * as z from "zod";
 import { Inputs } from "./constants.js";
 import type { CoreLike } from "./core.js";
 import { parseRegion } from "../carbon/context.js";

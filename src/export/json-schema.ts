@@ -5,7 +5,7 @@
  * It describes what ml-footprint accepts on read (`io: "input"`): unknown keys are allowed, as the zod reader
  * tolerates (and drops) them, so a report from a later 1.x that adds a field still validates.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { Report, REPORT_SCHEMA_ID } from "../model/report.js";
 
 /** Where the committed copy lives, relative to the repository root. */

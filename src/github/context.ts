@@ -5,7 +5,7 @@
  * artifact).
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import type { GitHubClient } from "./client.js";
 
 export interface ActionsContext {

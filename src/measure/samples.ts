@@ -11,7 +11,7 @@
  *   {"t":"hw","ts":1732521601000,"gpus":[{"index":0,"name":"NVIDIA H100 80GB HBM3","uuid":"GPU-…","powerLimitW":700,"memoryTotalMiB":81559}]}
  *   {"t":"end","ts":1732521700000}
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const finite = z.number().finite();
 

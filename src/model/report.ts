@@ -5,7 +5,7 @@
  * Units are in the field names (`energyWh`, `powerW`, `durationS`, `intensityGPerKWh`, `emissionsG`).
  * Every energy and emissions figure has a `low`/`high` range and says how it was obtained.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const REPORT_SCHEMA_ID = "ml-footprint/report@1";
 

@@ -4,7 +4,7 @@
  * so that the report can give Wh per 1,000 units and a longer run is judged per unit of work.
  */
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_FIGURE } from "../model/report.js";
 
 const MAX_METRICS_BYTES = 64 * 1024;
