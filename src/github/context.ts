@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as z from "zod";
+import { describeZodIssues } from "../model/zod-issues.js";
 import type { GitHubClient } from "./client.js";
 
 export interface ActionsContext {
@@ -75,10 +76,7 @@ export function readActionsContext(
       if (parsed.success) payload = parsed.data;
       else
         warnings.push(
-          `event payload ${eventPath} has unexpected fields: ${parsed.error.issues
-            .slice(0, 3)
-            .map((i) => `${i.path.join(".")}: ${i.message}`)
-            .join("; ")}`,
+          `event payload ${eventPath} has unexpected fields: ${describeZodIssues(parsed.error, 3)}`,
         );
     } catch (error) {
       // Outside Actions (local-action, CLI) the file may be absent; we go on without the payload.

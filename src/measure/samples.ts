@@ -12,6 +12,7 @@
  *   {"t":"end","ts":1732521700000}
  */
 import * as z from "zod";
+import { describeZodIssues } from "../model/zod-issues.js";
 
 const finite = z.number().finite();
 
@@ -131,8 +132,7 @@ export function parseLine(text: string): ParsedLine | RejectedLine {
   }
   const result = SamplesFileLine.safeParse(value);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    return { ok: false, reason: `${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}` };
+    return { ok: false, reason: describeZodIssues(result.error) };
   }
   return { ok: true, line: result.data };
 }

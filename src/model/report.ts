@@ -6,6 +6,7 @@
  * Every energy and emissions figure has a `low`/`high` range and says how it was obtained.
  */
 import * as z from "zod";
+import { describeZodIssues } from "./zod-issues.js";
 
 export const REPORT_SCHEMA_ID = "ml-footprint/report@1";
 
@@ -278,12 +279,7 @@ export class ReportValidationError extends Error {
 }
 
 function describeIssues(error: z.ZodError, where: string): string {
-  const parts = error.issues.slice(0, 5).map((issue) => {
-    const path = issue.path.length ? issue.path.join(".") : "(root)";
-    return `${path}: ${issue.message}`;
-  });
-  const more = error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : "";
-  return `${where} is not a valid ${REPORT_SCHEMA_ID} report: ${parts.join("; ")}${more}`;
+  return `${where} is not a valid ${REPORT_SCHEMA_ID} report: ${describeZodIssues(error, 5)}`;
 }
 
 /** Validate a parsed value as a report; `where` names it in the error (file path, artifact name). */

@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import * as z from "zod";
+import { describeZodIssues } from "../model/zod-issues.js";
 import { MAX_FIGURE } from "../model/report.js";
 
 const MAX_METRICS_BYTES = 64 * 1024;
@@ -62,10 +63,9 @@ export async function readWorkMetrics(
   }
   const parsed = WorkUnits.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
     return {
       units: null,
-      warning: `ML_FOOTPRINT_METRICS file ${path} was ignored: ${issue?.path.join(".") || "(root)"}: ${issue?.message}; expected an object of unit names to non-negative numbers, e.g. {"samples": 60000, "steps": 938}`,
+      warning: `ML_FOOTPRINT_METRICS file ${path} was ignored: ${describeZodIssues(parsed.error)}; expected an object of unit names to non-negative numbers, e.g. {"samples": 60000, "steps": 938}`,
     };
   }
   return { units: parsed.data, warning: null };
