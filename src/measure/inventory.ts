@@ -6,7 +6,6 @@
  */
 import * as nodeOs from "node:os";
 import type { Hardware } from "../model/report.js";
-import type { NvidiaSmiRow } from "./sources/nvidia-smi-parse.js";
 import type { CpuId } from "./cpu-power.js";
 
 /** The part of systeminformation used here (the real module satisfies it). */
@@ -130,20 +129,4 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
-}
-
-/** GPUs for the report, one per index (the latest row wins), sorted by index. */
-export function gpusFromRows(rows: readonly NvidiaSmiRow[]): Hardware["gpus"] {
-  const byIndex = new Map<number, NvidiaSmiRow>();
-  for (const row of rows) byIndex.set(row.index, row);
-  return [...byIndex.values()]
-    .sort((a, b) => a.index - b.index)
-    .slice(0, 64)
-    .map((row) => ({
-      index: row.index,
-      name: row.name.slice(0, MAX_LABEL),
-      uuid: row.uuid?.slice(0, MAX_LABEL) ?? null,
-      powerLimitW: row.powerLimitW,
-      memoryTotalMiB: row.memoryTotalMiB,
-    }));
 }

@@ -252,11 +252,6 @@ export class Sampler {
     return this.last;
   }
 
-  /** Append a phase boundary now. */
-  markPhase(name: string): void {
-    this.write({ t: "phase", ts: this.now(), name });
-  }
-
   /** Take a last sample, stop the GPU stream, write the end line and close the file. Idempotent. */
   async stop(): Promise<SamplerStats> {
     if (!this.stopped) {

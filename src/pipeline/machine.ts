@@ -16,9 +16,6 @@ export interface MachineOptions {
   cpuMaxWattsPerVcpu?: number;
   /** logical CPUs of the package whose TDP cpuTdpW is */
   cpuPackageThreads?: number;
-  memoryWattsPerGB?: number;
-  /** a fixed extra draw declared by the user, in W */
-  otherPowerW?: number;
 }
 
 export interface Machine {
@@ -45,19 +42,12 @@ export async function loadMachine(options: MachineOptions): Promise<Machine> {
   });
   const models: PowerModels = {
     cpu: cpuModel,
-    memory: memoryPowerModel(inventory.memoryGB, options.memoryWattsPerGB, {
+    memory: memoryPowerModel(inventory.memoryGB, undefined, {
       includedGB: cpuModel.includedMemoryGB ?? 0,
       includedBy: "CCF per-vCPU watts include memory up to the SPECpower average per chip",
     }),
-    other:
-      options.otherPowerW !== undefined
-        ? {
-            w: options.otherPowerW,
-            lowW: options.otherPowerW,
-            highW: options.otherPowerW,
-            detail: `fixed ${options.otherPowerW} W declared by the user`,
-          }
-        : null,
+    // No input declares a fixed extra draw yet; the integrator supports one (PowerModels.other).
+    other: null,
   };
   const warnings: string[] = [];
   if (models.cpu.provenance === "assumed") {

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { counterDeltaUj, EnergyIntegrator, integrateEnergy } from "../../src/measure/integrate.js";
 import type { PowerModels } from "../../src/measure/power-model.js";
@@ -148,5 +149,35 @@ describe("integrateEnergy", () => {
     const result = integrateEnergy([meta()], { models });
     expect(result.energyWh).toBe(0);
     expect(result.warnings[0]).toMatch(/no samples/);
+  });
+});
+
+describe("counterDeltaUj (RAPL wraparound)", () => {
+  it("is the plain difference without a wrap, and one wrap at max_energy_range_uj", () => {
+    expect(counterDeltaUj(1_000, 4_500, 262143328850)).toBe(3_500);
+    expect(counterDeltaUj(7, 7, 100)).toBe(0);
+    // 300 J before the wrap and 200 J after it
+    expect(counterDeltaUj(262143328850 - 300_000_000, 200_000_000, 262143328850)).toBe(500_000_000);
+  });
+
+  it("recovers the true energy of any single-wrap interval", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 40 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 0.999, noNaN: true }),
+        (max, startFraction, energyFraction) => {
+          const prev = Math.floor(startFraction * max) % max;
+          const energy = Math.floor(energyFraction * max);
+          const next = (prev + energy) % max;
+          expect(counterDeltaUj(prev, next, max)).toBe(energy);
+        },
+      ),
+    );
+  });
+
+  it("refuses a decrease it cannot explain (no known range, or a reading above it)", () => {
+    expect(counterDeltaUj(100, 50, undefined)).toBeNull();
+    expect(counterDeltaUj(2_000, 50, 1_000)).toBeNull();
   });
 });

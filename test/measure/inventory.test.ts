@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { getHardwareInventory, gpusFromRows, parseCpuId } from "../../src/measure/inventory.js";
+import { getHardwareInventory, parseCpuId } from "../../src/measure/inventory.js";
 import type { OsLike, SiLike } from "../../src/measure/inventory.js";
-import type { NvidiaSmiRow } from "../../src/measure/sources/nvidia-smi.js";
 
 const GiB = 2 ** 30;
 const fakeOs: OsLike = {
@@ -90,26 +89,5 @@ describe("getHardwareInventory", () => {
     expect(inventory.threads).toBeGreaterThan(0);
     expect(inventory.memoryGB).toBeGreaterThan(0);
     expect(inventory.brand.length).toBeGreaterThan(0);
-  });
-});
-
-describe("gpusFromRows", () => {
-  const row = (index: number, powerW: number | null = 60): NvidiaSmiRow => ({
-    index,
-    uuid: `GPU-${index}`,
-    name: "NVIDIA H100 80GB HBM3",
-    powerW,
-    powerLimitW: 700,
-    utilization: 0,
-    memoryUsedMiB: 0,
-    memoryTotalMiB: 81559,
-  });
-
-  it("keeps one entry per GPU, sorted by index", () => {
-    expect(gpusFromRows([row(1), row(0), row(1, 300)])).toEqual([
-      { index: 0, name: "NVIDIA H100 80GB HBM3", uuid: "GPU-0", powerLimitW: 700, memoryTotalMiB: 81559 },
-      { index: 1, name: "NVIDIA H100 80GB HBM3", uuid: "GPU-1", powerLimitW: 700, memoryTotalMiB: 81559 },
-    ]);
-    expect(gpusFromRows([])).toEqual([]);
   });
 });

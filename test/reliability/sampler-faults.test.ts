@@ -173,7 +173,6 @@ describe("samples file faults", () => {
     const samplesPath = join(dir, "gone", "samples.ndjson");
     const sampler = new Sampler({ samplesPath, intervalMs: 100, phase: "train", nvidiaSmi: null });
     await sampler.start();
-    sampler.markPhase("eval");
     await waitFor("2 ticks", () => sampler.tickCount >= 2);
     const stats = await sampler.stop();
     expect(stats.ticks).toBeGreaterThanOrEqual(2);

@@ -142,15 +142,3 @@ export function readRaplCounters(domains: readonly RaplDomain[]): Record<string,
   }
   return counters;
 }
-
-/**
- * Energy between two readings of one counter, in µJ. The counter wraps back to 0 after `maxRangeUj`
- * (typically 262,143,328,850 µJ ≈ 262 kJ: a wrap every ~15 min at 300 W), so a smaller `next` means
- * one wrap; ticks are far shorter than a wrap period.
- */
-export function raplDeltaUj(prev: number, next: number, maxRangeUj: number): number {
-  if (![prev, next, maxRangeUj].every(Number.isFinite) || prev < 0 || next < 0 || maxRangeUj <= 0) {
-    throw new RangeError(`raplDeltaUj: invalid counters prev=${prev} next=${next} max=${maxRangeUj}`);
-  }
-  return next >= prev ? next - prev : next + maxRangeUj - prev;
-}

@@ -2,9 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { discoverRapl, raplDeltaUj, readRaplCounters } from "../../../src/measure/sources/rapl.js";
+import { discoverRapl, readRaplCounters } from "../../../src/measure/sources/rapl.js";
 
 type Tree = Record<string, string | { link: string }>;
 const TREES = JSON.parse(
@@ -119,39 +118,5 @@ describe("readRaplCounters", () => {
     writeFileSync(join(sysRoot, "class/powercap/intel-rapl:1/energy_uj"), "[N/A]\n");
     rmSync(join(sysRoot, "class/powercap/intel-rapl:1/intel-rapl:1:0/energy_uj"));
     expect(readRaplCounters(domains)).toEqual({ "package-0": 48301746563, "dram-0": 9123456789 });
-  });
-});
-
-describe("raplDeltaUj", () => {
-  it("is the plain difference without a wrap", () => {
-    expect(raplDeltaUj(1_000, 4_500, 262143328850)).toBe(3_500);
-    expect(raplDeltaUj(7, 7, 100)).toBe(0);
-  });
-
-  it("handles wraparound at max_energy_range_uj", () => {
-    // 300 J before the wrap and 200 J after it
-    expect(raplDeltaUj(262143328850 - 300_000_000, 200_000_000, 262143328850)).toBe(500_000_000);
-  });
-
-  it("recovers the true energy of any single-wrap interval", () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 2 ** 40 }),
-        fc.double({ min: 0, max: 1, noNaN: true }),
-        fc.double({ min: 0, max: 0.999, noNaN: true }),
-        (max, startFraction, energyFraction) => {
-          const prev = Math.floor(startFraction * max) % max;
-          const energy = Math.floor(energyFraction * max);
-          const next = (prev + energy) % max;
-          expect(raplDeltaUj(prev, next, max)).toBe(energy);
-        },
-      ),
-    );
-  });
-
-  it("rejects nonsense instead of returning a number", () => {
-    expect(() => raplDeltaUj(Number.NaN, 1, 10)).toThrow(RangeError);
-    expect(() => raplDeltaUj(1, 2, 0)).toThrow(/invalid counters/);
-    expect(() => raplDeltaUj(-1, 2, 10)).toThrow(RangeError);
   });
 });
