@@ -137,7 +137,10 @@ describe("nvidia-smi faults, through the Sampler into the integration", () => {
     });
     const gaps = r.integration.phases.flatMap((p) => p.gaps).filter((g) => g.source === "nvidia-smi");
     expect(gaps.length).toBeGreaterThanOrEqual(1);
-    expect(gaps[0]!.reason).toMatch(/exited with code 1: Unable to determine the device handle/);
+    // Under load a starved tick can add a "no power reading" gap first; the restart's gap must be among them.
+    expect(gaps.map((g) => g.reason).join("\n")).toMatch(
+      /exited with code 1: Unable to determine the device handle/,
+    );
     expect(r.integration.warnings.join("\n")).toMatch(
       /GPUs seen by nvidia-smi changed after a restart \(8 → 1\)/,
     );
