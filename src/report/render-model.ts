@@ -158,7 +158,7 @@ function adviceSection(advice: Advice | null | undefined): AdviceSection | null 
   const best = options[0];
   if (!best) return null;
   return {
-    summary: `🌱 Running in ${escapeHtmlText(best.id, 40)} would cut emissions by ${percent(best.saving)}: ${mass(best.emissionsG)} instead of ${mass(advice.currentG)} CO2e`,
+    summary: `🌱 Running in ${escapeHtmlText(best.id, 40)} would cut operational emissions by ${percent(best.saving)}: ${mass(best.emissionsG)} instead of ${mass(advice.currentG)} CO2e (embodied unchanged)`,
     lines: [
       ...options.map(
         (o) =>

@@ -186,7 +186,7 @@ describe("the rendered comment", () => {
     const summaries = shown.split("\n").filter((l) => l.includes("🌱"));
     expect(summaries).toHaveLength(1);
     expect(summaries[0]?.replace(/\u00a0/g, " ")).toBe(
-      "<details><summary>🌱 Running in azure:swedencentral would cut emissions by 30 %: 70.0 mg instead of 100 mg CO2e</summary>",
+      "<details><summary>🌱 Running in azure:swedencentral would cut operational emissions by 30 %: 70.0 mg instead of 100 mg CO2e (embodied unchanged)</summary>",
     );
   });
 
