@@ -30,6 +30,7 @@ import type { CoreLike, StepEnv } from "./core.js";
 import { identityFrom } from "./identity.js";
 import type { ActionConfig } from "./inputs.js";
 import { setComparisonOutputs, setReportOutputs } from "./outputs.js";
+import { deadlineWarning, describeApiFailure, NetworkProgress, startNetworkDeadline } from "./network.js";
 import { ensurePrivateDir, stateDirFor } from "./state.js";
 
 export interface AggregateInput extends StepEnv {
@@ -55,13 +56,52 @@ export async function aggregateStep(
   const { core, env, config } = deps;
   const ctx = readActionsContext(env);
   for (const warning of ctx.warnings) core.warning(`ml-footprint: ${warning}`);
-  const input = { ...deps, ctx };
+  const deadline = startNetworkDeadline(config.networkTimeoutS);
+  const input = { ...deps, ctx, signal: deadline.signal };
   const octokit = clientFor(input);
   if (!octokit) return;
-  const target = await findTarget(input, octokit);
-  if (!target) return;
-  const result = await aggregateReports(input, octokit, target);
-  if (result) enforceBudgets(core, config, result.budgets);
+  const progress = new NetworkProgress(AGGREGATE_STAGES);
+  // Budgets are enforced whenever the totals are known, even if the comment then fails or times out.
+  let budgets: BudgetResult[] | null = null;
+  try {
+    const outcome = await deadline.race(async () => {
+      const target = await findTarget(input, octokit);
+      if (!target) return;
+      await aggregateReports(input, octokit, target, {
+        done: (stage) => progress.done(stage),
+        budgets: (results) => (budgets = results),
+      });
+    });
+    if (!outcome.done) {
+      const message = deadlineWarning(
+        deadline.seconds,
+        progress.skipped(),
+        budgets ? "the totals are in the job summary" : "no report was aggregated",
+      );
+      core.warning(message);
+      if (!budgets) await deps.summary.write(`${message}\n`);
+    }
+  } catch (error) {
+    // API errors (403 without `actions: read`, 502 storms, rate limits) are warnings: only budgets fail a job.
+    const message = `ml-footprint: mode: ${config.mode} could not finish (${describeApiFailure(error, "actions: read")}); ${
+      budgets ? "the totals are in the job summary" : "no report was aggregated or commented"
+    }`;
+    core.warning(message);
+    if (!budgets) await deps.summary.write(`${message}\n`);
+  }
+  if (budgets) enforceBudgets(core, config, budgets);
+}
+
+/** The network stages of an aggregation, in order, as a timeout warning names them. */
+export const AGGREGATE_STAGES = [
+  "reading the run's report artifacts",
+  "base-branch comparison",
+  "PR comment",
+] as const;
+
+export interface AggregateProgress {
+  done(stage: (typeof AGGREGATE_STAGES)[number]): void;
+  budgets(results: BudgetResult[]): void;
 }
 
 export interface AggregateResult {
@@ -155,6 +195,7 @@ export async function aggregateReports(
   input: AggregateInput,
   octokit: GitHubClient,
   target: AggregateTarget,
+  progress?: AggregateProgress,
 ): Promise<AggregateResult | null> {
   const { core, config, ctx } = input;
 
@@ -176,6 +217,7 @@ export async function aggregateReports(
     );
     return null;
   }
+  progress?.done("reading the run's report artifacts");
 
   const names = downloaded.reports.map((r) => r.artifactName);
   const base = await baseHistories(
@@ -208,6 +250,7 @@ export async function aggregateReports(
   };
   const overall = totalComparison(jobs, total);
   const budgets = evaluateBudgets({ report: total, comparison: overall, budgets: config.budgets });
+  progress?.budgets(budgets);
 
   ensurePrivateDir(stateDirFor(input.env));
   const dir = join(stateDirFor(input.env), "report");
@@ -234,8 +277,10 @@ export async function aggregateReports(
         : [],
   });
   await input.summary.write(renderSummary(model));
+  progress?.done("base-branch comparison");
 
   if (config.comment === "never" || target.prNumber === null) {
+    progress?.done("PR comment");
     return { budgets, jobs: jobs.length, commentChars: null };
   }
   const body = renderComment(model);
@@ -252,8 +297,9 @@ export async function aggregateReports(
     core.info(`ml-footprint: PR comment ${result.action} for ${jobs.length} jobs: ${result.url}`);
   } catch (error) {
     core.warning(
-      `ml-footprint: the PR comment could not be written (${(error as Error).message}); give this workflow \`permissions: pull-requests: write\`; the report is in the job summary`,
+      `ml-footprint: the PR comment could not be written (${describeApiFailure(error, "pull-requests: write")}); the report is in the job summary`,
     );
   }
+  progress?.done("PR comment");
   return { budgets, jobs: jobs.length, commentChars: body.length };
 }

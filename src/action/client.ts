@@ -22,6 +22,8 @@ export function clientFor(input: {
   config: ActionConfig;
   ctx: ActionsContext;
   env: Record<string, string | undefined>;
+  /** the step's network deadline: aborts every request */
+  signal?: AbortSignal;
 }): GitHubClient | null {
   if (!input.config.githubToken) {
     input.core.warning(
@@ -34,6 +36,7 @@ export function clientFor(input: {
     baseUrl: input.ctx.apiUrl,
     userAgent: `ml-footprint/${TOOL_VERSION}`,
     retryBaseMs: retryBaseMs(input.env),
+    ...(input.signal ? { signal: input.signal } : {}),
     log: {
       // Failed requests are thrown to the caller, which warns with a fix (or expects them: GET /user is
       // 403 for every GITHUB_TOKEN); Octokit's own log line for them would be a second, useless warning.

@@ -27,6 +27,8 @@ export const Inputs = {
   Matrix: "matrix",
   OtlpEndpoint: "otlp-endpoint",
   OtlpHeaders: "otlp-headers",
+  Finish: "finish",
+  NetworkTimeout: "network-timeout",
 } as const;
 
 export const Outputs = {

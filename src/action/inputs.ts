@@ -56,6 +56,10 @@ export interface ActionConfig {
   otlp: { url: string; headers: Record<string, string> } | null;
   /** the raw otlp-headers values, to mask */
   otlpSecrets: string[];
+  /** this footprint step finishes the job's background measurement in its main step (measure mode, no `run:`) */
+  finish: boolean;
+  /** overall bound on the network part of a reporting step (upload, baseline, comment, OTLP), seconds */
+  networkTimeoutS: number;
 }
 
 function oneOf<T extends string>(value: string, name: string, allowed: readonly T[], fallback: T): T {
@@ -150,6 +154,49 @@ function positiveBudget(value: number, text: string, name: string): number {
   return value;
 }
 
+/** Bounds of `network-timeout`: at least 1 s; at most 1 h (a job may run 6 h; the report must not wait that long). */
+export const NETWORK_TIMEOUT_MIN_S = 1;
+export const NETWORK_TIMEOUT_MAX_S = 3_600;
+export const NETWORK_TIMEOUT_DEFAULT_S = 60;
+
+const NetworkTimeoutS = z
+  .string()
+  .regex(/^[0-9]{1,5}$/)
+  .transform(Number)
+  .pipe(z.number().int().min(NETWORK_TIMEOUT_MIN_S).max(NETWORK_TIMEOUT_MAX_S));
+
+/** `network-timeout`: whole seconds, validated with zod; the message names the input, the value and the range. */
+export function parseNetworkTimeoutInput(value: string, name: string): number {
+  const v = value.trim();
+  if (v === "") return NETWORK_TIMEOUT_DEFAULT_S;
+  const result = NetworkTimeoutS.safeParse(v);
+  if (!result.success) {
+    throw new InputError(
+      `${name}: "${truncate(value)}" is not valid; accepted: a whole number of seconds from ${NETWORK_TIMEOUT_MIN_S} to ${NETWORK_TIMEOUT_MAX_S}`,
+    );
+  }
+  return result.data;
+}
+
+/**
+ * `finish: true` ends the background measurement that an earlier footprint step started; it measures
+ * nothing itself, so a command to wrap or another mode makes no sense there: a clear error before any work.
+ */
+function checkFinish(config: ActionConfig): ActionConfig {
+  if (!config.finish) return config;
+  if (config.run !== null) {
+    throw new InputError(
+      `${Inputs.Finish}: "true" cannot be combined with ${Inputs.Run}; the finish step ends the measurement an earlier footprint step started (put the command in a step before it)`,
+    );
+  }
+  if (config.mode !== "measure") {
+    throw new InputError(
+      `${Inputs.Finish}: "true" applies to mode: measure only (this step has mode: ${config.mode}); remove one of them`,
+    );
+  }
+  return config;
+}
+
 export function getActionConfig(getInput: (name: string) => string): ActionConfig {
   const input = (name: string) => getInput(name) ?? "";
   const budgets: ActionConfig["budgets"] = {};
@@ -176,7 +223,7 @@ export function getActionConfig(getInput: (name: string) => string): ActionConfi
     return v;
   };
 
-  return {
+  return checkFinish({
     mode: oneOf(input(Inputs.Mode), Inputs.Mode, ["measure", "report", "publish"] as const, "measure"),
     run: text(Inputs.Run, 20_000),
     phase: text(Inputs.Phase, 100),
@@ -218,7 +265,9 @@ export function getActionConfig(getInput: (name: string) => string): ActionConfi
     githubToken: input(Inputs.GitHubToken).trim(),
     matrix: parseMatrixInput(input(Inputs.Matrix), Inputs.Matrix),
     ...otlpInputs(input(Inputs.OtlpEndpoint), input(Inputs.OtlpHeaders)),
-  };
+    finish: boolInput(input(Inputs.Finish), Inputs.Finish, false),
+    networkTimeoutS: parseNetworkTimeoutInput(input(Inputs.NetworkTimeout), Inputs.NetworkTimeout),
+  });
 }
 
 function otlpInputs(endpoint: string, headers: string): Pick<ActionConfig, "otlp" | "otlpSecrets"> {

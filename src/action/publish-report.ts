@@ -32,7 +32,14 @@ export interface PublishInput extends StepEnv {
   ctx: ActionsContext;
   /** budgets set on `run:` steps, for their phases */
   stepBudgets?: StepBudgets[];
+  /** the step's network deadline: aborts every GitHub request */
+  signal?: AbortSignal;
+  /** told each stage done (PUBLISH_STAGES), and the budgets once the comparison is known */
+  progress?: { done(stage: string): void; budgets?(results: BudgetResult[]): void };
 }
+
+/** The network stages of publishReport, in order, as a timeout warning names them. */
+export const PUBLISH_STAGES = ["report artifact upload", "base-branch comparison", "PR comment"] as const;
 
 const COMMENT_PERMISSION_HINT =
   "give the workflow `permissions: pull-requests: write`; for pull requests from forks the token is read-only, so use `comment: never` here and the `mode: publish` workflow_run workflow (see the README)";
@@ -66,6 +73,7 @@ export async function publishReport(input: PublishInput): Promise<{ budgets: Bud
     retentionDays: config.retentionDays,
   });
   if (upload.warning) core.warning(`ml-footprint: ${upload.warning}`);
+  input.progress?.done("report artifact upload");
 
   let history: Report[] = [];
   let baseSha: string | null = null;
@@ -89,11 +97,16 @@ export async function publishReport(input: PublishInput): Promise<{ budgets: Bud
   const comparison = compareReports(report, history, { history: config.history });
   const budgets = budgetsFor(config, report, comparison, input.stepBudgets);
   setComparisonOutputs(core, comparison);
+  input.progress?.budgets?.(budgets);
   await input.summary.write(
     renderJobSummary(key, report, comparison, history, budgets, ctx.baseRef, baseSha),
   );
+  input.progress?.done("base-branch comparison");
 
-  if (config.comment === "never" || ctx.prNumber === null) return { budgets };
+  if (config.comment === "never" || ctx.prNumber === null) {
+    input.progress?.done("PR comment");
+    return { budgets };
+  }
   const body = renderComment(
     buildCommentModel({
       key,
@@ -134,5 +147,6 @@ export async function publishReport(input: PublishInput): Promise<{ budgets: Bud
       `ml-footprint: the PR comment could not be written (${status ?? "network error"}: ${(error as Error).message}); ${hint}`,
     );
   }
+  input.progress?.done("PR comment");
   return { budgets };
 }

@@ -9,6 +9,8 @@ import { State } from "./constants.js";
 import type { CoreLike, StepEnv } from "./core.js";
 import { readConfigMaskingSecrets, type ActionConfig } from "./inputs.js";
 import { chooseStep, type Entry, type StepName } from "./mode.js";
+import { networkWorkAbandoned } from "./network.js";
+import { isJobFinished, stateDirFor } from "./state.js";
 import type { RunReportLimits } from "../github/run-artifacts.js";
 import type { publishReport } from "./publish-report.js";
 import type { SummaryWriter } from "./summary.js";
@@ -26,8 +28,12 @@ async function loadStep(step: StepName): Promise<Step> {
   switch (step) {
     case "main":
       return (await import("./steps/main.js")).mainStep;
+    case "finish":
+      return (await import("./steps/finish.js")).finishStep;
     case "post":
       return (await import("./steps/post.js")).postStep;
+    case "cleanup":
+      return (await import("./steps/cleanup.js")).cleanupStep;
     case "report":
       return (await import("./steps/report.js")).reportStep;
     case "publish":
@@ -38,7 +44,13 @@ async function loadStep(step: StepName): Promise<Step> {
 /** Run the step `entry` stands for; throws what the step throws. */
 export async function runStep(entry: Entry, deps: RunStepDeps): Promise<void> {
   const config = readConfigMaskingSecrets(deps.core);
-  const step = chooseStep(entry, config.mode, deps.core.getState(State.Owner) === "true");
+  const ownsMeasurement = deps.core.getState(State.Owner) === "true";
+  // Only the owner's post step asks whether a finish step already reported (a file in the job's state dir).
+  const jobFinished =
+    entry === "post" &&
+    ownsMeasurement &&
+    isJobFinished(deps.core.getState(State.StateDir) || stateDirFor(deps.env));
+  const step = chooseStep(entry, { mode: config.mode, finish: config.finish, ownsMeasurement, jobFinished });
   if (step === null) return;
   await (
     await loadStep(step)
@@ -70,4 +82,7 @@ export async function run(
   } catch (error) {
     core.setFailed(`ml-footprint: ${(error as Error).message}`);
   }
+  // Network work past `network-timeout` was abandoned (a retry timer, the artifact client's backoff): it must
+  // not keep the step alive. Everything of ours is written (outputs and state are synchronous file writes).
+  if (networkWorkAbandoned()) process.exit();
 }

@@ -2,7 +2,16 @@
  * The job's state directory (RUNNER_TEMP/ml-footprint, per job on GitHub runners): the samples file, the
  * phase names used so far, and the budgets set on `run:` steps. Written by main steps, read by the post step.
  */
-import { appendFileSync, chmodSync, lstatSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { SAMPLES_FILE } from "../measure/background.js";
@@ -10,6 +19,9 @@ import type { ActionConfig } from "./inputs.js";
 
 const PHASES_FILE = "phases.txt";
 const STEP_BUDGETS_FILE = "step-budgets.ndjson";
+const JOB_BUDGETS_FILE = "job-budgets.json";
+/** written by a finish step once it has reported: the starting step's post step then only cleans up */
+const FINISHED_FILE = "finished.json";
 
 /**
  * Job-scoped state directory: RUNNER_TEMP/ml-footprint (RUNNER_TEMP is per job on GitHub runners). Outside
@@ -57,7 +69,40 @@ export function ensurePrivateDir(dir: string): void {
  * reused, and the sampler appends, so an old run's samples and phase names would join this report.
  */
 export function clearMeasurementState(dir: string): void {
-  for (const file of [PHASES_FILE, SAMPLES_FILE, STEP_BUDGETS_FILE]) rmSync(join(dir, file), { force: true });
+  for (const file of [PHASES_FILE, SAMPLES_FILE, STEP_BUDGETS_FILE, JOB_BUDGETS_FILE, FINISHED_FILE])
+    rmSync(join(dir, file), { force: true });
+}
+
+/** The finish step reported this measurement (main step); the owner's post step then only cleans up. */
+export function markJobFinished(dir: string, at: Date = new Date()): void {
+  writeFileSync(join(dir, FINISHED_FILE), `${JSON.stringify({ finishedAt: at.toISOString() })}\n`);
+}
+
+export function isJobFinished(dir: string): boolean {
+  return existsSync(join(dir, FINISHED_FILE));
+}
+
+/**
+ * Job budgets set on the step that started the measurement: a finish step reports instead of that step's
+ * post step, so it reads them here (they are never ignored); the finish step's own budgets add to them.
+ */
+export interface JobBudgets {
+  budgets: ActionConfig["budgets"];
+  failOnBudget: boolean;
+}
+
+export function recordJobBudgets(dir: string, entry: JobBudgets): void {
+  writeFileSync(join(dir, JOB_BUDGETS_FILE), `${JSON.stringify(entry)}\n`);
+}
+
+export function readJobBudgets(dir: string): JobBudgets | null {
+  try {
+    const v = JSON.parse(readFileSync(join(dir, JOB_BUDGETS_FILE), "utf8")) as Partial<JobBudgets>;
+    if (typeof v.budgets !== "object" || v.budgets === null) return null;
+    return { budgets: v.budgets, failOnBudget: v.failOnBudget !== false };
+  } catch {
+    return null; // none recorded (or our own file cut short)
+  }
 }
 
 /** Budgets set on a `run:` step apply to that step's phase; the owner's post step evaluates them. */

@@ -28,6 +28,8 @@ export interface GitHubClientOptions {
   /** longest retry-after we are willing to wait on a rate limit; default 60 s */
   maxRetryAfterS?: number;
   log?: ClientLog;
+  /** aborts every request of this client (a step's overall network deadline); default none */
+  signal?: AbortSignal;
 }
 
 const RetryingOctokit = Octokit.plugin(retry, throttling);
@@ -42,7 +44,8 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
   const warn = (msg: string): void => opts.log?.warn(msg);
   const debug = (msg: string): void => opts.log?.debug?.(msg);
 
-  // One timeout per request (a shared AbortSignal would expire for every later request).
+  // One timeout per request (a shared AbortSignal would expire for every later request), plus the
+  // caller's overall signal (request: { signal } below reaches here as init.signal).
   const timedFetch: typeof fetch = (input, init) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
@@ -75,7 +78,7 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
     baseUrl: (opts.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
     userAgent: opts.userAgent ?? "ml-footprint",
     // Not `request.retries`: plugin-retry would then retry every error, 4xx included.
-    request: { fetch: timedFetch },
+    request: { fetch: timedFetch, ...(opts.signal ? { signal: opts.signal } : {}) },
     // Octokit's default logger prints to the console; route it to ours (messages carry no token).
     log: { debug, info: debug, warn, error: warn },
     retry: {

@@ -30,6 +30,7 @@ const KEY = '1 to 100 letters, digits, ".", "_" or "-"';
 const MATRIX = "${{ toJSON(matrix) }}";
 const PUE_RANGE = "a PUE is facility power over IT power, accepted: 1.0 to 5.0";
 const INTENSITY = "a positive number of gCO2e/kWh, e.g. 120";
+const NETWORK_TIMEOUT = "a whole number of seconds from 1 to 3600";
 
 const long = (char: string, n: number) => char.repeat(n);
 /** The shape of a clipped value in a message: the first 80 characters and an ellipsis. */
@@ -213,6 +214,12 @@ export const ACTION_BAD_INPUTS: BadInput[] = [
     "ftp://x",
     '"ftp:" URLs are not supported; accepted: an http(s) base URL such as https://otel-collector.example:4318',
   ),
+  // the finish step and the network bound (issue #13)
+  a("finish", "yes", '"yes" is not valid; accepted: true, false'),
+  invalid("network-timeout", "0", NETWORK_TIMEOUT),
+  invalid("network-timeout", "3601", NETWORK_TIMEOUT),
+  invalid("network-timeout", "1m", NETWORK_TIMEOUT),
+  invalid("network-timeout", "2.5", NETWORK_TIMEOUT),
   a(
     "otlp-headers",
     "novalue",

@@ -99,7 +99,7 @@ describe("the project's workflows", () => {
           expect(inputs.has(key), `${file}:${step.line} with: ${key}`).toBe(true);
       }
     }
-    expect(local).toBe(3);
+    expect(local).toBe(4); // start, eval (run:), finish; publish
   });
 
   it("ci.yml runs .ci/run with a read-only token", () => {
@@ -120,6 +120,14 @@ describe("the project's workflows", () => {
     );
     expect(steps.some((s) => /run: node examples\/tfjs\/train\.mjs$/m.test(s.text))).toBe(true);
     expect(local[1]!.text).toMatch(/phase: eval\n\s+run: node examples\/tfjs\/train\.mjs --epochs 2/);
+    // the finish step (issue 13): the job's outputs in a main step, a later step gated on them, job outputs
+    const finish = local.find((st) => st.withKeys.includes("finish"));
+    expect(finish?.text).toMatch(/id: footprint\n[\s\S]*finish: true/);
+    const after = steps.slice(steps.indexOf(finish!) + 1);
+    expect(after.some((st) => /if: .*steps\.footprint\.outputs\.over-budget != 'true'/.test(st.text))).toBe(
+      true,
+    );
+    expect(text).toMatch(/over-budget: \$\{\{ steps\.footprint\.outputs\.over-budget \}\}/);
     expect(text).toMatch(/permissions:\n {2}contents: read\n {2}pull-requests: write\n {2}actions: read\n/);
     expect(text).toMatch(/^ {2}pull_request:\n {2}push:\n {4}branches: \[main\]/m);
   });

@@ -24,6 +24,7 @@ import {
   claimPhaseName,
   clearMeasurementState,
   ensurePrivateDir,
+  recordJobBudgets,
   recordStepBudgets,
   stateDirFor,
 } from "../state.js";
@@ -73,7 +74,7 @@ async function startOrMarkPhase(
       startedHere.add(dir);
       core.saveState(State.StateDir, dir);
       core.info(
-        `ml-footprint: measuring this job (sampler pid ${started}, every ${config.intervalMs} ms); the report comes in the post step`,
+        `ml-footprint: measuring this job (sampler pid ${started}, every ${config.intervalMs} ms); the report comes in a \`finish: true\` step or in this step's post step`,
       );
     } else {
       markBackgroundPhase(dir, phase);
@@ -184,6 +185,9 @@ export async function mainStep({ core, env, cliPath, config }: MainInput): Promi
         "ml-footprint: this step's budgets cannot apply: measurement could not start (see the warning above)",
       );
     }
+  } else if (Object.keys(config.budgets).length > 0 && owner) {
+    // The job's budgets: the post step applies them, or a finish step, which reads them from here.
+    recordJobBudgets(dir, { budgets: config.budgets, failOnBudget: config.failOnBudget });
   }
 
   if (config.run) {

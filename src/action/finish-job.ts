@@ -1,0 +1,153 @@
+/**
+ * The end of a job's background measurement, shared by the two steps that may do it: a finish step's main
+ * step (`finish: true`, so later steps and job outputs can read the outputs) and the starting step's post
+ * step (when no finish step ran). Stop the sampler, build the report, write it and the job summary BEFORE
+ * any network call, set every output that is known, then upload, compare with the base branch and comment
+ * (publish-report.ts, loaded lazily) within `network-timeout`, and enforce budgets. Network failures and
+ * the timeout are warnings; only budgets fail the step.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { SAMPLES_FILE, stopBackgroundSampler } from "../measure/background.js";
+import { serializeReport } from "../model/report.js";
+import { readActionsContext } from "../github/context.js";
+import { carbonForMeasurement } from "../pipeline/carbon.js";
+import { loadMachine } from "../pipeline/machine.js";
+import { reportFromSamples } from "../pipeline/report-from-samples.js";
+import type { BudgetResult } from "../report/budgets.js";
+import { compareReports } from "../report/compare.js";
+import { budgetsFor, enforceBudgets } from "./budgets.js";
+import { Outputs } from "./constants.js";
+import type { StepEnv } from "./core.js";
+import { defaultKey, identityFrom } from "./identity.js";
+import type { ActionConfig } from "./inputs.js";
+import { workSources } from "./metrics.js";
+import { deadlineWarning, NetworkProgress, startNetworkDeadline } from "./network.js";
+import { setComparisonOutputs, setReportOutputs } from "./outputs.js";
+import { PUBLISH_STAGES, type publishReport } from "./publish-report.js";
+import { readStepBudgets } from "./state.js";
+import { renderJobSummary } from "./summary.js";
+
+export interface FinishJobInput extends StepEnv {
+  config: ActionConfig;
+  /** the job's state directory (samples, phases, step budgets) */
+  dir: string;
+  /** the network half; default: imported lazily, so that Octokit/artifact code loads only here */
+  publish?: typeof publishReport;
+}
+
+export async function finishJob(deps: FinishJobInput): Promise<void> {
+  const { core, env, config, dir } = deps;
+  const warnings: string[] = [];
+
+  // Region lookup (IMDS, up to 1 s), stopping the sampler and the hardware inventory overlap.
+  const carbonFor = carbonForMeasurement(
+    {
+      region: config.region ?? undefined,
+      carbonIntensityGPerKWh: config.carbonIntensityGPerKWh ?? undefined,
+      pue: config.pue ?? undefined,
+      electricityMapsToken: config.electricityMapsToken ?? undefined,
+      liveIntensity: config.liveIntensity,
+    },
+    env,
+  );
+  const machinePromise = loadMachine({
+    ...(config.cpu.tdpW !== null ? { cpuTdpW: config.cpu.tdpW } : {}),
+    ...(config.cpu.threadsPerPackage !== null ? { cpuPackageThreads: config.cpu.threadsPerPackage } : {}),
+    ...(config.cpu.wattsPerVcpu !== null
+      ? { cpuMinWattsPerVcpu: config.cpu.wattsPerVcpu.min, cpuMaxWattsPerVcpu: config.cpu.wattsPerVcpu.max }
+      : {}),
+  });
+  machinePromise.catch(() => undefined); // surfaces when awaited below, not as an unhandled rejection
+  const stopped = await stopBackgroundSampler(dir);
+  if (stopped === "killed")
+    warnings.push("the sampler did not stop in time and was killed; the last second may be missing");
+  if (stopped === "not-running")
+    warnings.push(
+      "the sampler was not running at the end of the job (killed?); the report covers what it recorded",
+    );
+
+  const ctx = readActionsContext(env);
+  warnings.push(...ctx.warnings);
+  const key = config.key ?? defaultKey(ctx, config.matrix);
+  const machine = await machinePromise;
+  const report = await reportFromSamples({
+    samplesPath: join(dir, SAMPLES_FILE),
+    defaultPhase: "train",
+    machine,
+    metrics: workSources(env, dir),
+    carbon: carbonFor,
+    identity: identityFrom(ctx, key, config.matrix),
+    env,
+    command: null,
+    exitCode: null,
+    signal: null,
+    warnings,
+    createdAt: new Date(),
+  });
+
+  // Nothing is lost: the report, a first summary and every output known without the network exist before
+  // any network call (verdict "no-baseline" until a comparison replaces it).
+  const reportsDir = join(dir, "report");
+  mkdirSync(reportsDir, { recursive: true });
+  const reportPath = join(reportsDir, "ml-footprint-report.json");
+  writeFileSync(reportPath, serializeReport(report));
+  setReportOutputs(core, report, reportPath);
+  core.setOutput(Outputs.DurationS, report.durationS.toFixed(3));
+  setComparisonOutputs(core, compareReports(report, [], { history: config.history }));
+  const stepBudgets = readStepBudgets(dir);
+  const localBudgets = budgetsFor(config, report, null, stepBudgets);
+  await deps.summary.write(renderJobSummary(key, report, null, [], localBudgets, ctx.baseRef, null));
+
+  const deadline = startNetworkDeadline(config.networkTimeoutS);
+  const progress = new NetworkProgress([...(config.otlp ? ["OTLP export"] : []), ...PUBLISH_STAGES]);
+  let budgets: BudgetResult[] = localBudgets;
+  const network = async (): Promise<void> => {
+    if (config.otlp) {
+      // Opt-in OTLP export; the OpenTelemetry SDK loads only here. A failure is a warning, like publishing.
+      try {
+        const { sendOtlp } = await import("../export/otlp-send.js");
+        const { otlpProtocol } = await import("../export/otlp-target.js");
+        const sent = await sendOtlp([report], { ...config.otlp, protocol: otlpProtocol(env) });
+        core.info(`ml-footprint: sent ${sent.points} metric point(s) over OTLP/HTTP to ${config.otlp.url}`);
+      } catch (error) {
+        core.warning(
+          `ml-footprint: OTLP export failed (${(error as Error).message}); the report is at ${reportPath}`,
+        );
+      }
+      progress.done("OTLP export");
+    }
+    try {
+      const publish =
+        deps.publish ?? (async (input) => (await import("./publish-report.js")).publishReport(input));
+      const published = await publish({
+        ...deps,
+        report,
+        reportPath,
+        ctx,
+        stepBudgets,
+        signal: deadline.signal,
+        progress: {
+          done: (stage) => progress.done(stage),
+          budgets: (results) => (budgets = results),
+        },
+      });
+      if (published) budgets = published.budgets;
+    } catch (error) {
+      core.warning(
+        `ml-footprint: publishing failed (${(error as Error).message}); the report is at ${reportPath} and in the job summary`,
+      );
+    }
+  };
+  const outcome = await deadline.race(network);
+  if (!outcome.done) {
+    core.warning(
+      deadlineWarning(
+        deadline.seconds,
+        progress.skipped(),
+        `the report is at ${reportPath} and in the job summary`,
+      ),
+    );
+  }
+  enforceBudgets(core, config, budgets, stepBudgets);
+}
