@@ -22,7 +22,7 @@ import type { StepEnv } from "./core.js";
 import { defaultKey, identityFrom } from "./identity.js";
 import type { ActionConfig } from "./inputs.js";
 import { workSources } from "./metrics.js";
-import { deadlineWarning, NetworkProgress, startNetworkDeadline } from "./network.js";
+import { deadlineWarning, describeApiFailure, NetworkProgress, startNetworkDeadline } from "./network.js";
 import { setComparisonOutputs, setReportOutputs } from "./outputs.js";
 import { PUBLISH_STAGES, type publishReport } from "./publish-report.js";
 import { readStepBudgets } from "./state.js";
@@ -135,7 +135,7 @@ export async function finishJob(deps: FinishJobInput): Promise<void> {
       if (published) budgets = published.budgets;
     } catch (error) {
       core.warning(
-        `ml-footprint: publishing failed (${(error as Error).message}); the report is at ${reportPath} and in the job summary`,
+        `ml-footprint: publishing failed (${describeApiFailure(error, "actions: read")}); the report is at ${reportPath} and in the job summary`,
       );
     }
   };
