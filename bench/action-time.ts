@@ -209,15 +209,16 @@ export async function benchActionTime(o: { tmp: string; distDir: string; reps: n
       section: "5",
       name: "API requests, single-job PR with a baseline",
       value: String(first.apiCalls.length),
-      goal: "≤ 6",
-      met: first.apiCalls.length <= 6,
+      // 6, plus the duplicate check after a create (two runs commenting at once, issue 13)
+      goal: "≤ 7",
+      met: first.apiCalls.length <= 7,
     },
     {
       section: "5",
       name: "API requests with 250 vs 10 PR comments",
       value: `${many.apiCalls.length} vs ${first.apiCalls.length}`,
-      goal: "only comment pages added (100 per page)",
-      met: many.apiCalls.length - first.apiCalls.length <= Math.ceil(250 / 100) - 1,
+      goal: "only comment pages added (100 per page; listed twice when the comment is created)",
+      met: many.apiCalls.length - first.apiCalls.length <= 2 * (Math.ceil(250 / 100) - 1),
     },
   ];
   return { timing, bundle, api, figures };

@@ -10,11 +10,17 @@
 import { commentCarbonExtras } from "../carbon/advice.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { findBaseReports, findMergeBase } from "../github/baseline.js";
+import { BaseLookupShared, findBaseReports, findMergeBase } from "../github/baseline.js";
 import type { GitHubClient } from "../github/client.js";
-import { resolveSelfLogin, upsertStickyComment } from "../github/comment.js";
+import { resolveSelf, upsertStickyComment } from "../github/comment.js";
 import { readActionsContext, type ActionsContext } from "../github/context.js";
-import { downloadRunReports, mapBounded, type RunReportLimits } from "../github/run-artifacts.js";
+import { explainApiError, Permission } from "../github/errors.js";
+import {
+  downloadRunReports,
+  mapBounded,
+  MAX_RUN_ARTIFACTS,
+  type RunReportLimits,
+} from "../github/run-artifacts.js";
 import { serializeReport, type Report } from "../model/report.js";
 import { sumReports, totalComparison } from "../report/aggregate.js";
 import { evaluateBudgets, type BudgetResult } from "../report/budgets.js";
@@ -125,6 +131,17 @@ export interface AggregateTarget {
  * 200-job matrix stays within a few hundred requests.
  */
 export const MAX_BASE_DOWNLOADS = 400;
+/**
+ * API calls for all base-branch lookups of one aggregation (merge-base, artifact lists, ancestors,
+ * downloads). With the head's artifacts capped too, a whole `mode: publish` run stays under about 450
+ * calls, within half of a GITHUB_TOKEN's 1,000 per hour (BENCHMARKS.md, "API calls of mode: publish").
+ */
+export const BASE_LOOKUP_CALLS = { publish: 300, report: 800 } as const;
+/**
+ * Report artifacts read from the run. `mode: publish` reads a fork's run: the fork decides how many
+ * artifacts it uploads, so it gets the tight cap; `mode: report` reads this repository's own matrix.
+ */
+export const RUN_ARTIFACTS = { publish: MAX_RUN_ARTIFACTS, report: 500 } as const;
 /** parallel base lookups (each is 2-3 API calls plus downloads) */
 const BASE_CONCURRENCY = 4;
 const DEFAULT_KEY = "report";
@@ -142,9 +159,14 @@ async function baseHistories(
     return { histories: artifacts.map(() => []), mergeBaseSha: null, warnings: [] };
   const history = Math.max(1, Math.min(config.history, Math.floor(MAX_BASE_DOWNLOADS / artifacts.length)));
   const warnings: string[] = [];
+  // Shared by every job's lookup: the ancestor list is read once, and all calls count against one budget.
+  const shared = new BaseLookupShared(
+    config.mode === "publish" ? BASE_LOOKUP_CALLS.publish : BASE_LOOKUP_CALLS.report,
+  );
   // One merge-base for the whole PR: asking once saves a compare call per job (199 of 806 calls at 200 jobs).
   let mergeBaseSha: string | null = null;
   try {
+    shared.take();
     mergeBaseSha = await findMergeBase(octokit, {
       owner: ctx.owner,
       repo: ctx.repo,
@@ -154,7 +176,7 @@ async function baseHistories(
     });
   } catch (error) {
     warnings.push(
-      `Could not find the merge-base of ${target.baseRef} and ${target.headSha.slice(0, 12)}: ${(error as Error).message}`,
+      `Could not find the merge-base of ${target.baseRef} and ${target.headSha.slice(0, 12)}: ${explainApiError(error, Permission.ContentsRead)}`,
     );
   }
   const histories = await mapBounded(artifacts, BASE_CONCURRENCY, async (artifactName, i) => {
@@ -171,6 +193,7 @@ async function baseHistories(
       history,
       // base runs on the job's own hardware count towards `history` (compareReports skips the others)
       matches: head ? (r) => sameHardware(r, head) : undefined,
+      shared,
       log: { warn: (message) => warnings.push(message) },
     });
     return base.reports.filter((r) => r.identity.runId !== String(target.runId));
@@ -199,14 +222,19 @@ export async function aggregateReports(
 ): Promise<AggregateResult | null> {
   const { core, config, ctx } = input;
 
+  const maxArtifacts = config.mode === "publish" ? RUN_ARTIFACTS.publish : RUN_ARTIFACTS.report;
   const downloaded = await downloadRunReports(octokit, {
     owner: ctx.owner,
     repo: ctx.repo,
     runId: target.runId,
-    limits: input.limits,
+    limits: { maxArtifacts, ...input.limits },
   });
   for (const s of downloaded.skipped)
     core.warning(`ml-footprint: skipped report artifact ${JSON.stringify(s.artifactName)}: ${s.reason}`);
+  if (downloaded.notConsidered > 0)
+    core.warning(
+      `ml-footprint: run ${target.runId} has ${downloaded.notConsidered + downloaded.reports.length + downloaded.skipped.length} report artifacts; the first ${input.limits?.maxArtifacts ?? maxArtifacts} by name were read and ${downloaded.notConsidered} were not (the cap per run for mode: ${config.mode}, which bounds the API calls one run can cost)`,
+    );
   if (downloaded.truncated)
     core.warning(
       `ml-footprint: run ${target.runId} lists more artifacts than were read; some jobs are missing`,
@@ -269,12 +297,16 @@ export async function aggregateReports(
     toolVersion: TOOL_VERSION,
     total: overall,
     ...commentCarbonExtras(jobs.map((j) => j.head)),
-    warnings:
-      downloaded.skipped.length > 0
+    warnings: [
+      ...(downloaded.skipped.length > 0
         ? [
             `${downloaded.skipped.length} report artifact(s) were skipped as invalid or too large; the workflow log names them.`,
           ]
-        : [],
+        : []),
+      ...(downloaded.notConsidered > 0
+        ? [`${downloaded.notConsidered} report artifact(s) over the cap per run were not read.`]
+        : []),
+    ],
   });
   await input.summary.write(renderSummary(model));
   progress?.done("base-branch comparison");
@@ -291,13 +323,14 @@ export async function aggregateReports(
       issueNumber: target.prNumber,
       key,
       body,
-      selfLogin: await resolveSelfLogin(octokit),
+      self: await resolveSelf(octokit),
     });
     core.setOutput(Outputs.CommentUrl, result.url);
     core.info(`ml-footprint: PR comment ${result.action} for ${jobs.length} jobs: ${result.url}`);
+    if (result.warning) core.warning(`ml-footprint: ${result.warning}`);
   } catch (error) {
     core.warning(
-      `ml-footprint: the PR comment could not be written (${describeApiFailure(error, "pull-requests: write")}); the report is in the job summary`,
+      `ml-footprint: the PR comment could not be written (${explainApiError(error, Permission.PullRequestsWrite)}); the report is in the job summary`,
     );
   }
   progress?.done("PR comment");

@@ -6,7 +6,7 @@
  * Work left running after the deadline is abandoned; the entry point then exits the process (run.ts), so a
  * retry timer cannot keep the step alive.
  */
-import { errorStatus } from "../github/client.js";
+import { explainApiError, type Permission } from "../github/errors.js";
 
 /** Set once a deadline passed with work still running (read by run.ts to end the process). */
 let abandoned = false;
@@ -76,33 +76,7 @@ export function deadlineWarning(seconds: number, skipped: string[], where: strin
   return `ml-footprint: the GitHub network part did not finish within network-timeout (${seconds} s); skipped: ${what}; ${where} (raise network-timeout if the API is slow)`;
 }
 
-function headerOf(error: unknown, name: string): string | undefined {
-  const headers = (error as { response?: { headers?: Record<string, unknown> } } | null)?.response?.headers;
-  const v = headers?.[name];
-  return typeof v === "string" ? v : undefined;
-}
-
-/**
- * One GitHub API failure in words, with what fixes it: a rate limit (403/429 with a rate-limit message,
- * `retry-after` or `x-ratelimit-remaining: 0`) is told apart from a missing permission (other 403/404), a
- * server error (5xx after the client's retries) and a network error.
- */
-export function describeApiFailure(error: unknown, permission: string): string {
-  const status = errorStatus(error);
-  const message = (error as Error | null)?.message ?? String(error);
-  const rateLimited =
-    (status === 403 || status === 429) &&
-    (/rate limit/i.test(message) ||
-      headerOf(error, "retry-after") !== undefined ||
-      headerOf(error, "x-ratelimit-remaining") === "0");
-  if (rateLimited) {
-    return `GitHub rate limit (${status}: ${message}); the token's API budget is spent for now: the next run will report, or run fewer reporting jobs at once`;
-  }
-  if (status === 403 || status === 404) {
-    return `missing permission (${status}: ${message}); give the workflow \`permissions: ${permission}\``;
-  }
-  if (status !== null && status >= 500) {
-    return `GitHub API error (${status}: ${message}) after retries; a GitHub outage, the next run will report`;
-  }
-  return `${status ?? "network error"}: ${message}`;
+/** One GitHub API failure in words, with what fixes it (the rules are in src/github/errors.ts). */
+export function describeApiFailure(error: unknown, permission: Permission): string {
+  return explainApiError(error, permission, { notFoundMeansPermission: true });
 }

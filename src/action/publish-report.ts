@@ -7,8 +7,8 @@ import { commentCarbonExtras } from "../carbon/advice.js";
 import { dirname } from "node:path";
 import { artifactNameForKey, uploadReportArtifact } from "../github/artifacts.js";
 import { findBaseReports } from "../github/baseline.js";
-import { errorStatus } from "../github/client.js";
-import { resolveSelfLogin, upsertStickyComment } from "../github/comment.js";
+import { explainApiError, Permission } from "../github/errors.js";
+import { resolveSelf, upsertStickyComment } from "../github/comment.js";
 import type { ActionsContext } from "../github/context.js";
 import type { Report } from "../model/report.js";
 import type { BudgetResult } from "../report/budgets.js";
@@ -40,9 +40,6 @@ export interface PublishInput extends StepEnv {
 
 /** The network stages of publishReport, in order, as a timeout warning names them. */
 export const PUBLISH_STAGES = ["report artifact upload", "base-branch comparison", "PR comment"] as const;
-
-const COMMENT_PERMISSION_HINT =
-  "give the workflow `permissions: pull-requests: write`; for pull requests from forks the token is read-only, so use `comment: never` here and the `mode: publish` workflow_run workflow (see the README)";
 
 /**
  * `comment: auto` posts on pull requests, but does not start a comment for a change within noise (or a
@@ -119,14 +116,14 @@ export async function publishReport(input: PublishInput): Promise<{ budgets: Bud
     }),
   );
   try {
-    const selfLogin = await resolveSelfLogin(octokit);
+    const self = await resolveSelf(octokit);
     const result = await upsertStickyComment(octokit, {
       owner: ctx.owner,
       repo: ctx.repo,
       issueNumber: ctx.prNumber,
       key,
       body,
-      selfLogin,
+      self,
       createIfMissing: shouldCreateComment(config.comment, comparison.verdict, budgets),
     });
     if (result.url === null) {
@@ -136,15 +133,11 @@ export async function publishReport(input: PublishInput): Promise<{ budgets: Bud
     } else {
       core.setOutput(Outputs.CommentUrl, result.url);
       core.info(`ml-footprint: PR comment ${result.action}: ${result.url}`);
+      if (result.warning) core.warning(`ml-footprint: ${result.warning}`);
     }
   } catch (error) {
-    const status = errorStatus(error);
-    const hint =
-      status === 403 || status === 404
-        ? COMMENT_PERMISSION_HINT
-        : "the report is in the job summary and the artifact";
     core.warning(
-      `ml-footprint: the PR comment could not be written (${status ?? "network error"}: ${(error as Error).message}); ${hint}`,
+      `ml-footprint: the PR comment could not be written (${explainApiError(error, Permission.PullRequestsWrite, { notFoundMeansPermission: true })}); the report is in the job summary and the artifact`,
     );
   }
   input.progress?.done("PR comment");

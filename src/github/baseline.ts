@@ -5,9 +5,10 @@
  * untrusted: size-capped, unzipped with caps and zod-validated. Permission problems become warnings.
  */
 import type { GitHubClient } from "./client.js";
-import { errorStatus } from "./client.js";
-import { unzipUntrusted } from "./unzip.js";
-import { parseReportJson, type Report } from "../model/report.js";
+import { collectPages, errorStatus } from "./client.js";
+import { classifyApiError, explainApiError, Permission } from "./errors.js";
+import { reportFromZip } from "./report-zip.js";
+import type { Report } from "../model/report.js";
 
 export interface ArtifactInfo {
   id: number;
@@ -44,11 +45,14 @@ export function isEligible(a: ArtifactInfo, repositoryId?: number): boolean {
   return repositoryId === undefined || run.repositoryId === repositoryId;
 }
 
-/** Pure: order the candidate base artifacts, best first; the first is the comparison point. */
+/**
+ * Pure: order the candidate base artifacts, best first; the first is the comparison point, the rest
+ * continue it (the caller reads until `history` valid ones, skipping invalid downloads).
+ */
 export function chooseBaseArtifacts(
   artifacts: ArtifactInfo[],
   opts: ChooseOptions,
-): { chosenFrom: ChosenFrom; selected: ArtifactInfo[]; candidates: ArtifactInfo[] } {
+): { chosenFrom: ChosenFrom; candidates: ArtifactInfo[] } {
   const newestFirst = artifacts
     .filter((a) => isEligible(a, opts.repositoryId))
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id);
@@ -70,7 +74,7 @@ export function chooseBaseArtifacts(
     primary = newestFirst.find(onBase);
     if (primary) chosenFrom = "latest-on-base";
   }
-  if (!primary) return { chosenFrom: "none", selected: [], candidates: [] };
+  if (!primary) return { chosenFrom: "none", candidates: [] };
 
   // Noise history: runs of ancestors, and other base-branch runs no newer than the chosen one (newer
   // base commits are not in this PR); newest first, one artifact per run.
@@ -82,9 +86,7 @@ export function chooseBaseArtifacts(
     seenRuns.add(a.workflowRun!.id);
     return true;
   });
-  const candidates = [primary, ...rest];
-  // `selected` is the ideal set; `candidates` continues it for callers that skip invalid downloads.
-  return { chosenFrom, selected: candidates.slice(0, Math.max(1, opts.history)), candidates };
+  return { chosenFrom, candidates: [primary, ...rest] };
 }
 
 export interface FindBaseOptions {
@@ -110,7 +112,44 @@ export interface FindBaseOptions {
    * read to find matching ones. Default: every valid report matches.
    */
   matches?: (report: Report) => boolean;
+  /** shared by the lookups of one aggregation: answers reused, calls counted against a budget */
+  shared?: BaseLookupShared;
   log: { warn(msg: string): void; debug?(msg: string): void };
+}
+
+/**
+ * What the base lookups of many jobs of one PR share: the ancestor list of the merge-base (the same for
+ * every job: read once, not once per job) and a budget of API calls for all lookups together.
+ */
+export class BaseLookupShared {
+  private readonly ancestors = new Map<string, Promise<string[]>>();
+  private used = 0;
+  constructor(readonly maxCalls: number = Number.POSITIVE_INFINITY) {}
+  /** Take one call from the budget; false when it is spent. */
+  take(): boolean {
+    if (this.used >= this.maxCalls) return false;
+    this.used++;
+    return true;
+  }
+  get calls(): number {
+    return this.used;
+  }
+  get exhausted(): boolean {
+    return this.used >= this.maxCalls;
+  }
+  ancestorsOf(sha: string, load: () => Promise<string[]>): Promise<string[]> {
+    let p = this.ancestors.get(sha);
+    if (!p) {
+      p = load();
+      this.ancestors.set(sha, p);
+    }
+    return p;
+  }
+}
+
+/** The lookup budget is spent: the rest of the jobs are compared without (more) base reports. */
+export class LookupBudgetSpent extends Error {
+  override name = "LookupBudgetSpent";
 }
 
 export interface BaseReports {
@@ -119,9 +158,6 @@ export interface BaseReports {
   chosenFrom: ChosenFrom;
   warnings: string[];
 }
-
-const PERMISSION_HINT =
-  "the workflow needs `permissions: actions: read` to read base-branch report artifacts";
 
 /** The merge-base of the base branch (or base SHA) and the head SHA, by the compare API. Throws API errors. */
 export async function findMergeBase(
@@ -144,29 +180,38 @@ export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptio
     opts.log.warn(msg);
   };
   const repo = { owner: opts.owner, repo: opts.repo };
-  const fail = (what: string, error: unknown): void => {
-    const status = errorStatus(error);
-    const why =
-      status === 403
-        ? ` (403: ${PERMISSION_HINT})`
-        : ` (${status ?? "network"}: ${(error as Error).message})`;
-    warn(`Could not ${what}${why}`);
+  const shared = opts.shared ?? new BaseLookupShared();
+  const call = (): void => {
+    if (!shared.take())
+      throw new LookupBudgetSpent(
+        `base-branch lookups stopped: the cap of ${shared.maxCalls} API calls per run for them is spent, so the remaining jobs are compared with fewer or no base runs`,
+      );
+  };
+  const fail = (what: string, error: unknown, permission: Permission = Permission.ActionsRead): void => {
+    // one text for every job, so the caller's log shows it once
+    if (error instanceof LookupBudgetSpent) return warn(error.message);
+    warn(`Could not ${what} (${explainApiError(error, permission)})`);
   };
 
   let mergeBaseSha: string | null;
   if (opts.mergeBaseSha !== undefined) mergeBaseSha = opts.mergeBaseSha;
   else {
     try {
+      call();
       mergeBaseSha = await findMergeBase(octokit, opts);
     } catch (error) {
       mergeBaseSha = null;
-      fail(`find the merge-base of ${opts.baseRef} and ${opts.headSha.slice(0, 12)}`, error);
+      fail(
+        `find the merge-base of ${opts.baseRef} and ${opts.headSha.slice(0, 12)}`,
+        error,
+        Permission.ContentsRead,
+      );
     }
   }
 
   let artifacts: ArtifactInfo[];
   try {
-    artifacts = await listArtifactsByName(octokit, repo, opts.artifactName, opts.maxPages ?? 5);
+    artifacts = await listArtifactsByName(octokit, repo, opts.artifactName, opts.maxPages ?? 5, call);
   } catch (error) {
     fail(`list the artifacts named ${opts.artifactName}`, error);
     return { reports: [], mergeBaseSha, chosenFrom: "none", warnings };
@@ -183,15 +228,20 @@ export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptio
   let choice = choose([]);
   if (choice.chosenFrom !== "merge-base" && mergeBaseSha !== null) {
     // Only walk history when the merge-base itself has no report: one extra API call.
+    const sha = mergeBaseSha;
     try {
-      const { data } = await octokit.rest.repos.listCommits({
-        ...repo,
-        sha: mergeBaseSha,
-        per_page: Math.min(100, opts.maxAncestors ?? 20),
+      const ancestors = await shared.ancestorsOf(sha, async () => {
+        call();
+        const { data } = await octokit.rest.repos.listCommits({
+          ...repo,
+          sha,
+          per_page: Math.min(100, opts.maxAncestors ?? 20),
+        });
+        return data.map((c) => c.sha);
       });
-      choice = choose(data.map((c) => c.sha));
+      choice = choose(ancestors);
     } catch (error) {
-      fail(`list the ancestors of ${mergeBaseSha.slice(0, 12)}`, error);
+      fail(`list the ancestors of ${sha.slice(0, 12)}`, error, Permission.ContentsRead);
     }
   }
 
@@ -204,6 +254,7 @@ export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptio
     if (matching >= opts.history) break;
     const where = `artifact ${artifact.name} (id ${artifact.id}, run ${artifact.workflowRun?.id ?? "?"})`;
     try {
+      call();
       const zip = await downloadArtifactZip(
         octokit,
         repo,
@@ -215,9 +266,12 @@ export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptio
       reports.push(report);
       if (!opts.matches || opts.matches(report)) matching++;
     } catch (error) {
-      if (errorStatus(error) !== null) fail(`download ${where}`, error);
+      if (errorStatus(error) !== null || error instanceof LookupBudgetSpent) fail(`download ${where}`, error);
       else warn(`Skipped ${where}: ${(error as Error).message}`);
-      if (errorStatus(error) === 403) break;
+      // a permission or rate-limit answer, or a spent budget, will not change for the next artifact
+      if (error instanceof LookupBudgetSpent) break;
+      const kind = classifyApiError(error).kind;
+      if (kind === "permission" || kind.startsWith("rate-limit")) break;
     }
   }
   const chosenFrom = reports.length > 0 ? choice.chosenFrom : "none";
@@ -229,37 +283,37 @@ async function listArtifactsByName(
   repo: { owner: string; repo: string },
   name: string,
   maxPages: number,
+  call: () => void,
 ): Promise<ArtifactInfo[]> {
-  const out: ArtifactInfo[] = [];
-  for (let page = 1; page <= maxPages; page++) {
-    const { data } = await octokit.rest.actions.listArtifactsForRepo({ ...repo, name, per_page: 100, page });
-    for (const a of data.artifacts) {
-      const run = a.workflow_run;
-      out.push({
-        id: a.id,
-        name: a.name,
-        expired: a.expired,
-        createdAt: a.created_at ?? "",
-        sizeInBytes: a.size_in_bytes,
-        workflowRun:
-          run?.id != null &&
-          run.head_sha &&
-          run.head_branch &&
-          run.repository_id != null &&
-          run.head_repository_id != null
-            ? {
-                id: run.id,
-                headSha: run.head_sha,
-                headBranch: run.head_branch,
-                repositoryId: run.repository_id,
-                headRepositoryId: run.head_repository_id,
-              }
-            : null,
-      });
-    }
-    if (data.artifacts.length < 100) break;
-  }
-  return out;
+  const { items } = await collectPages(
+    octokit.paginate.iterator(octokit.rest.actions.listArtifactsForRepo, { ...repo, name, per_page: 100 }),
+    maxPages,
+    call,
+  );
+  return items.map((a) => {
+    const run = a.workflow_run;
+    return {
+      id: a.id,
+      name: a.name,
+      expired: a.expired,
+      createdAt: a.created_at ?? "",
+      sizeInBytes: a.size_in_bytes,
+      workflowRun:
+        run?.id != null &&
+        run.head_sha &&
+        run.head_branch &&
+        run.repository_id != null &&
+        run.head_repository_id != null
+          ? {
+              id: run.id,
+              headSha: run.head_sha,
+              headBranch: run.head_branch,
+              repositoryId: run.repository_id,
+              headRepositoryId: run.head_repository_id,
+            }
+          : null,
+    };
+  });
 }
 
 /** The REST zip endpoint redirects to blob storage; read the body ourselves so the cap holds while reading. */
@@ -295,12 +349,4 @@ export async function downloadArtifactZip(
   let at = 0;
   for (const c of chunks) out.set(c, (at += c.byteLength) - c.byteLength);
   return out;
-}
-
-/** The first `.json` entry of a report artifact, zod-validated; throws naming the artifact and the path. */
-export function reportFromZip(zip: Uint8Array, where: string): Report {
-  const files = unzipUntrusted(zip, where, (name) => name.endsWith(".json"));
-  const [first] = [...files.keys()].sort();
-  if (first === undefined) throw new Error(`${where} holds no .json report`);
-  return parseReportJson(new TextDecoder().decode(files.get(first)), `${where} ${first}`);
 }

@@ -113,3 +113,25 @@ export function errorStatus(error: unknown): number | null {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === "number" ? status : null;
 }
+
+/**
+ * Read at most `maxPages` pages of an `octokit.paginate.iterator`; `truncated` when GitHub had more
+ * (the last page read links a next one). `beforePage` runs before each page's request (a call budget).
+ */
+export async function collectPages<T>(
+  pages: AsyncIterable<{ data: T[]; headers: { link?: string } }>,
+  maxPages: number,
+  beforePage?: () => void,
+): Promise<{ items: T[]; truncated: boolean }> {
+  const items: T[] = [];
+  const it = pages[Symbol.asyncIterator]();
+  let hasNext = true;
+  for (let read = 0; read < maxPages && hasNext; read++) {
+    beforePage?.();
+    const page = await it.next();
+    if (page.done) return { items, truncated: false };
+    items.push(...page.value.data);
+    hasNext = /rel="next"/.test(page.value.headers.link ?? "");
+  }
+  return { items, truncated: hasNext };
+}

@@ -1,13 +1,11 @@
 /**
  * What the workflow run tells us about itself: env vars set by the runner plus the parts of the event
  * payload (GITHUB_EVENT_PATH) we use, zod-validated. Plain data in, plain data out; outside Actions the
- * fields are empty/null. Also the fork-PR lookup for the workflow_run mode (from the API, never from an
- * artifact).
+ * fields are empty/null.
  */
 import { readFileSync } from "node:fs";
 import * as z from "zod";
 import { describeZodIssues } from "../model/zod-issues.js";
-import type { GitHubClient } from "./client.js";
 
 export interface ActionsContext {
   owner: string;
@@ -118,39 +116,4 @@ export function readActionsContext(
     serverUrl: (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, ""),
     warnings,
   };
-}
-
-export interface FindPullOptions {
-  owner: string;
-  repo: string;
-  /** owner of the head repository (the fork's owner) */
-  headOwner: string;
-  headBranch: string;
-  headSha: string;
-}
-
-/**
- * The open PR whose head is this run's SHA (workflow_run.pull_requests is empty for forks). Tries
- * `commits/{sha}/pulls` (works for same-repo branches), then `pulls?head=owner:branch`; the PR's
- * head SHA must equal `headSha`, so a newer push to the branch does not get an older run's comment.
- */
-export async function findPullRequestForRun(
-  octokit: GitHubClient,
-  opts: FindPullOptions,
-): Promise<number | null> {
-  const base = { owner: opts.owner, repo: opts.repo };
-  const bySha = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
-    ...base,
-    commit_sha: opts.headSha,
-    per_page: 100,
-  });
-  const hit = bySha.data.find((p) => p.state === "open" && p.head.sha === opts.headSha);
-  if (hit) return hit.number;
-  const byHead = await octokit.rest.pulls.list({
-    ...base,
-    head: `${opts.headOwner}:${opts.headBranch}`,
-    state: "open",
-    per_page: 100,
-  });
-  return byHead.data.find((p) => p.head.sha === opts.headSha)?.number ?? null;
 }

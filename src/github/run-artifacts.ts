@@ -6,11 +6,12 @@
  * API only (the run's head owner, branch and SHA), never from anything inside an artifact.
  */
 import type { GitHubClient } from "./client.js";
-import { errorStatus } from "./client.js";
+import { collectPages } from "./client.js";
 import { ARTIFACT_PREFIX } from "./artifacts.js";
 import { downloadArtifactZip } from "./baseline.js";
-import { unzipUntrusted } from "./unzip.js";
-import { parseReportJson, type Report } from "../model/report.js";
+import { explainApiError, Permission } from "./errors.js";
+import { reportFromZip } from "./report-zip.js";
+import type { Report } from "../model/report.js";
 
 export interface RunArtifact {
   id: number;
@@ -26,7 +27,10 @@ export interface RunReportLimits {
   maxReportBytes?: number;
   /** compressed bytes over all artifacts of the run; default 100 MiB */
   maxTotalBytes?: number;
-  /** report artifacts taken from the run; default 500 (the rest are skipped with a reason) */
+  /**
+   * report artifacts read from the run (first by name); default 100, MAX_RUN_ARTIFACTS. The rest are
+   * counted in `notConsidered`, one warning for all: a fork run decides how many it uploads.
+   */
   maxArtifacts?: number;
   /** artifact list pages of 100; default 10 */
   maxPages?: number;
@@ -49,7 +53,15 @@ export interface RunReports {
   skipped: SkippedArtifact[];
   /** more artifacts were listed than the page bound allowed to read */
   truncated: boolean;
+  /** report artifacts over `maxArtifacts`, not read */
+  notConsidered: number;
 }
+
+/**
+ * Report artifacts read from one run. A run's jobs each upload one; 100 covers large matrices, and bounds
+ * what an untrusted (fork) run can make a `mode: publish` workflow spend (one download call each).
+ */
+export const MAX_RUN_ARTIFACTS = 100;
 
 /** Run `fn` over `items` with at most `limit` in flight; results keep the input order. */
 export async function mapBounded<T, R>(
@@ -75,36 +87,21 @@ export async function listRunReportArtifacts(
   opts: { owner: string; repo: string; runId: number; maxPages?: number },
 ): Promise<{ artifacts: RunArtifact[]; truncated: boolean }> {
   const byName = new Map<string, RunArtifact>();
-  const maxPages = opts.maxPages ?? 10;
-  let truncated = false;
-  for (let page = 1; page <= maxPages; page++) {
-    const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({
+  const { items, truncated } = await collectPages(
+    octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunArtifacts, {
       owner: opts.owner,
       repo: opts.repo,
       run_id: opts.runId,
       per_page: 100,
-      page,
-    });
-    for (const a of data.artifacts) {
-      if (!a.name.startsWith(ARTIFACT_PREFIX) || byName.has(a.name)) continue; // listed newest first
-      byName.set(a.name, { id: a.id, name: a.name, sizeInBytes: a.size_in_bytes, expired: a.expired });
-    }
-    if (data.artifacts.length < 100) break;
-    if (page === maxPages) truncated = true;
+    }),
+    opts.maxPages ?? 10,
+  );
+  for (const a of items) {
+    if (!a.name.startsWith(ARTIFACT_PREFIX) || byName.has(a.name)) continue; // listed newest first
+    byName.set(a.name, { id: a.id, name: a.name, sizeInBytes: a.size_in_bytes, expired: a.expired });
   }
   const artifacts = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
   return { artifacts, truncated };
-}
-
-/** Validate one report artifact zip: caps, safe entry names, exactly the first `.json` entry, zod. */
-export function reportFromRunZip(zip: Uint8Array, where: string, maxReportBytes: number): Report {
-  const files = unzipUntrusted(zip, where, (name) => name.endsWith(".json"), {
-    maxEntries: 20,
-    maxTotalBytes: maxReportBytes,
-  });
-  const [first] = [...files.keys()].sort();
-  if (first === undefined) throw new Error(`${where} holds no .json report`);
-  return parseReportJson(new TextDecoder().decode(files.get(first)), `${where} ${JSON.stringify(first)}`);
 }
 
 /** Download and validate every report artifact of run `runId`; never throws for one bad artifact. */
@@ -116,7 +113,7 @@ export async function downloadRunReports(
   const maxArtifactBytes = limits.maxArtifactBytes ?? 5 * 1024 * 1024;
   const maxReportBytes = limits.maxReportBytes ?? 10 * 1024 * 1024;
   const maxTotalBytes = limits.maxTotalBytes ?? 100 * 1024 * 1024;
-  const maxArtifacts = limits.maxArtifacts ?? 500;
+  const maxArtifacts = limits.maxArtifacts ?? MAX_RUN_ARTIFACTS;
   const repo = { owner: opts.owner, repo: opts.repo };
   const listed = await listRunReportArtifacts(octokit, {
     ...repo,
@@ -127,10 +124,11 @@ export async function downloadRunReports(
   const skipped: SkippedArtifact[] = [];
   const wanted: RunArtifact[] = [];
   let reserved = 0;
+  let notConsidered = 0;
   for (const a of listed.artifacts) {
     const skip = (reason: string): void => void skipped.push({ artifactName: a.name, reason });
     if (a.expired) skip("the artifact has expired");
-    else if (wanted.length >= maxArtifacts) skip(`more than ${maxArtifacts} report artifacts in the run`);
+    else if (wanted.length >= maxArtifacts) notConsidered++;
     else if (a.sizeInBytes > maxArtifactBytes)
       skip(`${a.sizeInBytes} bytes is over the ${maxArtifactBytes}-byte limit per artifact`);
     else if (reserved + a.sizeInBytes > maxTotalBytes)
@@ -149,21 +147,18 @@ export async function downloadRunReports(
       const room = Math.min(maxArtifactBytes, maxTotalBytes - downloaded);
       const zip = await downloadArtifactZip(octokit, repo, a.id, Math.max(0, room), where);
       downloaded += zip.byteLength;
-      return { artifactName: a.name, report: reportFromRunZip(zip, where, maxReportBytes) };
+      return { artifactName: a.name, report: reportFromZip(zip, where, { maxReportBytes }) };
     } catch (error) {
-      const status = errorStatus(error);
       const reason =
-        status === 403
-          ? "403: the workflow needs `permissions: actions: read` to download artifacts"
-          : status !== null
-            ? `${status}: ${(error as Error).message}`
-            : (error as Error).message;
+        (error as { status?: unknown }).status !== undefined
+          ? explainApiError(error, Permission.ActionsRead)
+          : (error as Error).message;
       skipped.push({ artifactName: a.name, reason });
       return null;
     }
   });
   const reports = results.filter((r): r is RunReport => r !== null);
-  return { reports, skipped, truncated: listed.truncated };
+  return { reports, skipped, truncated: listed.truncated, notConsidered };
 }
 
 export interface RunPullRequest {
@@ -176,8 +171,8 @@ export interface RunPullRequest {
 /**
  * The open PR whose head is the triggering run's SHA, from the API: `commits/{sha}/pulls` (same-repo
  * branches), then `pulls?head=owner:branch` (forks: workflow_run.pull_requests is empty for them). The PR's
- * head SHA must equal the run's, so an older run never comments on a newer push. Same rule as
- * `findPullRequestForRun` in context.ts, returning the base too (the comparison needs the base branch).
+ * head SHA must equal the run's, so an older run never comments on a newer push. Returns the base too
+ * (the comparison needs the base branch).
  */
 export async function findPullRequestForWorkflowRun(
   octokit: GitHubClient,

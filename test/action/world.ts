@@ -165,6 +165,7 @@ export function expectNoTokenLeak(world: World, steps: StepResult[]): void {
 
 /** Every GitHub REST route the action calls, for "the API is down" tests. */
 export const ROUTES = [
+  "POST /graphql",
   "GET /user",
   "GET /repos/{owner}/{repo}/compare/{basehead}",
   "GET /repos/{owner}/{repo}/commits",
@@ -173,6 +174,7 @@ export const ROUTES = [
   "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
   "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
   "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
+  "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}",
 ] as const;
 export const COMMENTS = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
 export const CREATE = "POST /repos/{owner}/{repo}/issues/{issue_number}/comments";

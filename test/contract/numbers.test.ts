@@ -10,7 +10,7 @@ import { strToU8, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getActionConfig } from "../../src/action/inputs.js";
 import { InputError, parseDurationS, parseEnergyWh, parseMassG } from "../../src/model/units.js";
-import { reportFromZip } from "../../src/github/baseline.js";
+import { reportFromZip } from "../../src/github/report-zip.js";
 import { integrateEnergy, MAX_PHASES } from "../../src/measure/integrate.js";
 import type { PowerModels } from "../../src/measure/power-model.js";
 import type { SamplesFileLine } from "../../src/measure/samples.js";

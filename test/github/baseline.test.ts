@@ -170,7 +170,7 @@ describe("findBaseReports against the fake API", () => {
     expect(tags(r)).toEqual([1]);
     const text = r.warnings.join("\n");
     expect(text).toMatch(
-      new RegExp(`artifact ${NAME} \\(id \\d+, run \\d+\\) report.json is not valid JSON`),
+      new RegExp(`artifact ${NAME} \\(id \\d+, run \\d+\\) "report.json" is not valid JSON`),
     );
     expect(text).toMatch(/energyWh: /);
   });
@@ -214,11 +214,10 @@ describe("chooseBaseArtifacts (pure)", () => {
   };
   const opts = { mergeBaseSha: C, ancestors: [C, B, A], baseRef: "main", history: 2 };
 
-  it("picks the merge-base, then older base runs, capped at history", () => {
+  it("picks the merge-base, then older base runs (the caller reads until `history` are valid)", () => {
     const list = [art(A), art(B), art(C), art(D)];
     const r = chooseBaseArtifacts(list, opts);
     expect(r.chosenFrom).toBe("merge-base");
-    expect(r.selected.map((a) => a.workflowRun!.headSha)).toEqual([C, B]);
     expect(r.candidates.map((a) => a.workflowRun!.headSha)).toEqual([C, B, A]);
   });
 
@@ -227,7 +226,7 @@ describe("chooseBaseArtifacts (pure)", () => {
     const far = art(A); // created later (a re-run) but further back in history
     expect(chooseBaseArtifacts([near, far], opts)).toMatchObject({
       chosenFrom: "ancestor",
-      selected: [near, far],
+      candidates: [near, far],
     });
   });
 

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubClient, errorStatus, type GitHubClient } from "../../src/github/client.js";
-import { commentMarker, resolveSelfLogin, upsertStickyComment } from "../../src/github/comment.js";
+import { commentMarker, resolveSelf, upsertStickyComment } from "../../src/github/comment.js";
 import { FakeGitHub, secondaryRateLimit } from "../support/fake-github.js";
 
 const COMMENTS = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
 const CREATE = "POST /repos/{owner}/{repo}/issues/{issue_number}/comments";
 const UPDATE = "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}";
+const DELETE = "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}";
 
 let fake: FakeGitHub;
 let gh: GitHubClient;
@@ -68,12 +69,12 @@ describe("upsertStickyComment", () => {
     expect((await upsertStickyComment(gh, { ...target, body: "x" })).action).toBe("created");
   });
 
-  it("uses selfLogin when known (a PAT or app user)", async () => {
+  it("uses the token's login when known (a PAT or app user)", async () => {
     fake.botLogin = "footprint-bot";
     fake.addComment(7, `${commentMarker(target.key)}\nold`, "footprint-bot");
-    expect(
-      (await upsertStickyComment(gh, { ...target, body: "new", selfLogin: "footprint-bot" })).action,
-    ).toBe("updated");
+    expect((await upsertStickyComment(gh, { ...target, body: "new", self: "footprint-bot" })).action).toBe(
+      "updated",
+    );
   });
 
   it("pages through more than 250 comments to find ours", async () => {
@@ -88,7 +89,8 @@ describe("upsertStickyComment", () => {
   it("retries 500 then 502, then succeeds", async () => {
     fake.fault(COMMENTS, 500, 502);
     expect((await upsertStickyComment(gh, { ...target, body: "x" })).action).toBe("created");
-    expect(fake.requests.filter((r) => r.route === COMMENTS)).toHaveLength(3);
+    // three tries, then the duplicate check after the create
+    expect(fake.requests.filter((r) => r.route === COMMENTS)).toHaveLength(4);
   });
 
   it("gives up after the bounded number of retries", async () => {
@@ -154,14 +156,108 @@ describe("commentMarker", () => {
   });
 });
 
-describe("resolveSelfLogin", () => {
-  it("returns the login for a user token", async () => {
+describe("two runs commenting at once (issue 13)", () => {
+  it("both list before either creates: one comment remains, the oldest, with a body from one of them", async () => {
+    fake.barrier(COMMENTS, 2); // neither list is answered until both runs have asked
+    const [a, b] = await Promise.all([
+      upsertStickyComment(gh, { ...target, body: "run A" }),
+      upsertStickyComment(gh, { ...target, body: "run B" }),
+    ]);
+    expect(fake.requests.filter((r) => r.route === CREATE)).toHaveLength(2);
+    expect(fake.comments).toHaveLength(1);
+    const kept = fake.comments[0]!;
+    expect(Math.min(a.id, b.id)).toBe(kept.id);
+    expect(a.id).toBe(b.id); // both report the comment that remains
+    expect(kept.body).toMatch(/run [AB]$/);
+    expect(fake.requests.filter((r) => r.route === DELETE)).toHaveLength(1);
+    expect([a.duplicatesRemoved, b.duplicatesRemoved]).toContain(1);
+    // the next run finds exactly one and updates it
+    expect(await upsertStickyComment(gh, { ...target, body: "run C" })).toMatchObject({
+      action: "updated",
+      id: kept.id,
+    });
+  });
+
+  it("duplicates left by an earlier race are deleted on the next update; the oldest is kept", async () => {
+    const oldest = fake.addComment(7, `${commentMarker(target.key)}\nfirst`);
+    fake.addComment(7, `${commentMarker(target.key)}\nstale duplicate`);
+    fake.addComment(7, `${commentMarker(target.key)}\nmine, but copied`, "mallory");
+    const result = await upsertStickyComment(gh, { ...target, body: "fresh" });
+    expect(result).toMatchObject({ action: "updated", id: oldest.id, duplicatesRemoved: 1 });
+    expect(fake.comments.map((c) => c.body)).toEqual([
+      `${commentMarker(target.key)}\nfresh`,
+      `${commentMarker(target.key)}\nmine, but copied`,
+    ]);
+  });
+
+  it("a failed duplicate check after a create is a warning on the result, not an error", async () => {
+    fake.fault(COMMENTS, "pass", 404); // the list before the create works, the one after fails
+    const result = await upsertStickyComment(gh, { ...target, body: "x" });
+    expect(result).toMatchObject({ action: "created", warning: expect.stringMatching(/duplicate.*404/) });
+    expect(fake.comments).toHaveLength(1);
+  });
+});
+
+describe("whose comments are ours: GITHUB_TOKEN, App installation tokens, PATs (issue 13)", () => {
+  it("GITHUB_TOKEN: GraphQL viewer says github-actions (no [bot]); REST comments say github-actions[bot]", async () => {
+    const self = await resolveSelf(gh);
+    expect(self).toEqual({ login: "github-actions", id: 41898282, source: "graphql" });
+    const existing = fake.addComment(7, `${commentMarker(target.key)}\nold`);
+    expect(await upsertStickyComment(gh, { ...target, body: "new", self })).toMatchObject({
+      action: "updated",
+      id: existing.id,
+    });
+    expect(fake.requests.some((r) => r.route === "GET /user")).toBe(false);
+  });
+
+  it("an App installation token (GET /user is 403) updates its comment instead of posting a new one each run", async () => {
+    fake.tokenKind = "app";
+    fake.botLogin = "footprint-app[bot]";
+    fake.botId = 9_001;
+    for (let run = 0; run < 3; run++) {
+      const self = await resolveSelf(gh);
+      await upsertStickyComment(gh, { ...target, body: `run ${run}`, self });
+    }
+    expect(fake.comments).toHaveLength(1);
+    expect(fake.comments[0]!.body).toContain("run 2");
+  });
+
+  it("a PAT: the user's login and id", async () => {
+    fake.tokenKind = "user";
+    fake.botLogin = "octocat";
+    fake.botId = 583_231;
+    expect(await resolveSelf(gh)).toEqual({ login: "octocat", id: 583_231, source: "graphql" });
+  });
+
+  it("a human whose login equals the App's slug is not us: ids decide, not names", async () => {
+    fake.tokenKind = "app";
+    fake.botLogin = "footprint-app[bot]";
+    fake.botId = 9_001;
+    const theirs = fake.addComment(7, `${commentMarker(target.key)}\nlookalike`, "footprint-app", 77);
+    const result = await upsertStickyComment(gh, { ...target, body: "ours", self: await resolveSelf(gh) });
+    expect(result.action).toBe("created");
+    expect(fake.comments.find((c) => c.id === theirs.id)!.body).toContain("lookalike");
+  });
+
+  it("no GraphQL (an old GitHub Enterprise Server): falls back to GET /user, then to github-actions[bot]", async () => {
+    fake.fault("POST /graphql", 404);
     fake.tokenKind = "user";
     fake.botLogin = "footprint-bot";
-    expect(await resolveSelfLogin(gh)).toBe("footprint-bot");
-  });
-  it("returns null for an installation token (403 on /user)", async () => {
+    fake.botId = 5;
+    expect(await resolveSelf(gh)).toEqual({ login: "footprint-bot", id: 5, source: "rest" });
+    fake.fault("POST /graphql", 404);
     fake.tokenKind = "installation";
-    expect(await resolveSelfLogin(gh)).toBeNull();
+    expect(await resolveSelf(gh)).toMatchObject({ login: "github-actions[bot]", source: "assumed" });
+  });
+
+  it("even with a wrong guess of who we are, a second comment of ours is merged into the first", async () => {
+    fake.tokenKind = "app";
+    fake.botLogin = "footprint-app[bot]";
+    fake.botId = 9_001;
+    const first = fake.addComment(7, `${commentMarker(target.key)}\nfirst`);
+    // self unknown → assumed github-actions[bot] → the list misses ours, so we create, then see both
+    const result = await upsertStickyComment(gh, { ...target, body: "second", self: null });
+    expect(result).toMatchObject({ action: "updated", id: first.id, duplicatesRemoved: 1 });
+    expect(fake.comments).toHaveLength(1);
   });
 });

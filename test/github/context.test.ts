@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubClient, type GitHubClient } from "../../src/github/client.js";
-import { findPullRequestForRun, readActionsContext } from "../../src/github/context.js";
+import { readActionsContext } from "../../src/github/context.js";
+import { findPullRequestForWorkflowRun } from "../../src/github/run-artifacts.js";
 import { FakeGitHub } from "../support/fake-github.js";
 
 const HEAD = "e".repeat(40);
@@ -89,7 +90,9 @@ describe("readActionsContext", () => {
   });
 });
 
-describe("findPullRequestForRun", () => {
+describe("findPullRequestForWorkflowRun (mode: publish)", () => {
+  const findPullRequestForRun = async (gh: GitHubClient, o: typeof opts): Promise<number | null> =>
+    (await findPullRequestForWorkflowRun(gh, o))?.number ?? null;
   let fake: FakeGitHub;
   let gh: GitHubClient;
   beforeEach(async () => {

@@ -8,7 +8,7 @@
 import { strToU8, zipSync } from "fflate";
 import { marked } from "marked";
 import { describe, expect, it } from "vitest";
-import { reportFromZip } from "../../src/github/baseline.js";
+import { reportFromZip } from "../../src/github/report-zip.js";
 import { unzipUntrusted, UnsafeArchiveError } from "../../src/github/unzip.js";
 import { compareReports } from "../../src/report/compare.js";
 import { renderComment, renderSummary } from "../../src/report/render-markdown.js";

@@ -19,6 +19,8 @@ export interface FakeComment {
   issueNumber: number;
   body: string;
   login: string;
+  /** the author's account id (REST `user.id`) */
+  userId: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -49,8 +51,9 @@ export interface FakePull {
   headRepositoryId: number;
   baseRef: string;
 }
+/** "pass": answer this request normally (to fault a later one in the queue). */
 export type Fault =
-  number | { status: number; message?: string; headers?: Record<string, string>; delayMs?: number };
+  number | "pass" | { status: number; message?: string; headers?: Record<string, string>; delayMs?: number };
 export interface LoggedRequest {
   method: string;
   /** route template, e.g. "GET /repos/{owner}/{repo}/issues/{issue_number}/comments", or "BLOB" */
@@ -80,9 +83,16 @@ export class FakeGitHub {
   readonly owner: string;
   readonly repo: string;
   repositoryId = 1296269;
-  /** "user": GET /user returns botLogin; "installation": 403 like a GITHUB_TOKEN */
-  tokenKind: "user" | "installation" = "installation";
+  /**
+   * Who the token is. "installation" (the workflow's GITHUB_TOKEN) and "app" (a GitHub App installation
+   * token): GET /user answers 403, GraphQL `viewer` names the bot without the `[bot]` suffix REST adds.
+   * "user" (a PAT): both answer the user's login.
+   */
+  tokenKind: "user" | "installation" | "app" = "installation";
+  /** the token's login as REST spells it on the comments it writes (bots end in `[bot]`) */
   botLogin = "github-actions[bot]";
+  /** the token's account id (REST `user.id`, GraphQL `databaseId`); 41898282 is github-actions[bot] */
+  botId = 41898282;
   comments: FakeComment[] = [];
   runs: FakeRun[] = [];
   artifacts: FakeArtifact[] = [];
@@ -93,6 +103,7 @@ export class FakeGitHub {
   mergeBases = new Map<string, string>();
   readonly requests: LoggedRequest[] = [];
   private faults = new Map<string, Fault[]>();
+  private barriers = new Map<string, { count: number; waiting: Array<() => void> }>();
   private delays = new Map<string, number>();
   private nextId = 1000;
   private server: Server | null = null;
@@ -123,6 +134,13 @@ export class FakeGitHub {
   delay(route: string, ms: number): void {
     this.delays.set(route, ms);
   }
+  /**
+   * Hold the first `count` requests to `route` until all `count` have arrived, then answer them all
+   * (a readiness signal for race tests: two runs are guaranteed to have listed before either writes).
+   */
+  barrier(route: string, count: number): void {
+    this.barriers.set(route, { count, waiting: [] });
+  }
   apiCalls(): LoggedRequest[] {
     return this.requests.filter((r) => r.route !== "BLOB");
   }
@@ -131,9 +149,14 @@ export class FakeGitHub {
   id(): number {
     return ++this.nextId;
   }
-  addComment(issueNumber: number, body: string, login = this.botLogin): FakeComment {
+  addComment(
+    issueNumber: number,
+    body: string,
+    login = this.botLogin,
+    userId = this.userIdFor(login),
+  ): FakeComment {
     const now = new Date(Date.UTC(2024, 0, 1, 0, 0, this.comments.length)).toISOString();
-    const c = { id: this.id(), issueNumber, body, login, createdAt: now, updatedAt: now };
+    const c = { id: this.id(), issueNumber, body, login, userId, createdAt: now, updatedAt: now };
     this.comments.push(c);
     return c;
   }
@@ -165,9 +188,18 @@ export class FakeGitHub {
     return art;
   }
 
+  /** The token's own id for its login; a stable made-up id for anyone else. */
+  userIdFor(login: string): number {
+    if (login === this.botLogin) return this.botId;
+    let h = 7;
+    for (const ch of login) h = (h * 31 + ch.charCodeAt(0)) % 1_000_000;
+    return 1_000_000 + h;
+  }
+
   // --- HTTP ----------------------------------------------------------------------------------------
   private routes: Array<[string, RegExp, Handler]> = [
     ["GET /user", /^\/user$/, () => this.getUser()],
+    ["POST /graphql", /^\/graphql$/, (_m, _q, _r, body) => this.graphql(body)],
     [
       "GET /repos/{owner}/{repo}/compare/{basehead}",
       /^\/repos\/[^/]+\/[^/]+\/compare\/(.+)$/,
@@ -257,6 +289,17 @@ export class FakeGitHub {
         return this.ok(this.comment(c));
       },
     ],
+    [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}",
+      /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/,
+      (m) => {
+        const c = this.comments.find((x) => x.id === Number(m[0]));
+        if (!c) return this.error(404, "Not Found");
+        if (c.login !== this.botLogin) return this.error(403, "Resource not accessible by integration");
+        this.comments = this.comments.filter((x) => x !== c);
+        return { status: 204 };
+      },
+    ],
   ];
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -284,8 +327,17 @@ export class FakeGitHub {
     const hit = this.routes.find(([r, re]) => r.startsWith(`${method} `) && re.test(url.pathname));
     const route = hit?.[0] ?? `${method} ${url.pathname}`;
     this.requests.push({ method, route, path: url.pathname + url.search, at: Date.now() });
+    const barrier = this.barriers.get(route);
+    if (barrier && barrier.count > 0) {
+      barrier.count -= 1;
+      await new Promise<void>((resolve) => {
+        barrier.waiting.push(resolve);
+        if (barrier.count === 0) for (const release of barrier.waiting.splice(0)) release();
+      });
+    }
     const delayMs = this.delays.get(route) ?? 0;
-    const fault = this.faults.get(route)?.shift();
+    const queued = this.faults.get(route)?.shift();
+    const fault = queued === "pass" ? undefined : queued;
     const extraDelay = typeof fault === "object" ? (fault.delayMs ?? 0) : 0;
     if (delayMs + extraDelay > 0) await new Promise((r) => setTimeout(r, delayMs + extraDelay));
     if (fault !== undefined) {
@@ -349,13 +401,22 @@ export class FakeGitHub {
   }
 
   private getUser(): Reply {
-    if (this.tokenKind === "installation") return this.error(403, "Resource not accessible by integration");
+    if (this.tokenKind !== "user") return this.error(403, "Resource not accessible by integration");
     return this.ok({
       ...ex("public-user-default-response"),
       login: this.botLogin,
-      id: 41898282,
-      type: "Bot",
+      id: this.botId,
+      type: "User",
     });
+  }
+
+  /** GraphQL: only `viewer { login databaseId }`; bots are named without REST's `[bot]` suffix. */
+  private graphql(body: unknown): Reply {
+    const query = String((body as { query?: unknown } | null)?.query ?? "");
+    if (!/\bviewer\b/.test(query))
+      return this.ok({ errors: [{ message: "the fake answers only `viewer` queries" }] });
+    const login = this.tokenKind === "user" ? this.botLogin : this.botLogin.replace(/\[bot\]$/, "");
+    return this.ok({ data: { viewer: { login, databaseId: this.botId } } });
   }
 
   private compare(basehead: string): Reply {
@@ -419,7 +480,12 @@ export class FakeGitHub {
     };
   }
   private comment(c: FakeComment): unknown {
-    const user = { ...ex("simple-user"), login: c.login, type: c.login.endsWith("[bot]") ? "Bot" : "User" };
+    const user = {
+      ...ex("simple-user"),
+      login: c.login,
+      id: c.userId,
+      type: c.login.endsWith("[bot]") ? "Bot" : "User",
+    };
     return {
       ...ex("issue-comment"),
       id: c.id,

@@ -1,0 +1,114 @@
+/**
+ * Issue 13: what one untrusted (fork) run can make `mode: publish` spend. A fork run that uploads 500
+ * `ml-footprint-*` artifacts cost 1,512 REST calls (a GITHUB_TOKEN has 1,000 per hour per repository),
+ * partly the same commit listing 500 times. Now: 100 artifacts read (one warning for the rest), the
+ * ancestor list read once, and every base lookup counted against one budget. Calls are counted on the
+ * loopback fake's request log; the bound is in BENCHMARKS.md.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BASE_LOOKUP_CALLS } from "../../../src/action/aggregate.js";
+import { MAX_RUN_ARTIFACTS } from "../../../src/github/run-artifacts.js";
+import { FakeGitHub } from "../../support/fake-github.js";
+import { reportZip } from "../../support/report-fixture.js";
+import { BASE, HEAD, cleanupWorkDirs, jobReport, runPost, sha, upload } from "./harness.js";
+
+const FORK_REPO_ID = 999;
+const PR = 17;
+const COMMITS = "GET /repos/{owner}/{repo}/commits";
+const DOWNLOAD = "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}";
+const LIST_BY_NAME = "GET /repos/{owner}/{repo}/actions/artifacts";
+let fake: FakeGitHub;
+
+beforeEach(async () => {
+  fake = await new FakeGitHub().start();
+  fake.mergeBases.set(`main...${HEAD}`, BASE);
+  fake.addHistory(sha("1"), sha("2"), BASE); // the merge-base's ancestors
+});
+afterEach(async () => {
+  await fake.stop();
+  cleanupWorkDirs();
+});
+
+function forkRunWith(artifacts: number) {
+  fake.pulls.push({
+    number: PR,
+    state: "open",
+    headRef: "feature",
+    headSha: HEAD,
+    headOwner: "forker",
+    headRepositoryId: FORK_REPO_ID,
+    baseRef: "main",
+  });
+  const run = fake.addRun({
+    headSha: HEAD,
+    headBranch: "feature",
+    headRepositoryId: FORK_REPO_ID,
+    event: "pull_request",
+  });
+  const zip = reportZip(jobReport("j", { train: 1 }));
+  for (let i = 0; i < artifacts; i++)
+    fake.addArtifact({ name: `ml-footprint-j${String(i).padStart(3, "0")}`, runId: run.id, zip });
+  return run;
+}
+
+const publish = (runId: number) =>
+  runPost(fake, {
+    inputs: { mode: "publish" },
+    event: {
+      workflow_run: {
+        id: runId,
+        head_sha: HEAD,
+        head_branch: "feature",
+        head_repository: { id: FORK_REPO_ID, owner: { login: "forker" } },
+      },
+    },
+    eventName: "workflow_run",
+    runId: 777,
+  });
+
+describe("mode: publish spends a bounded number of API calls on an untrusted run", () => {
+  it("500 fork artifacts: 100 read, the rest named in one warning, the ancestors listed once: 214 calls (was 1,513)", async () => {
+    const run = forkRunWith(500);
+    // one job has a base report on an ancestor of the merge-base (so ancestors are needed)
+    const baseRun = fake.addRun({ headSha: sha("2") });
+    upload(fake, baseRun.id, "j000", jobReport("j000", { train: 1 }));
+
+    const { core } = await publish(run.id);
+    const calls = fake.apiCalls();
+    const count = (route: string) => calls.filter((c) => c.route === route).length;
+
+    expect(fake.comments).toHaveLength(1);
+    expect(count(COMMITS)).toBe(1);
+    expect(count(LIST_BY_NAME)).toBe(MAX_RUN_ARTIFACTS);
+    expect(count(DOWNLOAD)).toBe(MAX_RUN_ARTIFACTS + 1); // 100 heads + 1 base report
+    // 2 PR lookup + 5 run-artifact pages + 100 head downloads + 1 merge-base + 100 base lists
+    // + 1 ancestors + 1 base download + 4 comment (viewer, list, create, duplicate check) = 214
+    expect(calls.length).toBe(214);
+    const capWarnings = core.warnings.filter((w) => w.includes("were not"));
+    expect(capWarnings).toHaveLength(1);
+    expect(capWarnings[0]).toMatch(/500 report artifacts; the first 100 by name were read and 400 were not/);
+    expect(fake.comments[0]!.body).toContain("400 report artifact(s) over the cap per run were not read");
+  }, 180_000);
+
+  it("base lookups stop at their budget of calls, with one warning, and the comment is still written", async () => {
+    const run = forkRunWith(100);
+    // every job has many base runs at ancestors: unbounded, that is 100 × (list + up to 2·history+3 downloads)
+    for (const headSha of [sha("1"), sha("2"), BASE]) {
+      const baseRun = fake.addRun({ headSha });
+      for (let i = 0; i < 100; i++) {
+        const key = `j${String(i).padStart(3, "0")}`;
+        upload(fake, baseRun.id, key, jobReport(key, { train: 1 }));
+      }
+    }
+    const { core } = await publish(run.id);
+    const calls = fake.apiCalls();
+    const lookups = calls.filter((c) =>
+      [COMMITS, LIST_BY_NAME, "GET /repos/{owner}/{repo}/compare/{basehead}"].includes(c.route),
+    ).length;
+    const baseDownloads = calls.filter((c) => c.route === DOWNLOAD).length - 100;
+    expect(lookups + baseDownloads).toBeLessThanOrEqual(BASE_LOOKUP_CALLS.publish);
+    expect(fake.comments).toHaveLength(1);
+    const spent = core.warnings.filter((w) => w.includes("base-branch lookups stopped"));
+    expect(spent).toHaveLength(1);
+  }, 180_000);
+});
