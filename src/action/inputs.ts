@@ -2,9 +2,10 @@
  * Action inputs → one typed Config. Read once, in `getActionConfig`, never at import time.
  * Every bad value is an InputError naming the input, the value and the accepted forms.
  */
+import * as z from "zod";
+import { canonicalJson } from "./identity.js";
 import { parseGpusInput } from "../measure/gpu-select.js";
 import { parseOtlpEndpoint, parseOtlpHeaders } from "../export/otlp-target.js";
-import * as z from "zod";
 import { Inputs } from "./constants.js";
 import type { CoreLike } from "./core.js";
 import { parseRegion } from "../carbon/context.js";
@@ -92,9 +93,11 @@ function optional<T>(value: string, parse: (v: string) => T): T | undefined {
   return value.trim() === "" ? undefined : parse(value);
 }
 
-const MatrixJson = z.record(z.string().max(200), z.union([z.string(), z.number(), z.boolean(), z.null()]));
-
-/** `${{ toJSON(matrix) }}` → flat string values; nested objects are rejected. */
+/**
+ * `${{ toJSON(matrix) }}` → one string per matrix name. GitHub allows object and array values (e.g.
+ * `include: [{ cfg: { lr: 0.1 } }]`): they become their canonical JSON (sorted keys), so the same value
+ * always reads the same. Any length is accepted here; the report clips and the key hashes (identity.ts).
+ */
 export function parseMatrixInput(value: string, name: string): Record<string, string> | null {
   const v = value.trim();
   if (v === "" || v === "null") return null;
@@ -104,13 +107,21 @@ export function parseMatrixInput(value: string, name: string): Record<string, st
   } catch {
     throw new InputError(`${name}: "${truncate(value)}" is not JSON; accepted: \${{ toJSON(matrix) }}`);
   }
-  const result = MatrixJson.safeParse(parsed);
-  if (!result.success) {
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new InputError(
-      `${name}: "${truncate(value)}" is not a flat JSON object of matrix values; accepted: \${{ toJSON(matrix) }}`,
+      `${name}: "${truncate(value)}" is not a JSON object of matrix values; accepted: \${{ toJSON(matrix) }}`,
     );
   }
-  return Object.fromEntries(Object.entries(result.data).map(([k, val]) => [k, String(val)]));
+  return Object.fromEntries(
+    Object.entries(parsed as Record<string, unknown>).map(([k, val]) => [
+      k,
+      typeof val === "string"
+        ? val
+        : val !== null && typeof val === "object"
+          ? canonicalJson(val)
+          : String(val),
+    ]),
+  );
 }
 
 /** A key names artifacts and comment sections: letters, digits, `.`, `_`, `-` and `/`-free. */
