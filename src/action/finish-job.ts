@@ -7,9 +7,9 @@
  * the timeout are warnings; only budgets fail the step.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { SAMPLES_FILE, stopBackgroundSampler } from "../measure/background.js";
-import { serializeReport } from "../model/report.js";
+import { serializeReport, type Report } from "../model/report.js";
 import { readActionsContext } from "../github/context.js";
 import { carbonForMeasurement } from "../pipeline/carbon.js";
 import { loadMachine } from "../pipeline/machine.js";
@@ -18,7 +18,7 @@ import type { BudgetResult } from "../report/budgets.js";
 import { compareReports } from "../report/compare.js";
 import { budgetsFor, enforceBudgets } from "./budgets.js";
 import { Outputs } from "./constants.js";
-import type { StepEnv } from "./core.js";
+import type { CoreLike, StepEnv } from "./core.js";
 import { defaultKey, identityFrom } from "./identity.js";
 import type { ActionConfig } from "./inputs.js";
 import { workSources } from "./metrics.js";
@@ -87,17 +87,19 @@ export async function finishJob(deps: FinishJobInput): Promise<void> {
   });
 
   // Nothing is lost: the report, a first summary and every output known without the network exist before
-  // any network call (verdict "no-baseline" until a comparison replaces it).
-  const reportsDir = join(dir, "report");
-  mkdirSync(reportsDir, { recursive: true });
-  const reportPath = join(reportsDir, "ml-footprint-report.json");
-  writeFileSync(reportPath, serializeReport(report));
-  setReportOutputs(core, report, reportPath);
+  // any network call (verdict "no-baseline" until a comparison replaces it). A full disk (ENOSPC) or an
+  // unwritable state directory is a warning: the outputs and the summary still carry the numbers.
+  const reportPath = writeReport(core, dir, report);
+  setReportOutputs(core, report, reportPath ?? "");
   core.setOutput(Outputs.DurationS, report.durationS.toFixed(3));
   setComparisonOutputs(core, compareReports(report, [], { history: config.history }));
   const stepBudgets = readStepBudgets(dir);
   const localBudgets = budgetsFor(config, report, null, stepBudgets);
-  await deps.summary.write(renderJobSummary(key, report, null, [], localBudgets, ctx.baseRef, null));
+  const where =
+    reportPath === null
+      ? "the numbers are in the outputs and the job summary"
+      : `the report is at ${reportPath} and in the job summary`;
+  await writeSummary(deps, renderJobSummary(key, report, null, [], localBudgets, ctx.baseRef, null));
 
   const deadline = startNetworkDeadline(config.networkTimeoutS);
   const progress = new NetworkProgress([...(config.otlp ? ["OTLP export"] : []), ...PUBLISH_STAGES]);
@@ -111,9 +113,7 @@ export async function finishJob(deps: FinishJobInput): Promise<void> {
         const sent = await sendOtlp([report], { ...config.otlp, protocol: otlpProtocol(env) });
         core.info(`ml-footprint: sent ${sent.points} metric point(s) over OTLP/HTTP to ${config.otlp.url}`);
       } catch (error) {
-        core.warning(
-          `ml-footprint: OTLP export failed (${(error as Error).message}); the report is at ${reportPath}`,
-        );
+        core.warning(`ml-footprint: OTLP export failed (${(error as Error).message}); ${where}`);
       }
       progress.done("OTLP export");
     }
@@ -122,6 +122,7 @@ export async function finishJob(deps: FinishJobInput): Promise<void> {
         deps.publish ?? (async (input) => (await import("./publish-report.js")).publishReport(input));
       const published = await publish({
         ...deps,
+        summary: { write: (markdown) => writeSummary(deps, markdown) },
         report,
         reportPath,
         ctx,
@@ -135,19 +136,37 @@ export async function finishJob(deps: FinishJobInput): Promise<void> {
       if (published) budgets = published.budgets;
     } catch (error) {
       core.warning(
-        `ml-footprint: publishing failed (${describeApiFailure(error, "actions: read")}); the report is at ${reportPath} and in the job summary`,
+        `ml-footprint: publishing failed (${describeApiFailure(error, "actions: read")}); ${where}`,
       );
     }
   };
   const outcome = await deadline.race(network);
   if (!outcome.done) {
-    core.warning(
-      deadlineWarning(
-        deadline.seconds,
-        progress.skipped(),
-        `the report is at ${reportPath} and in the job summary`,
-      ),
-    );
+    core.warning(deadlineWarning(deadline.seconds, progress.skipped(), `${where}`));
   }
   enforceBudgets(core, config, budgets, stepBudgets);
+}
+
+/** Write the report JSON under `dir`/report; its path, or null (after a warning) when the disk refuses. */
+function writeReport(core: CoreLike, dir: string, report: Report): string | null {
+  const reportPath = join(dir, "report", "ml-footprint-report.json");
+  try {
+    mkdirSync(dirname(reportPath), { recursive: true });
+    writeFileSync(reportPath, serializeReport(report));
+    return reportPath;
+  } catch (error) {
+    core.warning(
+      `ml-footprint: the report could not be written to ${reportPath} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it is not uploaded, but the outputs, the job summary and the PR comment carry the numbers — free disk space on the runner`,
+    );
+    return null;
+  }
+}
+
+/** The job summary is a file on the runner's disk too: a failure to write it is a warning, never the step's. */
+async function writeSummary(deps: StepEnv, markdown: string): Promise<void> {
+  try {
+    await deps.summary.write(markdown);
+  } catch (error) {
+    deps.core.warning(`ml-footprint: the job summary could not be written (${(error as Error).message})`);
+  }
 }

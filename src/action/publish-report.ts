@@ -28,7 +28,8 @@ import { renderJobSummary } from "./summary.js";
 export interface PublishInput extends StepEnv {
   config: ActionConfig;
   report: Report;
-  reportPath: string;
+  /** the written report file; null when it could not be written (a full disk): nothing to upload */
+  reportPath: string | null;
   ctx: ActionsContext;
   /** budgets set on `run:` steps, for their phases */
   stepBudgets?: StepBudgets[];
@@ -63,13 +64,15 @@ export async function publishReport(input: PublishInput): Promise<{ budgets: Bud
   const key = report.identity.key;
   const artifactName = artifactNameForKey(key);
 
-  const upload = await uploadReportArtifact({
-    name: artifactName,
-    files: [reportPath],
-    rootDir: dirname(reportPath),
-    retentionDays: config.retentionDays,
-  });
-  if (upload.warning) core.warning(`ml-footprint: ${upload.warning}`);
+  if (reportPath !== null) {
+    const upload = await uploadReportArtifact({
+      name: artifactName,
+      files: [reportPath],
+      rootDir: dirname(reportPath),
+      retentionDays: config.retentionDays,
+    });
+    if (upload.warning) core.warning(`ml-footprint: ${upload.warning}`);
+  }
   input.progress?.done("report artifact upload");
 
   let history: Report[] = [];

@@ -1,8 +1,8 @@
 /** `ml-footprint run [options] -- <command...>`: measure one command and write its report. */
 import { Option, type Command } from "commander";
-import { access, writeFile } from "node:fs/promises";
+import { access, stat, writeFile } from "node:fs/promises";
 import { constants } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseRegion } from "../carbon/context.js";
 import { serializeReport } from "../model/report.js";
 import {
@@ -36,6 +36,12 @@ interface RunFlags {
 }
 
 async function checkWritable(path: string, inputName: string): Promise<void> {
+  // An existing directory would take the command's whole run and then refuse the report (EISDIR).
+  if ((await stat(path).catch(() => null))?.isDirectory()) {
+    throw new InputError(
+      `${inputName}: "${path}" is a directory; give a file path, e.g. ${join(path, "ml-footprint-report.json")}`,
+    );
+  }
   const dir = dirname(resolve(path));
   try {
     // Only check: creating directories on the user's behalf hides typos (and recursive mkdir can hang on /proc).
@@ -95,12 +101,22 @@ async function runAction(command: string[], flags: RunFlags): Promise<number> {
     progress: flags.progress ? createProgressPrinter(process.stderr) : null,
     carbon: carbonForMeasurement(carbonInputs, process.env),
   });
-  await writeFile(flags.out, serializeReport(report));
+  // The command has run: a disk that fills up now must not lose the measurement. The summary (or the JSON
+  // with --json) still goes out, a warning says why there is no file, and the command's exit code stands.
+  let written = true;
+  try {
+    await writeFile(flags.out, serializeReport(report));
+  } catch (error) {
+    written = false;
+    process.stderr.write(
+      `ml-footprint: warning: the report could not be written to ${flags.out} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); ${flags.json ? "the report JSON is on stdout" : "the summary below has the numbers (--json prints the whole report on stdout)"}\n`,
+    );
+  }
   if (result.startError)
     process.stderr.write(`ml-footprint: could not start ${command[0]}: ${result.startError}\n`);
   if (flags.json) process.stdout.write(serializeReport(report));
   else process.stderr.write(renderTextSummary(report));
-  process.stderr.write(`ml-footprint: report written to ${flags.out}\n`);
+  if (written) process.stderr.write(`ml-footprint: report written to ${flags.out}\n`);
   return result.exitCode;
 }
 

@@ -272,6 +272,11 @@ export const CLI_BAD_INPUTS: BadInput[] = [
     RUN("--out", "/nonexistent-dir/r.json"),
     '--out: "/nonexistent-dir/r.json" is not writable (ENOENT); give a path in a writable directory',
   ),
+  c(
+    "run --out",
+    RUN("--out", "/tmp"),
+    '--out: "/tmp" is a directory; give a file path, e.g. /tmp/ml-footprint-report.json',
+  ),
   c("run", ["run"], "run: no command given; usage: ml-footprint run [options] -- <command...>"),
   c(
     "sampler start --interval",
