@@ -2,7 +2,8 @@
 // Code splitting keeps heavy, rarely used code (artifact client, Octokit) in lazily imported chunks, so
 // starting a measurement stays fast and the detached sampler process stays small.
 import { build } from "esbuild";
-import { readFileSync, rmSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 // `--outdir DIR` builds elsewhere (the tests bundle into a temporary directory of their own).
@@ -28,3 +29,6 @@ await build({
   },
   logLevel: "warning",
 });
+// The NVML counter helper runs as its own python3 process (src/measure/sources/nvml.ts): shipped beside the
+// entry points, where defaultNvmlHelperPath() looks for it.
+copyFileSync("src/measure/sources/nvml_reader.py", join(outdir, "nvml_reader.py"));

@@ -33,6 +33,7 @@ const SAMPLER_KEEP = new Set([
   "CUDA_VISIBLE_DEVICES",
   "NVIDIA_VISIBLE_DEVICES",
   "ML_FOOTPRINT_NVIDIA_SMI",
+  "ML_FOOTPRINT_PYTHON", // interpreter for the NVML counter helper
   "ML_FOOTPRINT_PROC_ROOT",
   "ML_FOOTPRINT_SYS_ROOT",
 ]);
@@ -41,8 +42,9 @@ const SAMPLER_KEEP = new Set([
 export function samplerEnv(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
-    // FAKE_NVIDIA_SMI_*: the test fixture nvidia-smi's settings (test/fixtures/bin/nvidia-smi); no secrets
-    if (v !== undefined && (SAMPLER_KEEP.has(k.toUpperCase()) || k.startsWith("FAKE_NVIDIA_SMI_")))
+    // FAKE_NVIDIA_SMI_*, FAKE_NVML_*: the test fixtures' settings (test/fixtures/bin/nvidia-smi,
+    // test/fixtures/fake-nvml); no secrets
+    if (v !== undefined && (SAMPLER_KEEP.has(k.toUpperCase()) || /^FAKE_(NVIDIA_SMI|NVML)_/.test(k)))
       out[k] = v;
   }
   return out;

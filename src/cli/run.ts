@@ -98,6 +98,7 @@ async function runAction(command: string[], flags: RunFlags): Promise<number> {
     gpuSelection,
     cpuTdpW,
     ...(cpuPackageThreads !== undefined ? { cpuPackageThreads } : {}),
+    onInfo: (message) => process.stderr.write(`ml-footprint: ${message}\n`),
     progress: flags.progress ? createProgressPrinter(process.stderr) : null,
     carbon: carbonForMeasurement(carbonInputs, process.env),
   });

@@ -71,6 +71,8 @@ export function registerSamplerCommands(program: Command): void {
         // Background mode starts at once: the step that started it must not wait for nvidia-smi, and the
         // head before the first GPU block is held back from it (edge rule) with the range widened.
         gpuStartWaitMs: 0,
+        nvml: roots.python ? { python: roots.python } : {},
+        onInfo: (message) => process.stderr.write(`ml-footprint: ${message}\n`),
       });
       await instance.start();
       await new Promise<void>((resolveStop) => {

@@ -395,7 +395,9 @@ export class EnergyIntegrator {
         this.methodsOf(index).add("nvml-counter");
       } else {
         if (start.w === null || end.w === null) continue;
-        if (start.e !== undefined || end.e !== undefined) this.counterFallbacks += 1;
+        // Both ends were read through the counter, one read failed or the counter went back. A GPU whose
+        // counter starts (helper answering late) or stops (warned by the sampler) is not a fallback here.
+        if (start.e !== undefined && end.e !== undefined) this.counterFallbacks += 1;
         // Linear power between the two readings, evaluated at the segment ends.
         const pa = start.w + ((end.w - start.w) * (a - prev.ts)) / span;
         const pb = start.w + ((end.w - start.w) * (b - prev.ts)) / span;

@@ -1,7 +1,8 @@
 /**
  * The sampler: reads every source once per tick and appends one NDJSON line to the samples file.
  * Cheap by construction: two or three small synchronous file reads per tick, one write, no process per
- * sample (the GPU stream is one long-running nvidia-smi child), no buffering in memory.
+ * sample (the GPU stream is one long-running nvidia-smi child, NVML's energy counter one long-running python3
+ * helper asked once per tick), no buffering in memory.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { Hardware } from "../model/report.js";
@@ -11,6 +12,8 @@ import { startNvidiaSmiStream, type NvidiaSmiRow, type NvidiaSmiStream } from ".
 import { anchoredClock } from "./clock.js";
 import { formatLine, type GpuReading, type SamplesFileLine } from "./samples.js";
 import { ALL_GPUS, resolveGpuSelection, type GpuSelection } from "./gpu-select.js";
+import { startNvmlReader, type NvmlReader, type NvmlReaderOptions } from "./sources/nvml.js";
+import { nvmlCodeName, stepCounter, type CounterTrack } from "./gpu-counter.js";
 
 export interface SamplerOptions {
   samplesPath: string;
@@ -28,6 +31,15 @@ export interface SamplerOptions {
   gpuStartWaitMs?: number;
   /** the job's GPUs (gpus input, CUDA_VISIBLE_DEVICES, …); default all. Others are listed, not sampled. */
   gpuSelection?: GpuSelection;
+  /**
+   * NVML's energy counter through the python3 helper (python, helper path, env); null disables it. Started
+   * only when GPU measurement is on (nvidiaSmi not null).
+   */
+  nvml?: NvmlReaderOptions | null;
+  /** bound on one counter answer (default max(2 s, one interval)); a late answer leaves that reading empty */
+  nvmlReadTimeoutMs?: number;
+  /** one-line notes that are not warnings (why the counter is not used, …); default: dropped */
+  onInfo?: (message: string) => void;
   /** wall clock, read once at construction to anchor timestamps (default Date.now) */
   now?: () => number;
   /** monotonic clock for everything after (default performance.now); see anchoredClock */
@@ -53,6 +65,11 @@ const GPU_FRESHNESS_INTERVALS = 2;
 const GPU_START_WAIT_MS = 5_000;
 /** After the first row of a block, the rest of the block (one line per GPU) arrives within this. */
 const FIRST_BLOCK_SETTLE_MS = 100;
+/** Counter answers missed in a row before the helper is given up (killed; the stream carries every GPU). */
+const NVML_MAX_MISSED_READS = 3;
+
+/** Per GPU UUID: the counter's state, or why there is none. */
+type CounterState = { on: true; track: CounterTrack | undefined } | { on: false; why: string };
 
 export class Sampler {
   private readonly options: SamplerOptions;
@@ -75,6 +92,14 @@ export class Sampler {
   private writeFailures = 0;
   private writeError: string | null = null;
   private gpuRestarted = false;
+  private nvml: NvmlReader | null = null;
+  /** NVML device order (UUIDs) once the helper answered; null while unknown or unavailable */
+  private nvmlUuids: (string | null)[] | null = null;
+  private readonly counters = new Map<string, CounterState>();
+  /** latest counter value per UUID (mJ from the first reading; null: this reading failed or reset) */
+  private readonly counterE = new Map<string, number | null>();
+  private nvmlMissed = 0;
+  private tickChain: Promise<unknown> = Promise.resolve();
 
   constructor(options: SamplerOptions) {
     this.options = options;
@@ -125,13 +150,14 @@ export class Sampler {
     if (rapl.unavailableReason && !rapl.absent)
       this.write({ t: "warn", ts: startMs, message: rapl.unavailableReason });
     this.write({ t: "phase", ts: startMs, name: this.options.phase });
-    this.tick(startMs);
+    await this.tick(startMs);
     this.nextTickAt = startMs + this.options.intervalMs;
     this.schedule();
   }
 
   /** Start the nvidia-smi stream and wait (bounded) until its first block of rows has arrived. */
   private async startGpu(): Promise<void> {
+    if (this.options.nvml !== null) this.startCounter();
     let firstRow: () => void = () => {};
     const firstRowSeen = new Promise<void>((resolve) => (firstRow = resolve));
     this.gpuStream = startNvidiaSmiStream({
@@ -162,6 +188,16 @@ export class Sampler {
       stream.present.then((present) => (present ? ("row" as const) : ("absent" as const))),
       bound,
     ]);
+    if (outcome === "absent" && this.nvml) {
+      // No usable nvidia-smi, no GPU measured: the counter helper has nothing to serve.
+      this.nvmlUuids = null;
+      await this.nvml.stop();
+      this.nvml = null;
+    }
+    if (outcome === "row" && this.nvml) {
+      // The counter's first answer belongs to the run's first sample, within the same bound.
+      await Promise.race([this.nvml.ready, bound]);
+    }
     clearTimeout(boundTimer);
     if (outcome === "row") {
       // One block is one line per GPU, printed together: give the rest of the first block a moment.
@@ -171,29 +207,70 @@ export class Sampler {
     }
   }
 
+  /** Start the NVML counter helper; its answer (device UUIDs, or why not) arrives later. */
+  private startCounter(): void {
+    const nvml = startNvmlReader({ env: process.env, ...this.options.nvml });
+    this.nvml = nvml;
+    void nvml.ready.then((hello) => {
+      if (this.stopped || this.nvml !== nvml) return;
+      if (hello.ok) this.nvmlUuids = hello.uuids;
+      else
+        this.info(
+          `GPU energy from sampled power (nvidia-smi): NVML energy counter unavailable (${hello.reason})`,
+        );
+    });
+  }
+
+  private info(message: string): void {
+    this.options.onInfo?.(message);
+  }
+
   /** setTimeout chained against an absolute schedule: no drift, and a slow tick never piles up. */
   private schedule(): void {
     if (this.stopped) return;
     const delay = Math.max(0, this.nextTickAt - this.now());
     this.timer = setTimeout(() => {
-      this.tick();
-      const now = this.now();
-      this.nextTickAt += this.options.intervalMs;
-      if (this.nextTickAt < now) this.nextTickAt = now + this.options.intervalMs; // skip missed ticks
-      this.schedule();
+      void this.tick().then(() => {
+        const now = this.now();
+        this.nextTickAt += this.options.intervalMs;
+        if (this.nextTickAt < now) this.nextTickAt = now + this.options.intervalMs; // skip missed ticks
+        this.schedule();
+      });
     }, delay);
   }
 
-  private tick(ts = this.now()): number {
+  /** One sample; ticks run one after the other (a counter answer may be awaited inside). */
+  private tick(ts?: number): Promise<number> {
+    const run = this.tickChain.then(() => this.sample(ts));
+    this.tickChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async sample(tsAt?: number): Promise<number> {
+    let ts = tsAt ?? this.now();
     const line: Extract<SamplesFileLine, { t: "s" }> = { t: "s", ts, cpu: this.cpuReader.read() };
     if (this.raplDomains.length) line.rapl = readRaplCounters(this.raplDomains);
+    if (this.nvmlUuids !== null && this.nvml) {
+      const askedAt = this.now();
+      await this.readCounters();
+      // The counter was read between the question and the answer: the sample stands at their midpoint.
+      ts = line.ts = Math.max(ts, (askedAt + this.now()) / 2);
+    }
     if (this.gpuLatest.size) {
       this.writeGpuInventoryIfChanged(ts);
       const fresh: GpuReading[] = [];
       for (const { row, atMs } of this.gpuLatest.values()) {
         if (ts - atMs > GPU_FRESHNESS_INTERVALS * this.options.intervalMs) continue;
         if (this.gpuCounted && !this.gpuCounted.has(row.index)) continue;
-        fresh.push({ i: row.index, w: row.powerW, u: row.utilization, mem: row.memoryUsedMiB });
+        const reading: GpuReading = {
+          i: row.index,
+          w: row.powerW,
+          u: row.utilization,
+          mem: row.memoryUsedMiB,
+        };
+        const e = row.uuid === null ? undefined : this.counterE.get(row.uuid);
+        if (e !== undefined) reading.e = e;
+        fresh.push(reading);
       }
       if (fresh.length) line.gpu = fresh;
     }
@@ -203,14 +280,96 @@ export class Sampler {
     return ts;
   }
 
+  /** Ask the helper for every counter and update `counterE` (per UUID: value, null, or dropped). */
+  private async readCounters(): Promise<void> {
+    const nvml = this.nvml!;
+    const uuids = this.nvmlUuids!;
+    const timeoutMs = this.options.nvmlReadTimeoutMs ?? Math.max(2_000, this.options.intervalMs);
+    const read = await nvml.read(timeoutMs);
+    const ts = this.now();
+    if (read === null) {
+      this.nvmlMissed += 1;
+      const gone = nvml.exitReason !== null || this.nvmlMissed >= NVML_MAX_MISSED_READS;
+      if (!gone) {
+        for (const uuid of this.counterE.keys()) this.counterE.set(uuid, null);
+        return;
+      }
+      const why = nvml.exitReason ?? `no answer to ${NVML_MAX_MISSED_READS} readings in a row`;
+      if (this.counterE.size)
+        this.write({
+          t: "warn",
+          ts,
+          message: `NVML energy counter lost (${why}); GPU energy from sampled power (nvidia-smi) from here on`,
+        });
+      for (const uuid of this.counterE.keys()) this.counters.set(uuid, { on: false, why });
+      this.counterE.clear();
+      this.nvmlUuids = null;
+      void nvml.stop();
+      return;
+    }
+    this.nvmlMissed = 0;
+    for (const [j, uuid] of uuids.entries()) {
+      if (uuid === null) continue;
+      const state = this.counters.get(uuid);
+      if (state?.on === false) continue;
+      const step = stepCounter(state?.track, read.e[j] ?? null, read.err[j] ?? -1);
+      switch (step.kind) {
+        case "value":
+          this.counters.set(uuid, { on: true, track: step.track });
+          this.counterE.set(uuid, step.eMj);
+          break;
+        case "reset":
+          this.counters.set(uuid, { on: true, track: step.track });
+          this.counterE.set(uuid, null);
+          this.write({
+            t: "warn",
+            ts,
+            message: `GPU ${uuid}: NVML energy counter went back from ${step.fromMj} to ${step.toMj} mJ (driver reload or counter reset); the intervals around it are integrated from sampled power`,
+          });
+          break;
+        case "unsupported": {
+          const why = nvmlCodeName(step.code);
+          this.counters.set(uuid, { on: false, why });
+          this.info(
+            `GPU ${uuid}: NVML energy counter unavailable (${why}); its energy comes from sampled power (nvidia-smi)`,
+          );
+          break;
+        }
+        case "failed": {
+          const why = nvmlCodeName(step.code);
+          this.counters.set(uuid, { on: false, why });
+          this.counterE.delete(uuid);
+          this.write({
+            t: "warn",
+            ts,
+            message: `GPU ${uuid}: NVML energy counter stopped answering (${why}); its energy from here on comes from sampled power (nvidia-smi)`,
+          });
+          break;
+        }
+      }
+    }
+  }
+
   private writeGpuInventoryIfChanged(ts: number): void {
     const rows = [...this.gpuLatest.values()].map(({ row }) => row).sort((a, b) => a.index - b.index);
-    const key = rows.map((g) => `${g.index}:${g.uuid ?? g.name}`).join(",");
+    const counterOn = (uuid: string | null) => uuid !== null && this.counterE.has(uuid);
+    const key = rows.map((g) => `${g.index}:${g.uuid ?? g.name}:${counterOn(g.uuid) ? "e" : ""}`).join(",");
     if (key === this.gpuInventoryKey) return;
+    const rowsChanged = key.replace(/:e?(?=,|$)/g, "") !== this.gpuInventoryKey.replace(/:e?(?=,|$)/g, "");
     const selection = this.options.gpuSelection ?? ALL_GPUS;
     const resolved = resolveGpuSelection(selection, rows);
     this.gpuCounted = resolved.counted;
     for (const message of resolved.warnings) this.warnOnce(ts, message);
+    if (this.nvmlUuids !== null) {
+      for (const row of rows) {
+        if (row.uuid !== null && this.nvmlUuids.includes(row.uuid)) continue;
+        const note = `GPU ${row.index} (${row.uuid ?? "no UUID"}): not among NVML's devices; its energy comes from sampled power (nvidia-smi)`;
+        if (!this.warned.has(note)) {
+          this.warned.add(note);
+          this.info(note);
+        }
+      }
+    }
     const gpus: Hardware["gpus"] = rows.map((row) => ({
       index: row.index,
       name: row.name,
@@ -218,8 +377,9 @@ export class Sampler {
       powerLimitW: row.powerLimitW,
       memoryTotalMiB: row.memoryTotalMiB,
       ...(selection.ids === null ? {} : { counted: resolved.counted.has(row.index) }),
+      ...(this.nvmlUuids !== null || this.counters.size ? { counter: counterOn(row.uuid) } : {}),
     }));
-    if (this.gpuRestarted && this.gpuInventoryKey !== "") {
+    if (this.gpuRestarted && this.gpuInventoryKey !== "" && rowsChanged) {
       const before = this.gpuInventoryKey.split(",").length;
       this.write({
         t: "warn",
@@ -258,8 +418,9 @@ export class Sampler {
       this.stopped = true;
       if (this.timer) clearTimeout(this.timer);
       // The measurement ends at the last sample: stopping the GPU child afterwards is not the job's time.
-      const endTs = this.tick();
-      await this.gpuStream?.stop();
+      await this.tickChain;
+      const endTs = await this.tick();
+      await Promise.all([this.gpuStream?.stop(), this.nvml?.stop()]);
       this.write({ t: "end", ts: endTs });
       if (this.fd !== null) closeSync(this.fd);
       this.fd = null;

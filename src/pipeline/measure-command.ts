@@ -38,6 +38,10 @@ export interface RunFlowOptions extends MachineOptions {
   cwd?: string;
   /** bound on the wait for the first GPU reading before the command starts (Sampler default when unset) */
   gpuStartWaitMs?: number;
+  /** python interpreter for the NVML counter helper (default python3 on PATH) */
+  python?: string;
+  /** one-line notes that are not warnings (e.g. why the NVML counter is not used) */
+  onInfo?: (message: string) => void;
   /** the job's GPUs; default all */
   gpuSelection?: GpuSelection;
   /** run the command through a shell (the action's `run:` input); false for argv from the CLI */
@@ -69,6 +73,8 @@ export async function measureCommand(options: RunFlowOptions): Promise<RunFlowRe
       nvidiaSmi: options.nvidiaSmi,
       gpuSelection: options.gpuSelection,
       gpuStartWaitMs: options.gpuStartWaitMs,
+      nvml: options.python ? { python: options.python } : {},
+      onInfo: options.onInfo,
       now: options.now,
     });
     await sampler.start();

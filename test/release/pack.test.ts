@@ -78,6 +78,8 @@ describe("the npm package", { timeout: 240_000 }, () => {
     expect(readdirSync(join(empty, "node_modules")).filter((n) => !n.startsWith("."))).toEqual([
       "ml-footprint",
     ]);
+    // The NVML counter helper travels beside the entry points (scripts/build.mjs copies it into dist/).
+    expect(readdirSync(join(empty, "node_modules", "ml-footprint", "dist"))).toContain("nvml_reader.py");
     const bin = join(empty, "node_modules", ".bin", "ml-footprint");
     const run = (args: string[]) => spawnSync(bin, args, { cwd: empty, encoding: "utf8" });
 

@@ -1,0 +1,108 @@
+/**
+ * NVML's energy counter end to end (issue 12): the bundled CLI, the fake nvidia-smi (300 W + 150 W sampled)
+ * and the fake libnvidia-ml.so.1 on LD_LIBRARY_PATH, whose counter for GPU 0 grows at 400 W: the energy drawn
+ * in bursts between samples that the sampled power never shows. No timing assertion: the truth is the
+ * counter's power × the duration the report states.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseReportJson, type Report } from "../../src/model/report.js";
+import { fastRunArgs, runBundledCli } from "../support/cli.js";
+import { buildFakeNvml, STEADY_UUIDS } from "../support/fake-nvml.js";
+
+const FAKE_SMI = join(process.cwd(), "test", "fixtures", "bin", "nvidia-smi");
+const STEADY = join(process.cwd(), "test", "fixtures", "nvidia-smi", "steady-300-150.csv");
+const built = buildFakeNvml();
+const [UUID0, UUID1] = STEADY_UUIDS;
+
+function gpuParts(report: Report, method: "nvml-counter" | "nvidia-smi") {
+  const parts = report.phases.flatMap((p) =>
+    p.components.filter((c) => c.component === "gpu" && c.method === method),
+  );
+  return {
+    wh: parts.reduce((s, c) => s + c.energyWh, 0),
+    lowWh: parts.reduce((s, c) => s + c.lowWh, 0),
+    highWh: parts.reduce((s, c) => s + c.highWh, 0),
+  };
+}
+
+async function run(devices: string[], seconds = 3, extra: Record<string, string> = {}) {
+  const fake = built.fake!;
+  const dir = mkdtempSync(join(tmpdir(), "mlf-nvml-"));
+  const out = join(dir, "report.json");
+  const result = await runBundledCli(
+    fastRunArgs(out, [process.execPath, "-e", `setTimeout(()=>{},${seconds * 1_000})`]),
+    {
+      ML_FOOTPRINT_NVIDIA_SMI: FAKE_SMI,
+      FAKE_NVIDIA_SMI_FIXTURE: STEADY,
+      LD_LIBRARY_PATH: fake.libDir,
+      FAKE_NVML_CONFIG: fake.config(devices),
+      ...extra,
+    },
+  );
+  expect(result.stderr).toContain("report written to");
+  expect(result.code).toBe(0);
+  return { report: parseReportJson(readFileSync(out, "utf8"), out), stderr: result.stderr };
+}
+
+const gpuMethods = (report: Report) => report.hardware.gpus.map((g) => [g.index, g.energyMethod]);
+
+describe.skipIf(built.fake === null)(`NVML energy counter through the CLI ${built.skipReason ?? ""}`, () => {
+  it("follows the counter within 1 % where it grows faster than sampled power; NOT_SUPPORTED falls back", async () => {
+    const { report, stderr } = await run([`${UUID0} 400000 ok`, `${UUID1} 150000 not-supported`]);
+    const counter = gpuParts(report, "nvml-counter");
+    const stream = gpuParts(report, "nvidia-smi");
+    const truth0Wh = (400 * report.durationS) / 3_600;
+    const truth1Wh = (150 * report.durationS) / 3_600;
+    expect(Math.abs(counter.wh - truth0Wh) / truth0Wh).toBeLessThan(0.01);
+    expect(counter.lowWh).toBeLessThanOrEqual(truth0Wh);
+    expect(counter.highWh).toBeGreaterThanOrEqual(truth0Wh);
+    expect(Math.abs(stream.wh - truth1Wh) / truth1Wh).toBeLessThan(0.05);
+    expect(gpuMethods(report)).toEqual([
+      [0, "nvml-counter"],
+      [1, "nvidia-smi"],
+    ]);
+    expect(stderr).toContain(`GPU ${UUID1}: NVML energy counter unavailable (NVML_ERROR_NOT_SUPPORTED)`);
+    expect(report.warnings.join("\n")).not.toMatch(/NVML/);
+  }, 120_000);
+
+  it("a counter that resets: the two intervals around it come from sampled power, with a warning", async () => {
+    const { report } = await run([`${UUID0} 400000 reset 8`, `${UUID1} 150000 ok`]);
+    expect(gpuMethods(report)).toEqual([
+      [0, "nvml-counter+nvidia-smi"],
+      [1, "nvml-counter"],
+    ]);
+    expect(report.warnings.join("\n")).toMatch(/NVML energy counter went back from \d+ to \d+ mJ/);
+    // Everything but two 100 ms intervals at 300 W instead of 400 W: far closer than the sampled 450 W.
+    const totalWh = gpuParts(report, "nvml-counter").wh + gpuParts(report, "nvidia-smi").wh;
+    const truthWh = (550 * report.durationS) / 3_600;
+    expect(Math.abs(totalWh - truthWh) / truthWh).toBeLessThan(0.03);
+  }, 120_000);
+
+  it("a GPU that disappears: its counter is dropped with one warning, the stream carries it on", async () => {
+    const { report } = await run([`${UUID0} 400000 lost 5`, `${UUID1} 150000 ok`]);
+    expect(gpuMethods(report)).toEqual([
+      [0, "nvml-counter+nvidia-smi"],
+      [1, "nvml-counter"],
+    ]);
+    const lost = report.warnings.filter((w) => w.includes("stopped answering"));
+    expect(lost).toEqual([
+      `GPU ${UUID0}: NVML energy counter stopped answering (NVML_ERROR_GPU_IS_LOST); its energy from here on comes from sampled power (nvidia-smi)`,
+    ]);
+  }, 120_000);
+
+  it("no python3: the stream measures every GPU, with one info line and no warning", async () => {
+    const { report, stderr } = await run([`${UUID0} 400000 ok`, `${UUID1} 150000 ok`], 1, {
+      ML_FOOTPRINT_PYTHON: "/nonexistent/python3",
+    });
+    expect(gpuMethods(report)).toEqual([
+      [0, "nvidia-smi"],
+      [1, "nvidia-smi"],
+    ]);
+    expect(stderr.match(/NVML/g)).toHaveLength(1);
+    expect(stderr).toContain("NVML energy counter unavailable (/nonexistent/python3 not found)");
+    expect(report.warnings.join("\n")).not.toMatch(/NVML/);
+  }, 120_000);
+});

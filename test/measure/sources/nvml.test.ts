@@ -1,0 +1,63 @@
+/**
+ * The NVML helper (src/measure/sources/nvml_reader.py, python3 + ctypes) against the fake libnvidia-ml.so.1
+ * compiled from test/fixtures/fake-nvml/fake_nvml.c and found through LD_LIBRARY_PATH, the production path.
+ * Every wait is bounded by a readiness signal (the helper's answers), never a sleep.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { startNvmlReader, type NvmlReader } from "../../../src/measure/sources/nvml.js";
+import { buildFakeNvml } from "../../support/fake-nvml.js";
+
+const built = buildFakeNvml();
+const readers: NvmlReader[] = [];
+
+function reader(config: string[] | null, extraEnv: Record<string, string> = {}, python?: string) {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...extraEnv };
+  if (built.fake) {
+    env.LD_LIBRARY_PATH = built.fake.libDir;
+    if (config) env.FAKE_NVML_CONFIG = built.fake.config(config);
+  }
+  const r = startNvmlReader({ env, python, readyTimeoutMs: 60_000 });
+  readers.push(r);
+  return r;
+}
+
+afterEach(async () => {
+  await Promise.all(readers.splice(0).map((r) => r.stop()));
+});
+
+describe.skipIf(built.fake === null)(`NVML helper with the fake library ${built.skipReason ?? ""}`, () => {
+  it("lists devices by UUID and reads counters that grow; NOT_SUPPORTED and a lost GPU answer their codes", async () => {
+    const r = reader(["GPU-a 400000 ok", "GPU-b 150000 not-supported", "GPU-c 300000 lost 1"]);
+    expect(await r.ready).toEqual({ ok: true, uuids: ["GPU-a", "GPU-b", "GPU-c"] });
+    const first = await r.read(60_000);
+    const second = await r.read(60_000);
+    expect(first?.err).toEqual([0, 3, 0]);
+    expect(first?.e[0]).toBeGreaterThanOrEqual(1e9);
+    expect(first?.e[1]).toBeNull();
+    expect(second!.e[0]!).toBeGreaterThanOrEqual(first!.e[0]!);
+    expect(second?.err).toEqual([0, 3, 15]);
+    expect(second?.e[2]).toBeNull();
+  }, 120_000);
+
+  it("nvmlInit failing is 'unavailable' with the code, not an error", async () => {
+    const r = reader(["GPU-a 1 ok"], { FAKE_NVML_INIT: "9" });
+    expect(await r.ready).toEqual({ ok: false, reason: "nvmlInit_v2 returned 9" });
+    expect(await r.read(1_000)).toBeNull();
+  }, 120_000);
+});
+
+describe("NVML helper without NVML", () => {
+  it("no libnvidia-ml.so.1 on the loader's path: unavailable, with the loader's reason", async () => {
+    const r = startNvmlReader({ env: { PATH: process.env.PATH }, readyTimeoutMs: 60_000 });
+    readers.push(r);
+    const hello = await r.ready;
+    expect(hello.ok).toBe(false);
+    expect(!hello.ok && hello.reason).toMatch(/libnvidia-ml\.so\.1 could not be loaded/);
+  }, 120_000);
+
+  it("no python3: unavailable, 'not found'", async () => {
+    const r = reader(null, {}, "/nonexistent/python3");
+    expect(await r.ready).toEqual({ ok: false, reason: "/nonexistent/python3 not found" });
+    expect(await r.read(1_000)).toBeNull();
+  }, 120_000);
+});
