@@ -376,6 +376,7 @@ export class Sampler {
       uuid: row.uuid,
       powerLimitW: row.powerLimitW,
       memoryTotalMiB: row.memoryTotalMiB,
+      powerField: row.powerField,
       ...(selection.ids === null ? {} : { counted: resolved.counted.has(row.index) }),
       ...(this.nvmlUuids !== null || this.counters.size ? { counter: counterOn(row.uuid) } : {}),
     }));

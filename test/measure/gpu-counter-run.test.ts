@@ -51,7 +51,10 @@ const gpuMethods = (report: Report) => report.hardware.gpus.map((g) => [g.index,
 
 describe.skipIf(built.fake === null)(`NVML energy counter through the CLI ${built.skipReason ?? ""}`, () => {
   it("follows the counter within 1 % where it grows faster than sampled power; NOT_SUPPORTED falls back", async () => {
-    const { report, stderr } = await run([`${UUID0} 400000 ok`, `${UUID1} 150000 not-supported`]);
+    const { report, stderr } = await run([`${UUID0} 400000 ok`, `${UUID1} 150000 not-supported`], 3, {
+      // a driver that offers power.draw.average; GPU 1 answers [N/A] for it and keeps power.draw
+      FAKE_NVIDIA_SMI_AVERAGE: "300;[N/A]",
+    });
     const counter = gpuParts(report, "nvml-counter");
     const stream = gpuParts(report, "nvidia-smi");
     const truth0Wh = (400 * report.durationS) / 3_600;
@@ -64,6 +67,7 @@ describe.skipIf(built.fake === null)(`NVML energy counter through the CLI ${buil
       [0, "nvml-counter"],
       [1, "nvidia-smi"],
     ]);
+    expect(report.hardware.gpus.map((g) => g.powerField)).toEqual(["power.draw.average", "power.draw"]);
     expect(stderr).toContain(`GPU ${UUID1}: NVML energy counter unavailable (NVML_ERROR_NOT_SUPPORTED)`);
     expect(report.warnings.join("\n")).not.toMatch(/NVML/);
   }, 120_000);

@@ -45,6 +45,8 @@ describe("GPU energy of a wrapped command (fake nvidia-smi, 300 W + 150 W)", () 
     const gpu = gpuTotals(report);
     expect(report.durationS).toBeGreaterThan(5.9);
     expect(gpu.methods).toEqual(["nvidia-smi"]);
+    // the fake lists no power.draw.average in --help-query-gpu (an older driver): power.draw, recorded per GPU
+    expect(report.hardware.gpus.map((g) => g.powerField)).toEqual(["power.draw", "power.draw"]);
     expect(Math.abs(gpu.wh - truthWh) / truthWh).toBeLessThan(0.05);
     expect(gpu.lowWh).toBeLessThanOrEqual(truthWh);
     expect(gpu.highWh).toBeGreaterThanOrEqual(truthWh);

@@ -62,6 +62,8 @@ async function sample(
     phase: "train",
     sysRoot: join(dir, "no-sys"),
     nvidiaSmi: opts.nvidiaSmi === undefined ? FAKE_SMI : opts.nvidiaSmi,
+    // nvidia-smi's faults only: no NVML helper, whose start-up would shift the start against the fake's timing
+    nvml: null,
   });
   await sampler.start();
   if (opts.until) await waitFor("the condition", () => opts.until!(samplesPath), ms);
@@ -124,7 +126,9 @@ describe("nvidia-smi faults, through the Sampler into the integration", () => {
     const live = join(dir, "fixture.csv");
     copyFileSync(fixture("h100x8.csv"), live);
     let swapped = false;
-    const r = await sample({ FAKE_NVIDIA_SMI_FIXTURE: live, FAKE_NVIDIA_SMI_DIE_AFTER: "3" }, 8_000, {
+    // 10 blocks (1 s) before the exit: the start (first block + settle) is inside the first child even on a
+    // loaded machine, so the inventory goes 8 → 1.
+    const r = await sample({ FAKE_NVIDIA_SMI_FIXTURE: live, FAKE_NVIDIA_SMI_DIE_AFTER: "10" }, 60_000, {
       until: (path) => {
         const seen = lines(path);
         if (!swapped && seen.some((l) => l.t === "gap")) {

@@ -13,8 +13,16 @@
 /** The fields asked for, in order; changing it changes the parser. */
 export const NVIDIA_SMI_QUERY =
   "index,uuid,name,power.draw,power.limit,utilization.gpu,memory.used,memory.total";
+/**
+ * Where the driver offers it, the averaged reading is asked for too, last. nvidia-smi's `--help-query-gpu`
+ * (NVIDIA, nvidia-smi(1)) documents power.draw as the 1 s average on Ampere and newer but instantaneous before,
+ * and power.draw.average as the last measured average, supported on Ampere (except GA100) and newer. A GPU that
+ * answers [N/A] for it keeps power.draw; each row says which field its power came from.
+ */
+export const POWER_AVERAGE_FIELD = "power.draw.average";
+export const NVIDIA_SMI_QUERY_WITH_AVERAGE = `${NVIDIA_SMI_QUERY},${POWER_AVERAGE_FIELD}`;
 
-const FIELD_COUNT = NVIDIA_SMI_QUERY.split(",").length;
+export type PowerField = "power.draw.average" | "power.draw";
 
 export interface NvidiaSmiRow {
   index: number;
@@ -26,16 +34,27 @@ export interface NvidiaSmiRow {
   utilization: number | null;
   memoryUsedMiB: number | null;
   memoryTotalMiB: number | null;
+  /** the field powerW came from */
+  powerField: PowerField;
 }
 
 export type NvidiaSmiParseResult = { ok: true; row: NvidiaSmiRow } | { ok: false; reason: string };
 
-/** Arguments for one long-running child that prints one block of lines every `intervalMs`. */
-export function nvidiaSmiArgs(intervalMs: number): string[] {
+/**
+ * Arguments for one long-running child that prints one block of lines every `intervalMs`; `withAverage`:
+ * the driver offers power.draw.average (see offersPowerAverage).
+ */
+export function nvidiaSmiArgs(intervalMs: number, withAverage = false): string[] {
   if (!Number.isInteger(intervalMs) || intervalMs < 1) {
     throw new RangeError(`nvidia-smi interval: ${intervalMs} ms is not valid; accepted: a positive integer`);
   }
-  return [`--query-gpu=${NVIDIA_SMI_QUERY}`, "--format=csv,noheader,nounits", "-lms", String(intervalMs)];
+  const query = withAverage ? NVIDIA_SMI_QUERY_WITH_AVERAGE : NVIDIA_SMI_QUERY;
+  return [`--query-gpu=${query}`, "--format=csv,noheader,nounits", "-lms", String(intervalMs)];
+}
+
+/** Whether `nvidia-smi --help-query-gpu` output lists power.draw.average (drivers that know the field). */
+export function offersPowerAverage(helpText: string): boolean {
+  return /(^|[\s"])power\.draw\.average([\s"]|$)/m.test(helpText);
 }
 
 // Placeholders nvidia-smi prints instead of a value: [N/A], [Not Supported], [Unknown Error],
@@ -58,19 +77,23 @@ function textField(text: string): string | null {
 }
 
 const NUMERIC_NAMES = ["power.draw", "power.limit", "utilization.gpu", "memory.used", "memory.total"];
+const NUMERIC_NAMES_WITH_AVERAGE = [...NUMERIC_NAMES, POWER_AVERAGE_FIELD];
 
-export function parseNvidiaSmiLine(line: string): NvidiaSmiParseResult {
+/** One line of the query; `withAverage`: the query ended with power.draw.average (nvidiaSmiArgs). */
+export function parseNvidiaSmiLine(line: string, withAverage = false): NvidiaSmiParseResult {
+  const numericNames = withAverage ? NUMERIC_NAMES_WITH_AVERAGE : NUMERIC_NAMES;
+  const fieldCount = 3 + numericNames.length;
   const text = line.replace(/\r$/, "");
   if (text.trim() === "") return { ok: false, reason: "empty line" };
   const parts = text.split(",");
-  if (parts.length < FIELD_COUNT) {
-    return { ok: false, reason: `expected ${FIELD_COUNT} fields, got ${parts.length}` };
+  if (parts.length < fieldCount) {
+    return { ok: false, reason: `expected ${fieldCount} fields, got ${parts.length}` };
   }
   // The name is the only free-text field: if it ever contains a comma, the extra parts belong to it.
   const head = parts.slice(0, 2);
-  const tail = parts.slice(parts.length - NUMERIC_NAMES.length);
+  const tail = parts.slice(parts.length - numericNames.length);
   const name = parts
-    .slice(2, parts.length - NUMERIC_NAMES.length)
+    .slice(2, parts.length - numericNames.length)
     .join(",")
     .trim();
   const indexText = (head[0] ?? "").trim();
@@ -79,10 +102,12 @@ export function parseNvidiaSmiLine(line: string): NvidiaSmiParseResult {
   const numbers: (number | null)[] = [];
   for (const [i, field] of tail.entries()) {
     const parsed = numberField(field);
-    if (!parsed.ok) return { ok: false, reason: `${NUMERIC_NAMES[i]} "${field.trim()}" is not a number` };
+    if (!parsed.ok) return { ok: false, reason: `${numericNames[i]} "${field.trim()}" is not a number` };
     numbers.push(parsed.value);
   }
-  const [powerW, powerLimitW, utilPercent, memoryUsedMiB, memoryTotalMiB] = numbers;
+  const [drawW, powerLimitW, utilPercent, memoryUsedMiB, memoryTotalMiB, averageW] = numbers;
+  const useAverage = averageW !== undefined && averageW !== null;
+  const powerW = useAverage ? averageW : drawW;
   if (utilPercent != null && utilPercent > 100) {
     return { ok: false, reason: `utilization.gpu ${utilPercent} is above 100 %` };
   }
@@ -97,6 +122,7 @@ export function parseNvidiaSmiLine(line: string): NvidiaSmiParseResult {
       utilization: utilPercent == null ? null : utilPercent / 100,
       memoryUsedMiB: memoryUsedMiB ?? null,
       memoryTotalMiB: memoryTotalMiB ?? null,
+      powerField: useAverage ? POWER_AVERAGE_FIELD : "power.draw",
     },
   };
 }

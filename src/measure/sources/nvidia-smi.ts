@@ -8,13 +8,18 @@
  * not an error. Once present, an early exit or a stall (no row for `stallMs`) is a gap: `onGap`, then a
  * restart after an exponential backoff, at most `maxRestarts` times in all, then `onWarn` and stop.
  */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { nvidiaSmiArgs, parseNvidiaSmiLine } from "./nvidia-smi-parse.js";
+import { nvidiaSmiArgs, offersPowerAverage, parseNvidiaSmiLine } from "./nvidia-smi-parse.js";
 import type { NvidiaSmiRow } from "./nvidia-smi-parse.js";
 
-export { NVIDIA_SMI_QUERY, nvidiaSmiArgs, parseNvidiaSmiLine } from "./nvidia-smi-parse.js";
-export type { NvidiaSmiRow, NvidiaSmiParseResult } from "./nvidia-smi-parse.js";
+export {
+  NVIDIA_SMI_QUERY,
+  nvidiaSmiArgs,
+  offersPowerAverage,
+  parseNvidiaSmiLine,
+} from "./nvidia-smi-parse.js";
+export type { NvidiaSmiRow, NvidiaSmiParseResult, PowerField } from "./nvidia-smi-parse.js";
 
 export interface NvidiaSmiStreamOptions {
   /** path or name of the binary; default "nvidia-smi" (looked up on PATH) */
@@ -35,6 +40,11 @@ export interface NvidiaSmiStreamOptions {
   spawnImpl?: typeof spawn;
   /** environment of the child; default process.env */
   env?: NodeJS.ProcessEnv;
+  /**
+   * "detect" (default): ask `nvidia-smi --help-query-gpu` once whether the driver offers power.draw.average and
+   * query it next to power.draw (each row uses the average where the GPU answers it); "power.draw": never.
+   */
+  powerField?: "detect" | "power.draw";
 }
 
 export interface NvidiaSmiStream {
@@ -49,10 +59,29 @@ const MAX_LINE_CHARS = 4_096;
 const WARNED_BAD_LINES = 3;
 const BACKOFF_CAP_MS = 30_000;
 const KILL_GRACE_MS = 2_000;
+/** Bound on `nvidia-smi --help-query-gpu` (prints help text only, no driver call); past it, power.draw. */
+const HELP_TIMEOUT_MS = 5_000;
+
+/** Whether this nvidia-smi offers power.draw.average (false on any failure: power.draw is always there). */
+export function detectPowerAverage(binary: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  return new Promise((resolve) => {
+    try {
+      execFile(
+        binary,
+        ["--help-query-gpu"],
+        { env, timeout: HELP_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024, encoding: "utf8" },
+        (error, stdout) => resolve(error ? false : offersPowerAverage(stdout)),
+      );
+    } catch {
+      resolve(false);
+    }
+  });
+}
 
 export function startNvidiaSmiStream(opts: NvidiaSmiStreamOptions): NvidiaSmiStream {
   const binary = opts.binary ?? "nvidia-smi";
-  const args = nvidiaSmiArgs(opts.intervalMs);
+  nvidiaSmiArgs(opts.intervalMs); // validates the interval now, not after the detection
+  let withAverage = false;
   const maxRestarts = opts.maxRestarts ?? 5;
   const initialBackoffMs = opts.backoffMs ?? 1_000;
   const stallMs = opts.stallMs ?? Math.max(10_000, 5 * opts.intervalMs);
@@ -86,7 +115,7 @@ export function startNvidiaSmiStream(opts: NvidiaSmiStreamOptions): NvidiaSmiStr
 
   const handleLine = (line: string) => {
     if (line.trim() === "") return;
-    const parsed = parseNvidiaSmiLine(line);
+    const parsed = parseNvidiaSmiLine(line, withAverage);
     if (!parsed.ok) {
       badLines += 1;
       if (badLines <= WARNED_BAD_LINES) {
@@ -110,6 +139,7 @@ export function startNvidiaSmiStream(opts: NvidiaSmiStreamOptions): NvidiaSmiStr
     const startedAtMs = now();
     lastRowAtMs = 0;
 
+    const args = nvidiaSmiArgs(opts.intervalMs, withAverage);
     const proc = spawnImpl(binary, args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
     child = proc;
     childExited = new Promise<void>((resolve) => proc.once("close", () => resolve()));
@@ -167,6 +197,12 @@ export function startNvidiaSmiStream(opts: NvidiaSmiStreamOptions): NvidiaSmiStr
         settlePresent(false);
         return;
       }
+      if (presentState !== true && withAverage && !killedForStall) {
+        // The help listed power.draw.average but the query was refused: power.draw alone, at once.
+        withAverage = false;
+        launch();
+        return;
+      }
       if (presentState !== true) {
         // Found but never produced data: no usable GPU (no driver, no device, wrong version).
         settlePresent(false);
@@ -188,7 +224,12 @@ export function startNvidiaSmiStream(opts: NvidiaSmiStreamOptions): NvidiaSmiStr
     });
   };
 
-  launch();
+  if ((opts.powerField ?? "detect") === "detect") {
+    void detectPowerAverage(binary, opts.env ?? process.env).then((offered) => {
+      withAverage = offered;
+      launch();
+    });
+  } else launch();
 
   return {
     present,

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   NVIDIA_SMI_QUERY,
   nvidiaSmiArgs,
+  offersPowerAverage,
   parseNvidiaSmiLine,
 } from "../../../src/measure/sources/nvidia-smi.js";
 import type { NvidiaSmiRow } from "../../../src/measure/sources/nvidia-smi.js";
@@ -41,7 +42,24 @@ describe("parseNvidiaSmiLine", () => {
       utilization: 0.07,
       memoryUsedMiB: 12,
       memoryTotalMiB: 40960,
+      powerField: "power.draw",
     });
+  });
+
+  it("with power.draw.average asked for: uses it, and power.draw where the GPU answers [N/A]", () => {
+    const base = "0, GPU-x, NVIDIA H100 80GB HBM3, 301.5, 700.00, 90, 100, 81559";
+    const averaged = parseNvidiaSmiLine(`${base}, 287.25`, true);
+    expect(averaged.ok && averaged.row).toMatchObject({ powerW: 287.25, powerField: "power.draw.average" });
+    const na = parseNvidiaSmiLine(`${base}, [N/A]`, true);
+    expect(na.ok && na.row).toMatchObject({ powerW: 301.5, powerField: "power.draw" });
+    expect(parseNvidiaSmiLine(base, true)).toMatchObject({ ok: false, reason: "expected 9 fields, got 8" });
+    expect(nvidiaSmiArgs(1_000, true)[0]).toBe(`--query-gpu=${NVIDIA_SMI_QUERY},power.draw.average`);
+  });
+
+  it("finds power.draw.average in --help-query-gpu output, not a longer or shorter name", () => {
+    expect(offersPowerAverage('"power.draw"\nLast measured.\n\n"power.draw.average"\nAverage.\n')).toBe(true);
+    expect(offersPowerAverage('"power.draw"\n"power.draw.instant"\n')).toBe(false);
+    expect(offersPowerAverage('"power.draw.averages"\n')).toBe(false);
   });
 
   it("turns [N/A], [Not Supported], [Unknown Error] and blanks into null", () => {

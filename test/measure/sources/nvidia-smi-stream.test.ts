@@ -78,6 +78,34 @@ function start(
 }
 
 describe("startNvidiaSmiStream", () => {
+  it("asks for power.draw.average where --help-query-gpu lists it; [N/A] keeps power.draw, per GPU", async () => {
+    const h = start({
+      FAKE_NVIDIA_SMI_FIXTURE: fixture("steady-300-150.csv"),
+      FAKE_NVIDIA_SMI_AVERAGE: "310.5;[N/A]",
+    });
+    await waitFor("two blocks", () => h.rows.length >= 4);
+    expect(h.rows.slice(0, 2).map((r) => [r.index, r.powerW, r.powerField])).toEqual([
+      [0, 310.5, "power.draw.average"],
+      [1, 150, "power.draw"],
+    ]);
+    expect(h.warns).toEqual([]);
+  });
+
+  it("an older driver (no power.draw.average listed) or a refused query: power.draw, without a gap", async () => {
+    const old = start({ FAKE_NVIDIA_SMI_FIXTURE: fixture("steady-300-150.csv") });
+    const refused = start({
+      FAKE_NVIDIA_SMI_FIXTURE: fixture("steady-300-150.csv"),
+      FAKE_NVIDIA_SMI_AVERAGE: "310",
+      FAKE_NVIDIA_SMI_REJECT_AVERAGE: "1",
+    });
+    await waitFor("rows from both", () => old.rows.length >= 2 && refused.rows.length >= 2);
+    for (const h of [old, refused]) {
+      expect(h.rows[0]).toMatchObject({ powerW: 300, powerField: "power.draw" });
+      expect(h.gaps).toEqual([]);
+      expect(h.warns).toEqual([]);
+    }
+  });
+
   it("streams one GPU from one long-running child and stops it cleanly", async () => {
     const h = start({ FAKE_NVIDIA_SMI_FIXTURE: fixture("a100-idle-load.csv") });
     expect(await h.stream.present).toBe(true);
