@@ -50,8 +50,15 @@ describe("a finish step ends the measurement in its main step", () => {
 
     const apiCallsAtFinish = world.gh.requests.length;
     const uploadsAtFinish = world.results.created.length;
+    // a second finish step has nothing left to finish
+    const again = await job.step(FINISH);
+    expect(again.code).toBe(0);
+    expect(again.warnings.join("\n")).toContain(
+      "an earlier finish step already ended this job's measurement",
+    );
+    expect(again.outputs).toEqual({});
     const posts = await job.finish();
-    expect(posts).toHaveLength(2);
+    expect(posts).toHaveLength(3);
     for (const post of posts) {
       expect(post.code).toBe(0);
       expect(post.outputs).toEqual({});
