@@ -137,6 +137,21 @@ export const MAX_BASE_DOWNLOADS = 400;
  * calls, within half of a GITHUB_TOKEN's 1,000 per hour (BENCHMARKS.md, "API calls of mode: publish").
  */
 export const BASE_LOOKUP_CALLS = { publish: 300, report: 800 } as const;
+
+/**
+ * The base-lookup budget of a run with `jobs` report artifacts, and each job's fair share of it (its
+ * artifact list and downloads), so that early jobs cannot starve later ones. `mode: report` reads this
+ * repository's own matrix: its budget grows to give every job at least a list and one download.
+ */
+export function baseLookupBudget(
+  mode: "publish" | "report",
+  jobs: number,
+): { total: number; perJob: number } {
+  const total =
+    mode === "publish" ? BASE_LOOKUP_CALLS.publish : Math.max(BASE_LOOKUP_CALLS.report, 2 * jobs + 2);
+  // 2 calls are the run's own: the merge-base and the ancestor list
+  return { total, perJob: Math.max(2, Math.floor((total - 2) / Math.max(1, jobs))) };
+}
 /**
  * Report artifacts read from the run. `mode: publish` reads a fork's run: the fork decides how many
  * artifacts it uploads, so it gets the tight cap; `mode: report` reads this repository's own matrix.
@@ -160,9 +175,8 @@ async function baseHistories(
   const history = Math.max(1, Math.min(config.history, Math.floor(MAX_BASE_DOWNLOADS / artifacts.length)));
   const warnings: string[] = [];
   // Shared by every job's lookup: the ancestor list is read once, and all calls count against one budget.
-  const shared = new BaseLookupShared(
-    config.mode === "publish" ? BASE_LOOKUP_CALLS.publish : BASE_LOOKUP_CALLS.report,
-  );
+  const lookupBudget = baseLookupBudget(config.mode === "publish" ? "publish" : "report", artifacts.length);
+  const shared = new BaseLookupShared(lookupBudget.total);
   // One merge-base for the whole PR: asking once saves a compare call per job (199 of 806 calls at 200 jobs).
   let mergeBaseSha: string | null = null;
   try {
@@ -194,6 +208,7 @@ async function baseHistories(
       // base runs on the job's own hardware count towards `history` (compareReports skips the others)
       matches: head ? (r) => sameHardware(r, head) : undefined,
       shared,
+      maxCalls: lookupBudget.perJob,
       log: { warn: (message) => warnings.push(message) },
     });
     return base.reports.filter((r) => r.identity.runId !== String(target.runId));

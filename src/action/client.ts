@@ -17,6 +17,13 @@ function retryBaseMs(env: Record<string, string | undefined>): number | undefine
   return env.ML_FOOTPRINT_RETRY_BASE_MS && Number.isInteger(v) && v >= 0 && v <= 60_000 ? v : undefined;
 }
 
+/**
+ * Requests one `mode: publish` run may make: the bound of BENCHMARKS.md §8 (≤ 426 + 2 per page of PR
+ * comments, ≤ 476 at GitHub's 2,500-comment maximum) plus room for a few retries; half of a GITHUB_TOKEN's
+ * 1,000 requests per hour per repository (GitHub docs, "Rate limits for the REST API").
+ */
+export const PUBLISH_MAX_REQUESTS = 500;
+
 export function clientFor(input: {
   core: CoreLike;
   config: ActionConfig;
@@ -37,6 +44,8 @@ export function clientFor(input: {
     userAgent: `ml-footprint/${TOOL_VERSION}`,
     retryBaseMs: retryBaseMs(input.env),
     ...(input.signal ? { signal: input.signal } : {}),
+    // mode: publish reads a fork's run: a hard ceiling on its requests (the bound in BENCHMARKS.md, §8)
+    ...(input.config.mode === "publish" ? { maxRequests: PUBLISH_MAX_REQUESTS } : {}),
     log: {
       // Failed requests are thrown to the caller, which warns with a fix (or expects them: GET /user is
       // 403 for every GITHUB_TOKEN); Octokit's own log line for them would be a second, useless warning.

@@ -114,6 +114,11 @@ export interface FindBaseOptions {
   matches?: (report: Report) => boolean;
   /** shared by the lookups of one aggregation: answers reused, calls counted against a budget */
   shared?: BaseLookupShared;
+  /**
+   * This lookup's fair share of the shared budget (artifact list pages and downloads): when it is used
+   * up, the lookup stops with what it has, silently (fewer base runs, not an error). Default: no share.
+   */
+  maxCalls?: number;
   log: { warn(msg: string): void; debug?(msg: string): void };
 }
 
@@ -151,6 +156,10 @@ export class BaseLookupShared {
 export class LookupBudgetSpent extends Error {
   override name = "LookupBudgetSpent";
 }
+/** This job's share of the budget is used: it is compared with the base runs it has. */
+class JobShareSpent extends Error {
+  override name = "JobShareSpent";
+}
 
 export interface BaseReports {
   reports: Report[];
@@ -181,7 +190,11 @@ export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptio
   };
   const repo = { owner: opts.owner, repo: opts.repo };
   const shared = opts.shared ?? new BaseLookupShared();
-  const call = (): void => {
+  let own = 0;
+  /** Count one API call: against this job's share (unless `sharedOnly`) and the run's budget. */
+  const call = (sharedOnly = false): void => {
+    if (!sharedOnly && own >= (opts.maxCalls ?? Number.POSITIVE_INFINITY)) throw new JobShareSpent();
+    if (!sharedOnly) own++;
     if (!shared.take())
       throw new LookupBudgetSpent(
         `base-branch lookups stopped: the cap of ${shared.maxCalls} API calls per run for them is spent, so the remaining jobs are compared with fewer or no base runs`,
@@ -190,6 +203,7 @@ export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptio
   const fail = (what: string, error: unknown, permission: Permission = Permission.ActionsRead): void => {
     // one text for every job, so the caller's log shows it once
     if (error instanceof LookupBudgetSpent) return warn(error.message);
+    if (error instanceof JobShareSpent) return;
     warn(`Could not ${what} (${explainApiError(error, permission)})`);
   };
 
@@ -231,7 +245,7 @@ export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptio
     const sha = mergeBaseSha;
     try {
       const ancestors = await shared.ancestorsOf(sha, async () => {
-        call();
+        call(true); // read once for every job: the run's budget, not this job's share
         const { data } = await octokit.rest.repos.listCommits({
           ...repo,
           sha,
@@ -266,6 +280,7 @@ export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptio
       reports.push(report);
       if (!opts.matches || opts.matches(report)) matching++;
     } catch (error) {
+      if (error instanceof JobShareSpent) break;
       if (errorStatus(error) !== null || error instanceof LookupBudgetSpent) fail(`download ${where}`, error);
       else warn(`Skipped ${where}: ${(error as Error).message}`);
       // a permission or rate-limit answer, or a spent budget, will not change for the next artifact

@@ -30,6 +30,11 @@ export interface GitHubClientOptions {
   log?: ClientLog;
   /** aborts every request of this client (a step's overall network deadline); default none */
   signal?: AbortSignal;
+  /**
+   * Most API requests this client makes, retries included; past it every request fails at once with a
+   * RequestCapError (the caller warns). A hard ceiling on what one run can spend; default none.
+   */
+  maxRequests?: number;
 }
 
 const RetryingOctokit = Octokit.plugin(retry, throttling);
@@ -46,7 +51,20 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
 
   // One timeout per request (a shared AbortSignal would expire for every later request), plus the
   // caller's overall signal (request: { signal } below reaches here as init.signal).
+  // The request cap counts what goes on the wire (every retry too). Past it, an answer that never left this
+  // process: 400 (which nothing retries) marked with CAP_HEADER, turned into a RequestCapError below.
+  let sent = 0;
   const timedFetch: typeof fetch = (input, init) => {
+    if (opts.maxRequests !== undefined && sent >= opts.maxRequests) {
+      const body = JSON.stringify({ message: new RequestCapError(opts.maxRequests).message });
+      return Promise.resolve(
+        new Response(body, {
+          status: 400,
+          headers: { "content-type": "application/json", [CAP_HEADER]: "1" },
+        }),
+      );
+    }
+    sent++;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     return fetch(input, { ...init, signal });
@@ -100,12 +118,25 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
   // A server (a proxy, a misconfigured GitHub Enterprise) may echo the credentials in an error body,
   // and Octokit copies that body into error.message: take the token out before anyone logs it.
   octokit.hook.error("request", (error) => {
+    const headers = (error as { response?: { headers?: Record<string, unknown> } }).response?.headers;
+    if (opts.maxRequests !== undefined && headers?.[CAP_HEADER] === "1")
+      throw new RequestCapError(opts.maxRequests);
     if (opts.token && error instanceof Error && error.message.includes(opts.token)) {
       error.message = error.message.split(opts.token).join("***");
     }
     throw error;
   });
   return octokit;
+}
+
+const CAP_HEADER = "x-ml-footprint-request-cap";
+
+/** The client's `maxRequests` is spent: no request was sent. */
+export class RequestCapError extends Error {
+  override name = "RequestCapError";
+  constructor(readonly maxRequests: number) {
+    super(`the cap of ${maxRequests} GitHub API requests for this run is spent; the request was not sent`);
+  }
 }
 
 /** HTTP status of an Octokit error, or null (network failure, timeout, non-Octokit error). */

@@ -7,7 +7,7 @@
  * naming a secondary rate limit; a token without the permission gets 403 "Resource not accessible by
  * integration".
  */
-import { errorStatus } from "./client.js";
+import { errorStatus, RequestCapError } from "./client.js";
 
 /** The `permissions:` lines the action's calls need (GitHub docs, "Permissions required for GitHub Apps"). */
 export const Permission = {
@@ -25,6 +25,7 @@ export type ApiErrorKind =
   | "not-found"
   | "server"
   | "network"
+  | "cap"
   | "other";
 
 export interface ApiErrorInfo {
@@ -45,6 +46,7 @@ export function classifyApiError(error: unknown, nowMs: number = Date.now()): Ap
   const status = errorStatus(error);
   const message = ((error as Error | null)?.message ?? String(error)).split("\n")[0]!.slice(0, 300);
   const base = { status, message, retryAfterS: null };
+  if (error instanceof RequestCapError) return { ...base, kind: "cap" };
   if (status === null) return { ...base, kind: "network" };
   if (status === 403 || status === 429) {
     const remaining = header(error, "x-ratelimit-remaining");
@@ -108,6 +110,8 @@ export function explainApiError(
         : `not found (${what})`;
     case "server":
       return `GitHub API error (${what}) after retries; a GitHub outage: the next run will report`;
+    case "cap":
+      return `${info.message} (a bound on what one untrusted run can spend; see BENCHMARKS.md)`;
     case "network":
       return `${what}; GitHub could not be reached`;
     default:

@@ -104,3 +104,24 @@ describe("a failed call's message says rate limit or permission, and what to do"
     );
   });
 });
+
+describe("a hard ceiling on the requests of one run (mode: publish)", () => {
+  it("past maxRequests nothing is sent, retries included, and the message says it is our cap", async () => {
+    const capped = createGitHubClient({
+      token: "ghs_token",
+      baseUrl: fake.url,
+      retryBaseMs: 1,
+      maxRequests: 3,
+    });
+    fake.fault("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", 500); // one retry: 2 requests
+    const result = await upsertStickyComment(capped, { ...target, body: "x" });
+    // list (500, then retried), create: 3 requests; the duplicate check after the create is not sent
+    expect(fake.apiCalls()).toHaveLength(3);
+    expect(result).toMatchObject({ action: "created" });
+    expect(result.warning).toMatch(/cap of 3 GitHub API requests/);
+    const err = await failure(capped.rest.users.getAuthenticated());
+    expect(fake.apiCalls()).toHaveLength(3);
+    expect(explainApiError(err, Permission.ActionsRead)).toMatch(/cap of 3 .*untrusted run/);
+    expect(classifyApiError(err).kind).toBe("cap");
+  });
+});

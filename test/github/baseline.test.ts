@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { zipSync, strToU8 } from "fflate";
 import { createGitHubClient, type GitHubClient } from "../../src/github/client.js";
-import { chooseBaseArtifacts, findBaseReports, type ArtifactInfo } from "../../src/github/baseline.js";
+import {
+  BaseLookupShared,
+  chooseBaseArtifacts,
+  findBaseReports,
+  type ArtifactInfo,
+} from "../../src/github/baseline.js";
 import { FakeGitHub } from "../support/fake-github.js";
 import { makeReport, reportZip } from "../support/report-fixture.js";
 
@@ -240,5 +245,31 @@ describe("chooseBaseArtifacts (pure)", () => {
 
   it("never uses a PR branch run as the base", () => {
     expect(chooseBaseArtifacts([art(HEAD, "feature")], opts).chosenFrom).toBe("none");
+  });
+});
+
+describe("base lookups of many jobs share one budget (issue 13)", () => {
+  it("the ancestor list is read once; a spent budget stops the rest with one warning text", async () => {
+    const shared = new BaseLookupShared(5);
+    const texts: string[] = [];
+    for (let job = 0; job < 4; job++) {
+      const r = await findBaseReports(gh, {
+        owner: fake.owner,
+        repo: fake.repo,
+        baseRef: "main",
+        headSha: HEAD,
+        artifactName: `ml-footprint-job${job}`,
+        history: 3,
+        shared,
+        log: { warn: () => {} },
+      });
+      texts.push(...r.warnings);
+    }
+    const routes = fake.apiCalls().map((c) => c.route);
+    expect(routes.filter((r) => r === "GET /repos/{owner}/{repo}/commits")).toHaveLength(1);
+    expect(fake.apiCalls()).toHaveLength(5);
+    expect(shared.exhausted).toBe(true);
+    expect(new Set(texts).size).toBe(1);
+    expect(texts[0]).toMatch(/base-branch lookups stopped: the cap of 5 API calls/);
   });
 });

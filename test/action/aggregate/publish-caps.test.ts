@@ -6,7 +6,8 @@
  * loopback fake's request log; the bound is in BENCHMARKS.md.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BASE_LOOKUP_CALLS } from "../../../src/action/aggregate.js";
+import { BASE_LOOKUP_CALLS, baseLookupBudget } from "../../../src/action/aggregate.js";
+import { PUBLISH_MAX_REQUESTS } from "../../../src/action/client.js";
 import { MAX_RUN_ARTIFACTS } from "../../../src/github/run-artifacts.js";
 import { FakeGitHub } from "../../support/fake-github.js";
 import { reportZip } from "../../support/report-fixture.js";
@@ -84,13 +85,14 @@ describe("mode: publish spends a bounded number of API calls on an untrusted run
     // 2 PR lookup + 5 run-artifact pages + 100 head downloads + 1 merge-base + 100 base lists
     // + 1 ancestors + 1 base download + 4 comment (viewer, list, create, duplicate check) = 214
     expect(calls.length).toBe(214);
+    expect(calls.length).toBeLessThanOrEqual(PUBLISH_MAX_REQUESTS);
     const capWarnings = core.warnings.filter((w) => w.includes("were not"));
     expect(capWarnings).toHaveLength(1);
     expect(capWarnings[0]).toMatch(/500 report artifacts; the first 100 by name were read and 400 were not/);
     expect(fake.comments[0]!.body).toContain("400 report artifact(s) over the cap per run were not read");
   }, 180_000);
 
-  it("base lookups stop at their budget of calls, with one warning, and the comment is still written", async () => {
+  it("base lookups share one budget fairly: every job gets a base run, none starves, within 300 calls", async () => {
     const run = forkRunWith(100);
     // every job has many base runs at ancestors: unbounded, that is 100 × (list + up to 2·history+3 downloads)
     for (const headSha of [sha("1"), sha("2"), BASE]) {
@@ -106,9 +108,12 @@ describe("mode: publish spends a bounded number of API calls on an untrusted run
       [COMMITS, LIST_BY_NAME, "GET /repos/{owner}/{repo}/compare/{basehead}"].includes(c.route),
     ).length;
     const baseDownloads = calls.filter((c) => c.route === DOWNLOAD).length - 100;
+    expect(baseLookupBudget("publish", 100)).toEqual({ total: BASE_LOOKUP_CALLS.publish, perJob: 2 });
+    expect(baseDownloads).toBe(100); // one base report for each job: the last job is served like the first
     expect(lookups + baseDownloads).toBeLessThanOrEqual(BASE_LOOKUP_CALLS.publish);
+    // 2 PR lookup + 1 run page + 100 heads + 1 merge-base + 100 lists + 100 base downloads + 4 comment
+    expect(calls.length).toBe(308); // was 508 (401 of them base lookups)
     expect(fake.comments).toHaveLength(1);
-    const spent = core.warnings.filter((w) => w.includes("base-branch lookups stopped"));
-    expect(spent).toHaveLength(1);
+    expect(core.warnings.filter((w) => w.includes("base-branch lookups stopped"))).toEqual([]);
   }, 180_000);
 });
