@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pct, processCpuS, runJsonChild, sleep, type Figure } from "./util.js";
+import { buildFakeNvml } from "../test/support/fake-nvml.js";
 
 export interface OverheadOptions {
   tmp: string;
@@ -20,6 +21,12 @@ export interface OverheadOptions {
 
 const FAKE_SMI = resolve("test/fixtures/bin/nvidia-smi");
 const FAKE_FIXTURE = resolve("test/fixtures/nvidia-smi/h100x8.csv");
+const NVML_HELPER = resolve("src/measure/sources/nvml_reader.py");
+/** The UUIDs of h100x8.csv, for the fake libnvidia-ml.so.1's device script (300 W each). */
+const H100X8_NVML = Array.from(
+  { length: 8 },
+  (_, i) => `GPU-1a2b3c0${i}-7e4d-4a1b-8c2d-00000000000${i} 300000 ok`,
+);
 
 /** A powercap tree with one package and its dram sub-domain, like test/measure/sources/rapl.test.ts makes. */
 export function makeRaplTree(root: string): string {
@@ -69,12 +76,17 @@ export async function benchSamplerOverhead(o: OverheadOptions): Promise<{ rows: 
     FAKE_NVIDIA_SMI_PIDFILE: join(o.tmp, `smi-${tag}.pids`),
   });
   const common = ["--warmup", String(o.warmupS), "--duration", String(o.durationS)];
-  const inprocRun = (tag: string, intervalMs: number, extra: string[]) =>
-    runJsonChild<{ cpuS: number; wallS: number; ticks: number; gpu: boolean }>(
+  const inprocRun = (tag: string, intervalMs: number, extra: string[], env: NodeJS.ProcessEnv = {}) =>
+    runJsonChild<{ cpuS: number; wallS: number; ticks: number; gpu: boolean; helperCpuS: number | null }>(
       inproc,
       [...common, "--interval", String(intervalMs), "--samples", join(o.tmp, `${tag}.ndjson`), ...extra],
-      gpuEnv(tag),
+      { ...gpuEnv(tag), ...env },
     );
+  // The counter path: the fake libnvidia-ml.so.1 (test/fixtures/fake-nvml) when a C compiler is there.
+  const nvml = buildFakeNvml();
+  const nvmlEnv = nvml.fake
+    ? { LD_LIBRARY_PATH: nvml.fake.libDir, FAKE_NVML_CONFIG: nvml.fake.config(H100X8_NVML) }
+    : null;
 
   // Processes measured from outside: the detached samplers and the shell loop.
   const outside: { name: string; proc: ChildProcess; children: boolean; smiTag?: string; note: string }[] =
@@ -121,12 +133,20 @@ export async function benchSamplerOverhead(o: OverheadOptions): Promise<{ rows: 
     inprocRun("inproc-100ms", 100, ["--sys", sysRoot, "--gpu", FAKE_SMI]),
     inprocRun("inproc-1s-proc-only", 1000, []),
     inprocRun("idle-node-1s", 1000, ["--idle"]),
+    nvmlEnv
+      ? inprocRun(
+          "inproc-1s-nvml",
+          1000,
+          ["--sys", sysRoot, "--gpu", FAKE_SMI, "--nvml-helper", NVML_HELPER],
+          nvmlEnv,
+        )
+      : Promise.resolve(null),
   ]);
 
   await sleep(o.warmupS * 1_000);
   const smiPids = (tag: string) => pidsFrom(join(o.tmp, `smi-${tag}.pids`));
   const before = outside.map((p) => processCpuS(p.proc.pid ?? -1, { children: p.children }) ?? NaN);
-  const smiTags = ["inproc-1s", "inproc-100ms", "detached-1s", "detached-100ms"];
+  const smiTags = ["inproc-1s", "inproc-100ms", "detached-1s", "detached-100ms", "inproc-1s-nvml"];
   const smiBefore = smiTags.map((t) => smiPids(t).map((pid) => processCpuS(pid) ?? 0));
   const t0 = performance.now();
   await sleep(o.durationS * 1_000);
@@ -134,7 +154,7 @@ export async function benchSamplerOverhead(o: OverheadOptions): Promise<{ rows: 
   const smiAfter = smiTags.map((t) => smiPids(t).map((pid) => processCpuS(pid) ?? 0));
   const wallS = (performance.now() - t0) / 1_000;
   for (const p of outside) p.proc.kill("SIGTERM");
-  const [in1, in100, inProc, idle] = await inside;
+  const [in1, in100, inProc, idle, inNvml] = await inside;
 
   const rows: Row[] = [
     {
@@ -149,6 +169,22 @@ export async function benchSamplerOverhead(o: OverheadOptions): Promise<{ rows: 
       wallS: in100.wallS,
       note: `${in100.ticks} ticks`,
     },
+    ...(inNvml
+      ? [
+          {
+            name: "in-process Sampler, 1s (GPU with NVML counter+RAPL+/proc/stat)",
+            cpuS: inNvml.cpuS,
+            wallS: inNvml.wallS,
+            note: `${inNvml.ticks} ticks; fake libnvidia-ml.so.1`,
+          },
+          {
+            name: "NVML helper (python3) of that Sampler",
+            cpuS: inNvml.helperCpuS ?? NaN,
+            wallS: inNvml.wallS,
+            note: "one answer per tick",
+          },
+        ]
+      : []),
     {
       name: "in-process Sampler, 1s (/proc/stat only)",
       cpuS: inProc.cpuS,
