@@ -10,6 +10,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseReportJson, type Report } from "../../src/model/report.js";
 import { fastRunArgs, runBundledCli } from "../support/cli.js";
+import { SAMPLES_FILE } from "../../src/measure/background.js";
+import { integrateSamplesFile } from "../../src/measure/read-samples.js";
+import { models, waitFor } from "../reliability/helpers.js";
 import { buildFakeNvml, STEADY_UUIDS } from "../support/fake-nvml.js";
 
 const FAKE_SMI = join(process.cwd(), "test", "fixtures", "bin", "nvidia-smi");
@@ -109,4 +112,32 @@ describe.skipIf(built.fake === null)(`NVML energy counter through the CLI ${buil
     expect(stderr).toContain("NVML energy counter unavailable (/nonexistent/python3 not found)");
     expect(report.warnings.join("\n")).not.toMatch(/NVML/);
   }, 120_000);
+
+  it("background mode (sampler start … stop, the action's path): the helper next to dist/cli.js, phases split exactly", async () => {
+    const fake = built.fake!;
+    const dir = mkdtempSync(join(tmpdir(), "mlf-nvml-bg-"));
+    const env = {
+      ML_FOOTPRINT_NVIDIA_SMI: FAKE_SMI,
+      FAKE_NVIDIA_SMI_FIXTURE: STEADY,
+      LD_LIBRARY_PATH: fake.libDir,
+      FAKE_NVML_CONFIG: fake.config([`${UUID0} 400000 ok`, `${UUID1} 150000 not-supported`]),
+    };
+    const samples = join(dir, SAMPLES_FILE);
+    const counted = () => (readFileSync(samples, "utf8").match(/"e":\d/g) ?? []).length;
+    expect((await runBundledCli(["sampler", "start", "--dir", dir, "--interval", "100ms"], env)).code).toBe(
+      0,
+    );
+    await waitFor("10 counter readings", () => counted() >= 10, 120_000);
+    expect((await runBundledCli(["sampler", "phase", "--dir", dir, "eval"], env)).code).toBe(0);
+    const atPhase = counted();
+    await waitFor("10 more counter readings", () => counted() >= atPhase + 10, 120_000);
+    expect((await runBundledCli(["sampler", "stop", "--dir", dir], env)).code).toBe(0);
+    const result = await integrateSamplesFile(samples, { models, defaultPhase: "train" });
+    expect(result.gpus.find((g) => g.index === 0)?.energyMethod).toMatch(/^nvml-counter/);
+    const evalCounter = result.phases
+      .find((p) => p.name === "eval")
+      ?.components.find((c) => c.component === "gpu" && c.method === "nvml-counter");
+    expect(evalCounter?.meanPowerW).toBeGreaterThan(400 * 0.99);
+    expect(evalCounter?.meanPowerW).toBeLessThan(400 * 1.01);
+  }, 240_000);
 });
