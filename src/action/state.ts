@@ -14,12 +14,13 @@ import {
 } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
+import * as z from "zod";
 import { SAMPLES_FILE } from "../measure/background.js";
 import type { ActionConfig } from "./inputs.js";
 
 const PHASES_FILE = "phases.txt";
 const STEP_BUDGETS_FILE = "step-budgets.ndjson";
-const JOB_BUDGETS_FILE = "job-budgets.json";
+const STARTING_INPUTS_FILE = "starting-inputs.json";
 /** written by a finish step once it has reported: the starting step's post step then only cleans up */
 const FINISHED_FILE = "finished.json";
 
@@ -69,7 +70,7 @@ export function ensurePrivateDir(dir: string): void {
  * reused, and the sampler appends, so an old run's samples and phase names would join this report.
  */
 export function clearMeasurementState(dir: string): void {
-  for (const file of [PHASES_FILE, SAMPLES_FILE, STEP_BUDGETS_FILE, JOB_BUDGETS_FILE, FINISHED_FILE])
+  for (const file of [PHASES_FILE, SAMPLES_FILE, STEP_BUDGETS_FILE, STARTING_INPUTS_FILE, FINISHED_FILE])
     rmSync(join(dir, file), { force: true });
 }
 
@@ -83,25 +84,57 @@ export function isJobFinished(dir: string): boolean {
 }
 
 /**
- * Job budgets set on the step that started the measurement: a finish step reports instead of that step's
- * post step, so it reads them here (they are never ignored); the finish step's own budgets add to them.
+ * The inputs of the step that started the measurement that shape the job's report: a finish step reports
+ * instead of that step's post step, so it reads them here. Its job budgets apply (never ignored; the finish
+ * step's own add to them), and what the finish step leaves empty (key, matrix, region, carbon-intensity,
+ * pue, cpu-*) is taken from here, so the artifact name and the numbers are the ones the post step would
+ * have used. No token is written (the finish step has its own inputs for those).
  */
-export interface JobBudgets {
-  budgets: ActionConfig["budgets"];
-  failOnBudget: boolean;
+const StartingInputsJson = z.object({
+  budgets: z.object({
+    energyWh: z.number().optional(),
+    emissionsG: z.number().optional(),
+    durationS: z.number().optional(),
+    maxIncreasePercent: z.number().optional(),
+  }),
+  failOnBudget: z.boolean(),
+  key: z.string().nullable(),
+  matrix: z.record(z.string(), z.string()).nullable(),
+  region: z.string().nullable(),
+  carbonIntensityGPerKWh: z.number().nullable(),
+  pue: z.number().nullable(),
+  cpu: z.object({
+    tdpW: z.number().nullable(),
+    threadsPerPackage: z.number().nullable(),
+    wattsPerVcpu: z.object({ min: z.number(), max: z.number() }).nullable(),
+  }),
+});
+export type StartingInputs = z.infer<typeof StartingInputsJson>;
+
+export function recordStartingInputs(dir: string, config: ActionConfig): void {
+  const entry: StartingInputs = {
+    // a `run:` step's budgets are its phase's (step-budgets), not the job's
+    budgets: config.run ? {} : config.budgets,
+    failOnBudget: config.failOnBudget,
+    key: config.key,
+    matrix: config.matrix,
+    region: config.region,
+    carbonIntensityGPerKWh: config.carbonIntensityGPerKWh,
+    pue: config.pue,
+    cpu: config.cpu,
+  };
+  writeFileSync(join(dir, STARTING_INPUTS_FILE), `${JSON.stringify(entry)}\n`);
 }
 
-export function recordJobBudgets(dir: string, entry: JobBudgets): void {
-  writeFileSync(join(dir, JOB_BUDGETS_FILE), `${JSON.stringify(entry)}\n`);
-}
-
-export function readJobBudgets(dir: string): JobBudgets | null {
+/** What the starting step recorded, or null (none, or a file that does not parse: our own, cut short). */
+export function readStartingInputs(dir: string): StartingInputs | null {
   try {
-    const v = JSON.parse(readFileSync(join(dir, JOB_BUDGETS_FILE), "utf8")) as Partial<JobBudgets>;
-    if (typeof v.budgets !== "object" || v.budgets === null) return null;
-    return { budgets: v.budgets, failOnBudget: v.failOnBudget !== false };
+    const parsed = StartingInputsJson.safeParse(
+      JSON.parse(readFileSync(join(dir, STARTING_INPUTS_FILE), "utf8")),
+    );
+    return parsed.success ? parsed.data : null;
   } catch {
-    return null; // none recorded (or our own file cut short)
+    return null;
   }
 }
 

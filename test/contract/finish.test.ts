@@ -71,13 +71,18 @@ describe("a finish step ends the measurement in its main step", () => {
     expect(world.gh.comments).toHaveLength(1);
   }, 180_000);
 
-  it("budgets of the starting step apply in the finish step, which fails once; the post steps pass", async (ctx) => {
+  it("budgets and inputs of the starting step apply in the finish step, which fails once; the post steps pass", async (ctx) => {
     const world = await worldFor(ctx);
     const job = world.job();
-    expect((await job.step({ ...FAST, "budget-duration": "100ms" })).code).toBe(0);
+    const start = { interval: "100ms", "budget-duration": "100ms", key: "nightly-gpu", region: "FR" };
+    expect((await job.step(start)).code).toBe(0);
     await job.shell("sleep 0.4");
-    const finish = await job.step(FINISH);
+    const finish = await job.step({ interval: "100ms", finish: "true" });
     expect(finish.code).toBe(1);
+    // what the finish step leaves empty comes from the starting step: the key (artifact name) and region
+    const report = readReport(finish);
+    expect(report.identity.key).toBe("nightly-gpu");
+    expect(report.carbon?.region.id).toBe("FR");
     expect(finish.outputs["over-budget"]).toBe("true");
     expect(finish.errors.join("\n")).toMatch(/Duration \S+ \S+ is over the 100 ms budget/);
     const posts = await job.finish();

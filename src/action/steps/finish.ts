@@ -3,7 +3,8 @@
  * outputs (energy, emissions, duration, verdict, over-budget, report path, comment URL) reach later steps
  * and job outputs, and budgets fail this step. The work is the post step's (finish-job.ts). It then records
  * in the job's state directory that the job is finished: the starting step's post step only cleans up.
- * Budgets set on the starting step still apply (recorded by its main step); this step's own add to them.
+ * The starting step's job budgets and report inputs still apply (recorded by its main step; see
+ * withStartingInputs).
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -12,22 +13,41 @@ import type { StepEnv } from "../core.js";
 import { finishJob } from "../finish-job.js";
 import type { ActionConfig } from "../inputs.js";
 import type { publishReport } from "../publish-report.js";
-import { isJobFinished, markJobFinished, readJobBudgets, stateDirFor } from "../state.js";
+import {
+  isJobFinished,
+  markJobFinished,
+  readStartingInputs,
+  stateDirFor,
+  type StartingInputs,
+} from "../state.js";
 
 export interface FinishInput extends StepEnv {
   config: ActionConfig;
   publish?: typeof publishReport;
 }
 
-/** The starting step's job budgets under this step's (this step's value wins for the same budget). */
-function withStartingBudgets(config: ActionConfig, dir: string): ActionConfig {
-  const recorded = readJobBudgets(dir);
-  if (!recorded) return config;
+/**
+ * This step's inputs over the starting step's: its budgets add to the starting step's job budgets (its value
+ * wins for the same budget; its fail-on-budget when it sets budgets of its own), and what it leaves empty
+ * (key, matrix, region, carbon-intensity, pue, cpu-*) comes from the starting step.
+ */
+export function withStartingInputs(config: ActionConfig, start: StartingInputs | null): ActionConfig {
+  if (!start) return config;
   const own = Object.keys(config.budgets).length > 0;
   return {
     ...config,
-    budgets: { ...recorded.budgets, ...config.budgets },
-    failOnBudget: own ? config.failOnBudget : recorded.failOnBudget,
+    budgets: { ...start.budgets, ...config.budgets },
+    failOnBudget: own || Object.keys(start.budgets).length === 0 ? config.failOnBudget : start.failOnBudget,
+    key: config.key ?? start.key,
+    matrix: config.matrix ?? start.matrix,
+    region: config.region ?? start.region,
+    carbonIntensityGPerKWh: config.carbonIntensityGPerKWh ?? start.carbonIntensityGPerKWh,
+    pue: config.pue ?? start.pue,
+    cpu: {
+      tdpW: config.cpu.tdpW ?? start.cpu.tdpW,
+      threadsPerPackage: config.cpu.threadsPerPackage ?? start.cpu.threadsPerPackage,
+      wattsPerVcpu: config.cpu.wattsPerVcpu ?? start.cpu.wattsPerVcpu,
+    },
   };
 }
 
@@ -46,7 +66,7 @@ export async function finishStep(deps: FinishInput): Promise<void> {
     );
     return;
   }
-  await finishJob({ ...deps, config: withStartingBudgets(config, dir), dir });
+  await finishJob({ ...deps, config: withStartingInputs(config, readStartingInputs(dir)), dir });
   markJobFinished(dir);
   core.info(
     "ml-footprint: measurement finished in this step; later steps are not measured and the post step only cleans up",

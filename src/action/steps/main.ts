@@ -24,7 +24,7 @@ import {
   claimPhaseName,
   clearMeasurementState,
   ensurePrivateDir,
-  recordJobBudgets,
+  recordStartingInputs,
   recordStepBudgets,
   stateDirFor,
 } from "../state.js";
@@ -185,9 +185,16 @@ export async function mainStep({ core, env, cliPath, config }: MainInput): Promi
         "ml-footprint: this step's budgets cannot apply: measurement could not start (see the warning above)",
       );
     }
-  } else if (Object.keys(config.budgets).length > 0 && owner) {
-    // The job's budgets: the post step applies them, or a finish step, which reads them from here.
-    recordJobBudgets(dir, { budgets: config.budgets, failOnBudget: config.failOnBudget });
+  }
+  // The starting step's report inputs and job budgets, for a finish step (its post step has its own inputs).
+  if (owner && phase !== null) {
+    try {
+      recordStartingInputs(dir, config);
+    } catch (error) {
+      core.warning(
+        `ml-footprint: could not record this step's inputs for a finish step (${(error as Error).message}); a finish step will use only its own`,
+      );
+    }
   }
 
   if (config.run) {
