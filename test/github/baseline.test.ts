@@ -180,6 +180,19 @@ describe("findBaseReports against the fake API", () => {
     expect(text).toMatch(/energyWh: /);
   });
 
+  it("reads base artifacts with the same caps as a run's artifacts (one reportFromZip): 21 entries or 11 MiB are refused", async () => {
+    const json = strToU8(JSON.stringify(makeReport({ durationS: 2 })));
+    baseRun(A, 1);
+    const entries = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`r${i}.json`, json]));
+    baseRun(B, 2, { zip: zipSync(entries) });
+    baseRun(C, 3, { zip: zipSync({ "report.json": new Uint8Array(11 * 1024 * 1024) }, { level: 9 }) });
+    const r = await find();
+    expect(tags(r)).toEqual([1]);
+    const text = r.warnings.join("\n");
+    expect(text).toContain("more than 20 zip entries");
+    expect(text).toContain("uncompressed size over 10485760 bytes");
+  });
+
   it("turns 403 on the artifact list into a warning naming actions: read", async () => {
     fake.fault("GET /repos/{owner}/{repo}/actions/artifacts", {
       status: 403,
