@@ -10,5 +10,9 @@ export default defineConfig({
     hookTimeout: 180_000,
     // Two cores in CI: keep the pool small so child-process tests are not starved.
     maxWorkers: 2,
+    // Reuse each worker's module graph across test files instead of a fresh one per file: the whole suite
+    // took 218 CPU-s instead of 335 (same machine, same load, 767 tests; 2026-11-30). Tests that change
+    // process.env restore it in afterEach/finally, and no test mocks modules, so files cannot leak into each other.
+    isolate: false,
   },
 });
