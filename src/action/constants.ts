@@ -48,4 +48,6 @@ export const State = {
   /** "true" in the step that started the background sampler: its post step reports */
   Owner: "owner",
   StateDir: "state-dir",
+  /** the id of the measurement this step started: a later step may start another after a finish step */
+  MeasurementId: "measurement-id",
 } as const;

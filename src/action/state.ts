@@ -12,6 +12,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { randomUUID } from "node:crypto";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import * as z from "zod";
@@ -23,6 +24,8 @@ const STEP_BUDGETS_FILE = "step-budgets.ndjson";
 const STARTING_INPUTS_FILE = "starting-inputs.json";
 /** written by a finish step once it has reported: the starting step's post step then only cleans up */
 const FINISHED_FILE = "finished.json";
+/** the id of the measurement now in this directory (a new one replaces it) */
+const MEASUREMENT_ID_FILE = "measurement-id";
 
 /**
  * Job-scoped state directory: RUNNER_TEMP/ml-footprint (RUNNER_TEMP is per job on GitHub runners). Outside
@@ -70,8 +73,36 @@ export function ensurePrivateDir(dir: string): void {
  * reused, and the sampler appends, so an old run's samples and phase names would join this report.
  */
 export function clearMeasurementState(dir: string): void {
-  for (const file of [PHASES_FILE, SAMPLES_FILE, STEP_BUDGETS_FILE, STARTING_INPUTS_FILE, FINISHED_FILE])
+  for (const file of [
+    PHASES_FILE,
+    SAMPLES_FILE,
+    STEP_BUDGETS_FILE,
+    STARTING_INPUTS_FILE,
+    FINISHED_FILE,
+    MEASUREMENT_ID_FILE,
+  ])
     rmSync(join(dir, file), { force: true });
+}
+
+/** Name the measurement that starts now in `dir`; its starting step keeps the id in its state. */
+export function recordMeasurementId(dir: string): string {
+  const id = randomUUID();
+  writeFileSync(join(dir, MEASUREMENT_ID_FILE), `${id}\n`);
+  return id;
+}
+
+/**
+ * Whether the step that saved `savedId` still owns the measurement in `dir`. A footprint step after a finish
+ * step starts a new measurement, owned (and reported) by that step's post step; the first owner's post step
+ * must not report it again. A step without a saved id (state from an older version) keeps ownership.
+ */
+export function ownsCurrentMeasurement(dir: string, savedId: string): boolean {
+  if (savedId === "") return true;
+  try {
+    return readFileSync(join(dir, MEASUREMENT_ID_FILE), "utf8").trim() === savedId;
+  } catch {
+    return false;
+  }
 }
 
 /** The finish step reported this measurement (main step); the owner's post step then only cleans up. */

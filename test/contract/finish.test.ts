@@ -71,6 +71,29 @@ describe("a finish step ends the measurement in its main step", () => {
     expect(world.gh.comments).toHaveLength(1);
   }, 180_000);
 
+  it("a footprint step after the finish step measures anew; only its own post step reports that", async (ctx) => {
+    const world = await worldFor(ctx);
+    const job = world.job();
+    expect((await job.step(FAST)).code).toBe(0);
+    await job.shell("sleep 0.2");
+    expect((await job.step(FINISH)).code).toBe(0);
+    const late = await job.step({ ...FAST, phase: "late" });
+    expect(late.code).toBe(0);
+    await job.shell("sleep 0.2");
+    const posts = await job.finish(); // run order: the late step's post, the finish step's, the first step's
+    expect(posts).toHaveLength(3);
+    const [latePost, finishPost, firstPost] = posts;
+    expect(latePost!.code).toBe(0);
+    expect(Number(latePost!.outputs["energy-wh"])).toBeGreaterThan(0);
+    expect(readReport(latePost!).phases.map((p) => p.name)).toEqual(["late"]);
+    // the first owner's post step neither reports the new measurement again nor stops anything
+    for (const post of [finishPost!, firstPost!]) {
+      expect(post.code).toBe(0);
+      expect(post.outputs).toEqual({});
+      expect(post.warnings).toEqual([]);
+    }
+  }, 180_000);
+
   it("budgets and inputs of the starting step apply in the finish step, which fails once; the post steps pass", async (ctx) => {
     const world = await worldFor(ctx);
     const job = world.job();

@@ -23,6 +23,7 @@ import { clearMetrics, startPhaseMetrics } from "../metrics.js";
 import {
   claimPhaseName,
   clearMeasurementState,
+  recordMeasurementId,
   ensurePrivateDir,
   recordStartingInputs,
   recordStepBudgets,
@@ -71,6 +72,7 @@ async function startOrMarkPhase(
         env: samplerEnv({ ...process.env, ...env }),
       });
       core.saveState(State.Owner, "true");
+      core.saveState(State.MeasurementId, recordMeasurementId(dir));
       startedHere.add(dir);
       core.saveState(State.StateDir, dir);
       core.info(
