@@ -444,14 +444,22 @@ export class EnergyIntegrator {
    * The edge and bridge rules, applied once per sample after its interval was integrated. A GPU with a
    * reading now whose previous sample had none: its uncovered stretch ends here. Never seen before → held
    * back from the start of the measurement at this reading; seen before → bridged linearly from its last
-   * reading (a stream restart, a stale row).
+   * reading (a stream restart, a stale row). Intervals the NVML counter covered count as covered, power reading
+   * or not, so a stream restart under a working counter is exact, not bridged.
    */
   private trackGpus(prev: SampleState | null, cur: SampleState): void {
     for (const [index, reading] of cur.gpu) {
-      if (reading.w === null) continue;
-      const counter = reading.e !== undefined && reading.e !== null;
+      const before = prev?.gpu.get(index);
+      // The counter covered (prev, cur] exactly, with or without a power reading at either end.
+      const counterCovered = before?.e != null && reading.e != null && reading.e >= before.e;
       const track = this.gpuTracks.get(index);
-      const hadBefore = prev?.gpu.get(index)?.w != null;
+      if (reading.w === null) {
+        // No power reading (a stale nvidia-smi row), but the counter counted the interval: coverage goes on.
+        if (counterCovered && track) this.gpuTracks.set(index, { ...track, ts: cur.ts, counter: true });
+        continue;
+      }
+      const counter = reading.e !== undefined && reading.e !== null;
+      const hadBefore = before?.w != null || counterCovered;
       if (!hadBefore) {
         const from = track ? track.ts : (this.firstTs ?? cur.ts);
         if (cur.ts > from) {
@@ -632,7 +640,13 @@ export class EnergyIntegrator {
         ),
       );
     }
-    if (acc.gpu.joules > 0 || acc.gpu.coveredS > 0 || acc.gpu.heldS + acc.gpu.bridgedS > 0) {
+    const counterUsed = acc.gpuCounter.joules > 0 || acc.gpuCounter.heldS + acc.gpuCounter.bridgedS > 0;
+    // coveredS is shared by both methods: a phase the counter measured alone gets no empty stream component.
+    if (
+      acc.gpu.joules > 0 ||
+      (acc.gpu.coveredS > 0 && !counterUsed) ||
+      acc.gpu.heldS + acc.gpu.bridgedS > 0
+    ) {
       components.push(
         gpuComponent("nvidia-smi", acc.gpu, gpuCoveredS, "power sampled from one nvidia-smi stream"),
       );

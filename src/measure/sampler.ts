@@ -99,6 +99,8 @@ export class Sampler {
   /** latest counter value per UUID (mJ from the first reading; null: this reading failed or reset) */
   private readonly counterE = new Map<string, number | null>();
   private nvmlMissed = 0;
+  /** counted GPUs of the latest inventory by UUID (index), for counter readings while their row is stale */
+  private gpuIndexByUuid = new Map<string, number>();
   private tickChain: Promise<unknown> = Promise.resolve();
 
   constructor(options: SamplerOptions) {
@@ -256,9 +258,9 @@ export class Sampler {
       // The counter was read between the question and the answer: the sample stands at their midpoint.
       ts = line.ts = Math.max(ts, (askedAt + this.now()) / 2);
     }
+    const fresh: GpuReading[] = [];
     if (this.gpuLatest.size) {
       this.writeGpuInventoryIfChanged(ts);
-      const fresh: GpuReading[] = [];
       for (const { row, atMs } of this.gpuLatest.values()) {
         if (ts - atMs > GPU_FRESHNESS_INTERVALS * this.options.intervalMs) continue;
         if (this.gpuCounted && !this.gpuCounted.has(row.index)) continue;
@@ -272,8 +274,15 @@ export class Sampler {
         if (e !== undefined) reading.e = e;
         fresh.push(reading);
       }
-      if (fresh.length) line.gpu = fresh;
     }
+    // A GPU whose row is stale (nvidia-smi restarting) while its counter answers: the counter alone, so the
+    // interval stays exact instead of being bridged from sampled power.
+    for (const [uuid, index] of this.gpuIndexByUuid) {
+      const e = this.counterE.get(uuid);
+      if (typeof e === "number" && !fresh.some((g) => g.i === index))
+        fresh.push({ i: index, w: null, u: null, mem: null, e });
+    }
+    if (fresh.length) line.gpu = fresh;
     this.write(line);
     this.last = line;
     this.ticks += 1;
@@ -389,6 +398,11 @@ export class Sampler {
       });
     }
     this.gpuInventoryKey = key;
+    this.gpuIndexByUuid = new Map(
+      rows.flatMap((row) =>
+        row.uuid !== null && resolved.counted.has(row.index) ? [[row.uuid, row.index]] : [],
+      ),
+    );
     this.write({
       t: "hw",
       ts,

@@ -75,6 +75,21 @@ describe.skipIf(built.fake === null)(`NVML energy counter through the CLI ${buil
     expect(report.warnings.join("\n")).not.toMatch(/NVML/);
   }, 120_000);
 
+  it("nvidia-smi restarting mid-run under a working counter: counted exactly, not bridged", async () => {
+    const { report } = await run([`${UUID0} 400000 ok`, `${UUID1} 150000 not-supported`], 3, {
+      FAKE_NVIDIA_SMI_DIE_AFTER: "8",
+    });
+    const gaps = report.phases.flatMap((p) => p.gaps).filter((g) => g.source === "nvidia-smi");
+    expect(gaps.length).toBeGreaterThanOrEqual(1);
+    const counterParts = report.phases.flatMap((p) =>
+      p.components.filter((c) => c.component === "gpu" && c.method === "nvml-counter"),
+    );
+    expect(counterParts.reduce((s, c) => s + (c.bridgedS ?? 0), 0)).toBe(0);
+    const truthWh = (400 * report.durationS) / 3_600;
+    expect(Math.abs(gpuParts(report, "nvml-counter").wh - truthWh) / truthWh).toBeLessThan(0.01);
+    expect(gpuMethods(report)[0]).toEqual([0, "nvml-counter"]);
+  }, 120_000);
+
   it("a counter that resets: the two intervals around it come from sampled power, with a warning", async () => {
     const { report } = await run([`${UUID0} 400000 reset 8`, `${UUID1} 150000 ok`]);
     expect(gpuMethods(report)).toEqual([
