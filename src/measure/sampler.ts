@@ -172,6 +172,9 @@ export class Sampler {
         firstRow();
       },
       onGap: (reason) => {
+        // What this child showed stays the inventory until the next one's rows (a child that died before the
+        // first tick still names the GPUs, and the counter's UUID → index mapping, from the first sample on).
+        if (this.gpuLatest.size) this.writeGpuInventoryIfChanged(this.now());
         // The restarted child may see other GPUs: readings and inventory start afresh.
         this.gpuLatest.clear();
         this.gpuRestarted = true;

@@ -50,6 +50,18 @@ async function run(devices: string[], seconds = 3, extra: Record<string, string>
   return { report: parseReportJson(readFileSync(out, "utf8"), out), stderr: result.stderr };
 }
 
+/** What a failed energy assertion prints: per phase, each GPU component and the warnings. */
+const diagnose = (report: Report) =>
+  JSON.stringify({
+    durationS: report.durationS,
+    gpu: report.phases.flatMap((p) =>
+      p.components
+        .filter((c) => c.component === "gpu")
+        .map((c) => [c.method, c.energyWh * 3_600, c.heldS, c.bridgedS, c.detail]),
+    ),
+    gaps: report.phases.flatMap((p) => p.gaps),
+    warnings: report.warnings,
+  });
 const gpuMethods = (report: Report) => report.hardware.gpus.map((g) => [g.index, g.energyMethod]);
 
 describe.skipIf(built.fake === null)(`NVML energy counter through the CLI ${built.skipReason ?? ""}`, () => {
@@ -62,7 +74,7 @@ describe.skipIf(built.fake === null)(`NVML energy counter through the CLI ${buil
     const stream = gpuParts(report, "nvidia-smi");
     const truth0Wh = (400 * report.durationS) / 3_600;
     const truth1Wh = (150 * report.durationS) / 3_600;
-    expect(Math.abs(counter.wh - truth0Wh) / truth0Wh).toBeLessThan(0.01);
+    expect(Math.abs(counter.wh - truth0Wh) / truth0Wh, diagnose(report)).toBeLessThan(0.01);
     expect(counter.lowWh).toBeLessThanOrEqual(truth0Wh);
     expect(counter.highWh).toBeGreaterThanOrEqual(truth0Wh);
     expect(Math.abs(stream.wh - truth1Wh) / truth1Wh).toBeLessThan(0.05);
@@ -86,7 +98,9 @@ describe.skipIf(built.fake === null)(`NVML energy counter through the CLI ${buil
     );
     expect(counterParts.reduce((s, c) => s + (c.bridgedS ?? 0), 0)).toBe(0);
     const truthWh = (400 * report.durationS) / 3_600;
-    expect(Math.abs(gpuParts(report, "nvml-counter").wh - truthWh) / truthWh).toBeLessThan(0.01);
+    expect(Math.abs(gpuParts(report, "nvml-counter").wh - truthWh) / truthWh, diagnose(report)).toBeLessThan(
+      0.01,
+    );
     expect(gpuMethods(report)[0]).toEqual([0, "nvml-counter"]);
   }, 120_000);
 
