@@ -99,15 +99,15 @@ describe("live intensity", () => {
       region: "FR",
       liveIntensity: true,
       electricityMapsToken: TOKEN,
-      timeoutMs: 1_000, // generous: both attempts must reach the loopback server on a loaded 2-core machine
+      timeoutMs: 3_000, // generous: both attempts must reach the loopback server on a loaded 2-core machine
       env: {},
       endpoints: { electricityMaps: hole.url },
     });
     expect(slow.intensity.live).toBe(false);
-    expect(slow.warnings[0]).toContain("no answer within 1000 ms");
+    expect(slow.warnings[0]).toContain("no answer within 3000 ms");
     expect(hole.requests).toHaveLength(2);
     expect(everything(slow)).not.toContain(TOKEN);
-  }, 10_000);
+  });
 
   it("makes no request without a token, even with live-intensity for a non-GB region (a warning says why)", async () => {
     const s = await em((_req, res) => send(res, 200, EM_OK, "application/json"));
@@ -221,7 +221,7 @@ describe("live intensity", () => {
       /live intensity unavailable \(Electricity Maps: no answer within 150 ms\); using the embedded dataset/,
     );
     expect(JSON.stringify(ctx)).not.toContain(TOKEN);
-  }, 5_000);
+  });
 
   it("an explicit carbon-intensity wins over live intensity (no request)", async () => {
     const s = await em((_req, res) => send(res, 200, EM_OK, "application/json"));

@@ -23,7 +23,8 @@ function train(args: string[], env: Record<string, string> = {}): Promise<Run> {
     execFile(
       process.execPath,
       [SCRIPT, ...args],
-      { env: { ...base, ...env }, timeout: 15_000 },
+      // A bound for a hang, not a speed check: tiny runs take ~2 s quiet, but over 15 s on a loaded 2-core box.
+      { env: { ...base, ...env }, timeout: 150_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
         done({ code, stdout, stderr });

@@ -50,7 +50,7 @@ describe("GPU energy of a wrapped command (fake nvidia-smi, 300 W + 150 W)", () 
     expect(Math.abs(gpu.wh - truthWh) / truthWh).toBeLessThan(0.05);
     expect(gpu.lowWh).toBeLessThanOrEqual(truthWh);
     expect(gpu.highWh).toBeGreaterThanOrEqual(truthWh);
-  }, 60_000);
+  });
 
   it("CUDA_VISIBLE_DEVICES=1 counts the 150 W GPU only and lists the other as present, not counted", async () => {
     const report = await runSteady([], { CUDA_VISIBLE_DEVICES: "1" }, 2);
@@ -63,7 +63,7 @@ describe("GPU energy of a wrapped command (fake nvidia-smi, 300 W + 150 W)", () 
       [1, true],
     ]);
     expect(report.hardware.gpuSelection).toEqual({ source: "CUDA_VISIBLE_DEVICES", value: "1" });
-  }, 60_000);
+  });
 
   it("--gpus wins over CUDA_VISIBLE_DEVICES; a bad --gpus is one clear line and exit 2", async () => {
     const report = await runSteady(["--gpus", "GPU-aaaaaaaa"], { CUDA_VISIBLE_DEVICES: "1" }, 2);
@@ -74,5 +74,5 @@ describe("GPU energy of a wrapped command (fake nvidia-smi, 300 W + 150 W)", () 
     const bad = await runBundledCli(["run", "--gpus", "first", "--", "true"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--gpus: "first" in "first" is not a GPU; accepted: all, or/);
-  }, 60_000);
+  });
 });
