@@ -1,6 +1,6 @@
 // The README's first command: measure the example training job twice — the base configuration and a
 // heavier "PR" configuration (--hidden 96) — compare them, and write the PR comment ml-footprint would post
-// to out/comment.md (and out/comment.html, as GitHub shows it). Prints the training logs, then a short
+// to out/comment.md (and out/comment.html, as GitHub shows it). Prints the training logs, the reports, the comment, then a short
 // summary. Offline: the grid intensity comes from the embedded dataset.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -65,6 +65,10 @@ const headline = (markdown.split("\n").find((l) => l.startsWith("### ")) ?? "")
   .slice(4)
   .replace(/\u00a0/g, " ");
 const seconds = Math.round((Date.now() - started) / 1000);
+// The comment as it would be posted, printed in full (collapsed sections included) and written to out/.
+console.log(
+  `\n----- the PR comment ml-footprint would post (markdown) -----\n${markdown.trimEnd()}\n----- end of the PR comment -----`,
+);
 console.log(`
 ml-footprint demo, done in ${seconds} s (region ${region})
 ${line("base", base, "examples/tfjs/train.mjs")}
