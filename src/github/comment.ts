@@ -15,7 +15,7 @@
  * one comment remains. Duplicates left by older versions are deleted whenever we update.
  */
 import type { GitHubClient } from "./client.js";
-import { errorStatus } from "./client.js";
+import { errorStatus, unthrottledGraphqlQuery } from "./client.js";
 import { commentMarker } from "../report/escape.js";
 
 // One marker for the renderer and the API side, so the body we post is exactly the one we look for.
@@ -194,7 +194,10 @@ const VIEWER_QUERY = "query { viewer { login databaseId } }";
  */
 export async function resolveSelf(octokit: GitHubClient): Promise<SelfIdentity> {
   try {
-    const data = await octokit.graphql<{ viewer?: { login?: unknown; databaseId?: unknown } }>(VIEWER_QUERY);
+    const data = await unthrottledGraphqlQuery<{ viewer?: { login?: unknown; databaseId?: unknown } }>(
+      octokit,
+      VIEWER_QUERY,
+    );
     const login = data.viewer?.login;
     const id = data.viewer?.databaseId;
     if (typeof login === "string" && login !== "")

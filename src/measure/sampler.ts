@@ -13,6 +13,7 @@ import { anchoredClock } from "./clock.js";
 import { formatLine, type GpuReading, type SamplesFileLine } from "./samples.js";
 import { ALL_GPUS, resolveGpuSelection, type GpuSelection } from "./gpu-select.js";
 import { startNvmlReader, type NvmlReader, type NvmlReaderOptions } from "./sources/nvml.js";
+import { executableExists } from "./sources/find-executable.js";
 import { nvmlCodeName, stepCounter, type CounterTrack } from "./gpu-counter.js";
 
 export interface SamplerOptions {
@@ -159,11 +160,13 @@ export class Sampler {
 
   /** Start the nvidia-smi stream and wait (bounded) until its first block of rows has arrived. */
   private async startGpu(): Promise<void> {
-    if (this.options.nvml !== null) this.startCounter();
+    const binary = this.options.nvidiaSmi ?? "nvidia-smi";
+    // No nvidia-smi, no GPU to measure: the counter helper (a python3 start) is not started at all.
+    if (this.options.nvml !== null && executableExists(binary)) this.startCounter();
     let firstRow: () => void = () => {};
     const firstRowSeen = new Promise<void>((resolve) => (firstRow = resolve));
     this.gpuStream = startNvidiaSmiStream({
-      binary: this.options.nvidiaSmi ?? "nvidia-smi",
+      binary,
       intervalMs: this.options.intervalMs,
       now: this.now,
       onRow: (row, atMs) => {
