@@ -16,28 +16,17 @@
  *   (counter differences across it are still exact and are kept).
  * - A phase marker between two samples splits the interval at the marker time.
  */
-import type { ComponentEnergy, Gap, Hardware, Phase } from "../model/report.js";
-import type { PowerModels, PowerRange } from "./power-model.js";
-import type { GpuReading, MetaLine, SamplesFileLine } from "./samples.js";
+import type { ComponentEnergy, Hardware, Phase } from "../model/report.js";
+import { addPower, component, newAcc, type PhaseAcc, type SampleState } from "./integrate-acc.js";
+import { GpuIntegration, gpuComponents } from "./integrate-gpu.js";
+import type { PowerModels } from "./power-model.js";
+import type { MetaLine, SamplesFileLine } from "./samples.js";
 
 /**
  * RAPL accuracy: ±5 % of energy, after Khan et al., "RAPL in Action: Experiences in Using RAPL for Power
  * Measurements", ACM TOMPECS 3(2), 2018 (package+DRAM RAPL tracks wall-meter deltas within a few %).
  */
 const RAPL_RELATIVE_ERROR = 0.05;
-/**
- * nvidia-smi power.draw: NVIDIA documents "accurate to within +/- 5 watts" (nvidia-smi(1) manual, power.draw).
- * Yang et al., "Part-time Power Measurements: nvidia-smi's Lack of Attention" (arXiv:2312.02741, 2023) show
- * A100/H100 readings cover part of each window, so we add ±5 % of energy for sampling error on top.
- */
-const GPU_ABSOLUTE_ERROR_W = 5;
-const GPU_RELATIVE_ERROR = 0.05;
-/**
- * NVML's energy counter integrates the board power sensor inside the driver, so it has no sampling error;
- * what is left is the sensor's own accuracy, the same ±5 W NVIDIA states for power.draw (nvidia-smi(1),
- * power.draw: "accurate to within +/- 5 watts"), applied over the seconds counted.
- */
-const GPU_COUNTER_ABSOLUTE_ERROR_W = 5;
 
 export interface IntegrationOptions {
   models: PowerModels;
@@ -67,67 +56,6 @@ export interface IntegrationResult {
   /** which GPUs were counted and why (absent in samples files older than this field) */
   gpuSelection?: Hardware["gpuSelection"];
   warnings: string[];
-}
-
-interface SampleState {
-  ts: number;
-  cpu: number | null;
-  rapl: Record<string, number> | undefined;
-  gpu: Map<number, GpuReading>;
-}
-
-interface ComponentAcc {
-  joules: number;
-  lowJ: number;
-  highJ: number;
-  coveredS: number;
-  peakW: number;
-  heldS: number;
-  bridgedS: number;
-}
-
-/** Per GPU: the last sample that carried a power reading for it, for the edge and bridge rules. */
-interface GpuTrack {
-  ts: number;
-  w: number;
-  counter: boolean;
-}
-
-interface PhaseAcc {
-  name: string;
-  startMs: number;
-  samples: number;
-  cpu: ComponentAcc;
-  rapl: ComponentAcc;
-  gpu: ComponentAcc;
-  gpuCounter: ComponentAcc;
-  /** per GPU: held + bridged seconds in this phase (for the covered time of the GPU component) */
-  gpuEdgeS: Map<number, number>;
-  memory: ComponentAcc;
-  other: ComponentAcc;
-  cpuUtilWeighted: number;
-  cpuUtilS: number;
-  gpuUtilWeighted: number;
-  gpuUtilS: number;
-  gaps: Gap[];
-}
-
-const newAcc = (): ComponentAcc => ({
-  joules: 0,
-  lowJ: 0,
-  highJ: 0,
-  coveredS: 0,
-  peakW: 0,
-  heldS: 0,
-  bridgedS: 0,
-});
-
-function addPower(acc: ComponentAcc, power: PowerRange, seconds: number): void {
-  acc.joules += power.w * seconds;
-  acc.lowJ += power.lowW * seconds;
-  acc.highJ += power.highW * seconds;
-  acc.coveredS += seconds;
-  if (power.w > acc.peakW) acc.peakW = power.w;
 }
 
 /** RAPL counter difference with wraparound at `maxUj`; null when the pair cannot be trusted. */
@@ -161,14 +89,12 @@ export class EnergyIntegrator {
   private unwrappableRapl = 0;
   /** phase boundaries past MAX_PHASES, merged into the last phase */
   private mergedPhases = 0;
-  private readonly gpuTracks = new Map<number, GpuTrack>();
-  /** per GPU: which methods gave its energy */
-  private readonly gpuMethods = new Map<number, Set<"nvml-counter" | "nvidia-smi">>();
   private readonly gpuPowerFields = new Map<number, string>();
-  private gpuHeldS = 0;
-  private gpuBridgedS = 0;
-  private counterFallbacks = 0;
-  private gpuLimitUnknown = false;
+  private readonly gpu = new GpuIntegration({
+    gpus: () => this.gpus,
+    phases: this.phases,
+    firstTs: () => this.firstTs,
+  });
 
   constructor(options: IntegrationOptions) {
     this.models = options.models;
@@ -270,7 +196,7 @@ export class EnergyIntegrator {
       this.currentPhase(cur.ts).samples += 1;
       this.prev = cur;
       this.lastTs = cur.ts;
-      this.trackGpus(null, cur);
+      this.gpu.track(null, cur);
       this.flushGaps(cur.ts);
       return;
     }
@@ -291,7 +217,7 @@ export class EnergyIntegrator {
     }
     this.integrateSegment(prev, cur, segmentStart, cur.ts);
     this.currentPhase(cur.ts).samples += 1;
-    this.trackGpus(prev, cur);
+    this.gpu.track(prev, cur);
     this.flushGaps(cur.ts);
     this.prev = cur;
     this.lastTs = cur.ts;
@@ -310,7 +236,7 @@ export class EnergyIntegrator {
 
     if (isGap) {
       // GPUs: counters stay exact; sampled power is bridged with the range widened (edge rule).
-      this.integrateGpus(phase, prev, cur, a, b, true);
+      this.gpu.integrate(phase, prev, cur, a, b, true);
       if (a === prev.ts) {
         phase.gaps.push({
           source: "sampler",
@@ -329,7 +255,7 @@ export class EnergyIntegrator {
     }
     addPower(phase.memory, this.models.memory, seconds);
     if (this.models.other) addPower(phase.other, this.models.other, seconds);
-    this.integrateGpus(phase, prev, cur, a, b);
+    this.gpu.integrate(phase, prev, cur, a, b);
   }
 
   private integrateRapl(
@@ -364,153 +290,6 @@ export class EnergyIntegrator {
     if (seconds > 0) acc.peakW = Math.max(acc.peakW, joules / seconds);
   }
 
-  private integrateGpus(
-    phase: PhaseAcc,
-    prev: SampleState,
-    cur: SampleState,
-    a: number,
-    b: number,
-    bridged = false,
-  ): void {
-    const span = cur.ts - prev.ts;
-    let sumW = 0;
-    let utilSum = 0;
-    let utilCount = 0;
-    let any = false;
-    const seconds = (b - a) / 1_000;
-    const share = seconds / (span / 1_000);
-    for (const [index, end] of cur.gpu) {
-      const start = prev.gpu.get(index);
-      if (!start) continue;
-      const startE = start.e ?? null;
-      const endE = end.e ?? null;
-      if (startE !== null && endE !== null && endE >= startE) {
-        // Exact: the counter difference, shared between phases in proportion to time within the interval.
-        const joules = ((endE - startE) / 1_000) * share;
-        const acc = phase.gpuCounter;
-        acc.joules += joules;
-        acc.lowJ += Math.max(0, joules - GPU_COUNTER_ABSOLUTE_ERROR_W * seconds);
-        acc.highJ += joules + GPU_COUNTER_ABSOLUTE_ERROR_W * seconds;
-        sumW += seconds > 0 ? joules / seconds : 0;
-        this.methodsOf(index).add("nvml-counter");
-      } else {
-        if (start.w === null || end.w === null) continue;
-        // Both ends were read through the counter, one read failed or the counter went back. A GPU whose
-        // counter starts (helper answering late) or stops (warned by the sampler) is not a fallback here.
-        if (start.e !== undefined && end.e !== undefined) this.counterFallbacks += 1;
-        // Linear power between the two readings, evaluated at the segment ends.
-        const pa = start.w + ((end.w - start.w) * (a - prev.ts)) / span;
-        const pb = start.w + ((end.w - start.w) * (b - prev.ts)) / span;
-        const joules = ((pa + pb) / 2) * seconds;
-        phase.gpu.joules += joules;
-        if (bridged) {
-          // Across a sampler pause: any power from 0 W to the limit.
-          const limitW = this.gpus.find((g) => g.index === index)?.powerLimitW ?? Math.max(pa, pb);
-          phase.gpu.highJ += Math.max(joules, limitW * seconds);
-          phase.gpu.bridgedS += seconds;
-          phase.gpuEdgeS.set(index, (phase.gpuEdgeS.get(index) ?? 0) + seconds);
-          this.gpuBridgedS += seconds;
-          this.methodsOf(index).add("nvidia-smi");
-          continue;
-        }
-        phase.gpu.lowJ += Math.max(0, joules * (1 - GPU_RELATIVE_ERROR) - GPU_ABSOLUTE_ERROR_W * seconds);
-        phase.gpu.highJ += joules * (1 + GPU_RELATIVE_ERROR) + GPU_ABSOLUTE_ERROR_W * seconds;
-        sumW += end.w;
-        this.methodsOf(index).add("nvidia-smi");
-      }
-      any = true;
-      if (end.u !== null) {
-        utilSum += end.u;
-        utilCount += 1;
-      }
-    }
-    if (any && !bridged) {
-      for (const acc of [phase.gpu, phase.gpuCounter]) acc.peakW = Math.max(acc.peakW, sumW);
-      phase.gpu.coveredS += seconds;
-    }
-    if (utilCount > 0 && !bridged) {
-      phase.gpuUtilWeighted += (utilSum / utilCount) * seconds;
-      phase.gpuUtilS += seconds;
-    }
-  }
-
-  private methodsOf(index: number): Set<"nvml-counter" | "nvidia-smi"> {
-    let set = this.gpuMethods.get(index);
-    if (!set) this.gpuMethods.set(index, (set = new Set()));
-    return set;
-  }
-
-  /**
-   * The edge and bridge rules, applied once per sample after its interval was integrated. A GPU with a
-   * reading now whose previous sample had none: its uncovered stretch ends here. Never seen before → held
-   * back from the start of the measurement at this reading; seen before → bridged linearly from its last
-   * reading (a stream restart, a stale row). Intervals the NVML counter covered count as covered, power reading
-   * or not, so a stream restart under a working counter is exact, not bridged.
-   */
-  private trackGpus(prev: SampleState | null, cur: SampleState): void {
-    for (const [index, reading] of cur.gpu) {
-      const before = prev?.gpu.get(index);
-      // The counter covered (prev, cur] exactly, with or without a power reading at either end.
-      const counterCovered = before?.e != null && reading.e != null && reading.e >= before.e;
-      const track = this.gpuTracks.get(index);
-      if (reading.w === null) {
-        // No power reading (a stale nvidia-smi row), but the counter counted the interval: coverage goes on.
-        if (counterCovered && track) this.gpuTracks.set(index, { ...track, ts: cur.ts, counter: true });
-        continue;
-      }
-      const counter = reading.e !== undefined && reading.e !== null;
-      const hadBefore = before?.w != null || counterCovered;
-      if (!hadBefore) {
-        const from = track ? track.ts : (this.firstTs ?? cur.ts);
-        if (cur.ts > from) {
-          if (track) this.spreadGpu(index, from, track.w, cur.ts, reading.w, "bridged", counter);
-          else this.spreadGpu(index, from, reading.w, cur.ts, reading.w, "held", counter);
-        }
-      }
-      this.gpuTracks.set(index, { ts: cur.ts, w: reading.w, counter });
-    }
-  }
-
-  /** Power going linearly from w0 at t0 to w1 at t1, for a stretch without readings, spread over the phases. */
-  private spreadGpu(
-    index: number,
-    t0: number,
-    w0: number,
-    t1: number,
-    w1: number,
-    kind: "held" | "bridged",
-    counter: boolean,
-  ): void {
-    const limitW = this.gpus.find((g) => g.index === index)?.powerLimitW ?? null;
-    for (const [i, phase] of this.phases.entries()) {
-      const phaseEnd = this.phases[i + 1]?.startMs ?? Infinity;
-      const x = Math.max(t0, phase.startMs);
-      const y = Math.min(t1, phaseEnd);
-      if (y <= x) continue;
-      const at = (t: number) => w0 + ((w1 - w0) * (t - t0)) / (t1 - t0);
-      const seconds = (y - x) / 1_000;
-      const joules = ((at(x) + at(y)) / 2) * seconds;
-      const acc = counter ? phase.gpuCounter : phase.gpu;
-      acc.joules += joules;
-      // Any power between idle (≥ 0 W; neither nvidia-smi nor NVML reports an idle floor) and the limit.
-      acc.highJ += Math.max(joules, (limitW ?? Math.max(w0, w1)) * seconds);
-      if (kind === "held") acc.heldS += seconds;
-      else acc.bridgedS += seconds;
-      phase.gpuEdgeS.set(index, (phase.gpuEdgeS.get(index) ?? 0) + seconds);
-      if (kind === "bridged" && i === this.phases.length - 1 && y === t1) {
-        phase.gaps.push({
-          source: "nvidia-smi",
-          atS: Math.max(0, (t0 - (this.firstTs ?? t0)) / 1_000),
-          durationS: (t1 - t0) / 1_000,
-          reason: `GPU ${index}: no power reading for ${((t1 - t0) / 1_000).toFixed(1)} s; power bridged linearly, range widened to 0 W – ${limitW === null ? "highest reading" : `${limitW} W`}`,
-        });
-      }
-    }
-    if (limitW === null) this.gpuLimitUnknown = true;
-    if (kind === "held") this.gpuHeldS += (t1 - t0) / 1_000;
-    else this.gpuBridgedS += (t1 - t0) / 1_000;
-  }
-
   private flushGaps(ts: number): void {
     if (this.pendingGaps.length === 0) return;
     const phase = this.currentPhase(ts);
@@ -527,11 +306,7 @@ export class EnergyIntegrator {
   finish(): IntegrationResult {
     const startMs = this.firstTs ?? this.meta?.startMs ?? 0;
     const endMs = Math.max(this.endTs ?? this.lastTs ?? startMs, this.lastTs ?? startMs);
-    // Tail: each GPU's last reading held forward to the end.
-    for (const [index, track] of this.gpuTracks) {
-      if (endMs > track.ts) this.spreadGpu(index, track.ts, track.w, endMs, track.w, "held", track.counter);
-    }
-    this.gpuTracks.clear();
+    this.gpu.tail(endMs);
     this.flushGaps(endMs);
     const warnings = [...this.warnings];
     if (this.nonMonotonic > 0)
@@ -542,14 +317,7 @@ export class EnergyIntegrator {
       );
     if (this.prev === null)
       warnings.push("no samples were recorded; energy is zero because nothing was measured");
-    if (this.counterFallbacks > 0)
-      warnings.push(
-        `${this.counterFallbacks} GPU interval(s) had no NVML energy counter at one end (read failed or counter reset) and were integrated from sampled power`,
-      );
-    if (this.gpuLimitUnknown && this.gpuHeldS + this.gpuBridgedS > 0)
-      warnings.push(
-        "a GPU without a known power limit had seconds without readings: the high end of the range uses its highest reading and may not hold the truth",
-      );
+    warnings.push(...this.gpu.warnings());
 
     if (this.mergedPhases > 0) {
       const last = this.phases[this.phases.length - 1]!;
@@ -580,21 +348,14 @@ export class EnergyIntegrator {
       lowWh: totals.lo,
       highWh: totals.hi,
       gpuIndices: [...this.gpuIndices].sort((a, b) => a - b),
-      gpuHeldS: this.gpuHeldS,
-      gpuBridgedS: this.gpuBridgedS,
+      gpuHeldS: this.gpu.heldS,
+      gpuBridgedS: this.gpu.bridgedS,
       gpus: this.gpus.map((g) => {
-        const methods = this.gpuMethods.get(g.index);
+        const energyMethod = this.gpu.energyMethod(g.index);
         const powerField = this.gpuPowerFields.get(g.index);
         return {
           ...g,
-          ...(methods?.size
-            ? {
-                energyMethod:
-                  methods.size === 2
-                    ? ("nvml-counter+nvidia-smi" as const)
-                    : (methods.values().next().value as "nvml-counter" | "nvidia-smi"),
-              }
-            : {}),
+          ...(energyMethod ? { energyMethod } : {}),
           ...(powerField ? { powerField } : {}),
         };
       }),
@@ -627,30 +388,7 @@ export class EnergyIntegrator {
         ),
       );
     }
-    // Covered time of the GPU components: sampled intervals plus the longest edge/bridge stretch of one GPU.
-    const edgeS = Math.max(0, ...acc.gpuEdgeS.values());
-    const gpuCoveredS = Math.min(durationMs / 1_000, acc.gpu.coveredS + edgeS);
-    if (acc.gpuCounter.joules > 0 || acc.gpuCounter.heldS + acc.gpuCounter.bridgedS > 0) {
-      components.push(
-        gpuComponent(
-          "nvml-counter",
-          acc.gpuCounter,
-          gpuCoveredS,
-          "NVML total energy counter, exact differences",
-        ),
-      );
-    }
-    const counterUsed = acc.gpuCounter.joules > 0 || acc.gpuCounter.heldS + acc.gpuCounter.bridgedS > 0;
-    // coveredS is shared by both methods: a phase the counter measured alone gets no empty stream component.
-    if (
-      acc.gpu.joules > 0 ||
-      (acc.gpu.coveredS > 0 && !counterUsed) ||
-      acc.gpu.heldS + acc.gpu.bridgedS > 0
-    ) {
-      components.push(
-        gpuComponent("nvidia-smi", acc.gpu, gpuCoveredS, "power sampled from one nvidia-smi stream"),
-      );
-    }
+    components.push(...gpuComponents(acc, durationMs));
     // A RAPL dram domain already measures memory; otherwise memory is modelled.
     if (!(cpuFromRapl && this.raplHasDram) && acc.memory.coveredS > 0) {
       components.push(component("memory", "memory-model", "modelled", acc.memory, this.models.memory.detail));
@@ -677,53 +415,6 @@ export class EnergyIntegrator {
 
 function clamp01(x: number): number {
   return Math.min(1, Math.max(0, x));
-}
-
-const JOULES_PER_WH = 3_600;
-
-function component(
-  name: ComponentEnergy["component"],
-  method: ComponentEnergy["method"],
-  provenance: ComponentEnergy["provenance"],
-  acc: ComponentAcc,
-  detail: string,
-): ComponentEnergy {
-  const energyWh = acc.joules / JOULES_PER_WH;
-  return {
-    component: name,
-    method,
-    provenance,
-    energyWh,
-    lowWh: Math.min(energyWh, acc.lowJ / JOULES_PER_WH),
-    highWh: Math.max(energyWh, acc.highJ / JOULES_PER_WH),
-    meanPowerW: acc.coveredS > 0 ? acc.joules / acc.coveredS : 0,
-    peakPowerW: acc.peakW,
-    detail: detail.slice(0, 2_000),
-  };
-}
-
-function gpuComponent(
-  method: "nvml-counter" | "nvidia-smi",
-  acc: ComponentAcc,
-  coveredS: number,
-  detail: string,
-): ComponentEnergy {
-  const edges = [
-    acc.heldS > 0 ? `${acc.heldS.toFixed(1)} device-s held at the edges` : "",
-    acc.bridgedS > 0 ? `${acc.bridgedS.toFixed(1)} device-s bridged across stream gaps` : "",
-  ].filter(Boolean);
-  const c = component(
-    "gpu",
-    method,
-    "measured",
-    { ...acc, coveredS: Math.max(coveredS, acc.coveredS) },
-    edges.length ? `${detail}; ${edges.join(", ")} (range 0 W to the power limit over them)` : detail,
-  );
-  return {
-    ...c,
-    ...(acc.heldS > 0 ? { heldS: acc.heldS } : {}),
-    ...(acc.bridgedS > 0 ? { bridgedS: acc.bridgedS } : {}),
-  };
 }
 
 /** Convenience for tests and one-shot use: integrate a whole list of lines. */
