@@ -24,6 +24,7 @@ import type { ActionConfig } from "./inputs.js";
 import { workSources } from "./metrics.js";
 import { deadlineWarning, describeApiFailure, NetworkProgress, startNetworkDeadline } from "./network.js";
 import { setComparisonOutputs, setReportOutputs } from "./outputs.js";
+import { carbonInputsFor, machineOptionsFor } from "./pipeline-options.js";
 import { PUBLISH_STAGES, type publishReport } from "./publish-report.js";
 import { readStepBudgets } from "./state.js";
 import { renderJobSummary } from "./summary.js";
@@ -41,23 +42,8 @@ export async function finishJob(deps: FinishJobInput): Promise<void> {
   const warnings: string[] = [];
 
   // Region lookup (IMDS, up to 1 s), stopping the sampler and the hardware inventory overlap.
-  const carbonFor = carbonForMeasurement(
-    {
-      region: config.region ?? undefined,
-      carbonIntensityGPerKWh: config.carbonIntensityGPerKWh ?? undefined,
-      pue: config.pue ?? undefined,
-      electricityMapsToken: config.electricityMapsToken ?? undefined,
-      liveIntensity: config.liveIntensity,
-    },
-    env,
-  );
-  const machinePromise = loadMachine({
-    ...(config.cpu.tdpW !== null ? { cpuTdpW: config.cpu.tdpW } : {}),
-    ...(config.cpu.threadsPerPackage !== null ? { cpuPackageThreads: config.cpu.threadsPerPackage } : {}),
-    ...(config.cpu.wattsPerVcpu !== null
-      ? { cpuMinWattsPerVcpu: config.cpu.wattsPerVcpu.min, cpuMaxWattsPerVcpu: config.cpu.wattsPerVcpu.max }
-      : {}),
-  });
+  const carbonFor = carbonForMeasurement(carbonInputsFor(config), env);
+  const machinePromise = loadMachine(machineOptionsFor(config));
   machinePromise.catch(() => undefined); // surfaces when awaited below, not as an unhandled rejection
   const stopped = await stopBackgroundSampler(dir);
   if (stopped === "killed")

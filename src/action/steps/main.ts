@@ -17,6 +17,7 @@ import type { CarbonStep } from "../../pipeline/report-from-samples.js";
 import { loadMachine, type Machine } from "../../pipeline/machine.js";
 import { commandEnv, samplerEnv } from "../child-env.js";
 import { Outputs, State } from "../constants.js";
+import { carbonInputsFor } from "../pipeline-options.js";
 import type { CoreLike, StepEnv } from "../core.js";
 import type { ActionConfig } from "../inputs.js";
 import { clearMetrics, startPhaseMetrics } from "../metrics.js";
@@ -106,15 +107,6 @@ function phaseMetrics(core: CoreLike, env: StepEnv["env"], dir: string, phase: s
 /** State directories whose sampler this process started (the owner step). */
 const startedHere = new Set<string>();
 
-function carbonInputs(config: ActionConfig) {
-  return {
-    region: config.region ?? undefined,
-    carbonIntensityGPerKWh: config.carbonIntensityGPerKWh ?? undefined,
-    pue: config.pue ?? undefined,
-    electricityMapsToken: config.electricityMapsToken ?? undefined,
-  };
-}
-
 /**
  * A `run:` step's own outputs, set in its main step (post-step outputs never reach later steps or job
  * outputs): energy, emissions and range of its phase, and its command's duration. The phase is integrated
@@ -203,7 +195,9 @@ export async function mainStep({ core, env, cliPath, config }: MainInput): Promi
     // Start what the step's outputs need while the command runs: the machine's power models and the region.
     const machine = phase !== null ? loadMachine({}) : null;
     machine?.catch(() => undefined);
-    const carbon = phase !== null ? carbonForMeasurement(carbonInputs(config), env) : null;
+    // `live-intensity` (the keyless GB lookup) stays the reporting step's; a token still asks Electricity Maps.
+    const carbon =
+      phase !== null ? carbonForMeasurement({ ...carbonInputsFor(config), liveIntensity: false }, env) : null;
     const result = await runCommand(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", config.run], {
       cwd: config.workingDirectory ?? undefined,
       env: {
