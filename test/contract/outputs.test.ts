@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { RunnerJob } from "../support/runner.js";
-import { FAST, worldFor } from "../action/world.js";
+import { FAST, readReport, worldFor } from "../action/world.js";
 
 describe("a run: step's outputs are set in its own main step", () => {
   it("a later run: step: energy, emissions with range and duration of its command", async (ctx) => {
@@ -36,6 +36,22 @@ describe("a run: step's outputs are set in its own main step", () => {
     expect(Number(step.outputs["energy-wh"])).toBeGreaterThan(0);
     expect(Number(step.outputs["duration-s"])).toBeGreaterThanOrEqual(0.25);
     await job.finish();
+  }, 150_000);
+
+  it("use the step's CPU power inputs, as the job's report does (cpu-watts-per-vcpu)", async (ctx) => {
+    const world = await worldFor(ctx);
+    const job = world.job();
+    // 100 W per vCPU, idle or busy: the CPU part alone is at least 100 W × the job's vCPUs.
+    const step = await job.step({ ...FAST, run: "sleep 0.5", "cpu-watts-per-vcpu": "100" });
+    expect(step.code).toBe(0);
+    const report = readReport(RunnerJob.owner(await job.finish()));
+    const cpuW = 100 * report.hardware.cpu.threads;
+    // The step's figure covers its phase, from the sampler's start to one sample past the command: at least
+    // the command's duration, so its energy over that duration is at least the modelled power.
+    const meanW = (Number(step.outputs["energy-wh"]) * 3_600) / Number(step.outputs["duration-s"]);
+    expect(meanW).toBeGreaterThan(0.8 * cpuW);
+    const reportCpu = report.phases[0]!.components.find((c) => c.component === "cpu")!;
+    expect(reportCpu.meanPowerW).toBeCloseTo(cpuW, 6);
   }, 150_000);
 });
 

@@ -17,7 +17,7 @@ import type { CarbonStep } from "../../pipeline/report-from-samples.js";
 import { loadMachine, type Machine } from "../../pipeline/machine.js";
 import { commandEnv, samplerEnv } from "../child-env.js";
 import { Outputs, State } from "../constants.js";
-import { carbonInputsFor } from "../pipeline-options.js";
+import { carbonInputsFor, machineOptionsFor } from "../pipeline-options.js";
 import type { CoreLike, StepEnv } from "../core.js";
 import type { ActionConfig } from "../inputs.js";
 import { clearMetrics, startPhaseMetrics } from "../metrics.js";
@@ -193,7 +193,7 @@ export async function mainStep({ core, env, cliPath, config }: MainInput): Promi
 
   if (config.run) {
     // Start what the step's outputs need while the command runs: the machine's power models and the region.
-    const machine = phase !== null ? loadMachine({}) : null;
+    const machine = phase !== null ? loadMachine(machineOptionsFor(config)) : null;
     machine?.catch(() => undefined);
     // `live-intensity` (the keyless GB lookup) stays the reporting step's; a token still asks Electricity Maps.
     const carbon =
