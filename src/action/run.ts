@@ -10,7 +10,7 @@ import type { CoreLike, StepEnv } from "./core.js";
 import { readConfigMaskingSecrets, type ActionConfig } from "./inputs.js";
 import { chooseStep, type Entry, type StepName } from "./mode.js";
 import { networkWorkAbandoned } from "./network.js";
-import { isJobFinished, ownsCurrentMeasurement, stateDirFor } from "./state.js";
+import { isJobFinished, ownsCurrentMeasurement, savedStateDir } from "./state.js";
 import type { RunReportLimits } from "../github/run-artifacts.js";
 import type { publishReport } from "./publish-report.js";
 import type { SummaryWriter } from "./summary.js";
@@ -44,7 +44,7 @@ async function loadStep(step: StepName): Promise<Step> {
 /** Run the step `entry` stands for; throws what the step throws. */
 export async function runStep(entry: Entry, deps: RunStepDeps): Promise<void> {
   const config = readConfigMaskingSecrets(deps.core);
-  const stateDir = deps.core.getState(State.StateDir) || stateDirFor(deps.env);
+  const stateDir = savedStateDir(deps.core, deps.env);
   // The step that started the sampler owns the measurement, unless a later step (after a finish step)
   // started a new one in the job's state dir: that step's post step reports it, and only it.
   const ownsMeasurement =

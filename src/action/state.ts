@@ -17,6 +17,8 @@ import { tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import * as z from "zod";
 import { SAMPLES_FILE } from "../measure/background.js";
+import { State } from "./constants.js";
+import type { CoreLike } from "./core.js";
 import type { ActionConfig } from "./inputs.js";
 
 const PHASES_FILE = "phases.txt";
@@ -38,6 +40,14 @@ export function stateDirFor(
 ): string {
   if (env.RUNNER_TEMP) return join(env.RUNNER_TEMP, "ml-footprint");
   return join(env.TMPDIR || tmpdir(), `ml-footprint-${user.replace(/[^A-Za-z0-9._-]/g, "_")}`);
+}
+
+/** The state directory of the measurement a post step belongs to: the one its main step saved, else the job's. */
+export function savedStateDir(
+  core: Pick<CoreLike, "getState">,
+  env: Record<string, string | undefined>,
+): string {
+  return core.getState(State.StateDir) || stateDirFor(env);
 }
 
 /**

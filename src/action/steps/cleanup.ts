@@ -3,12 +3,11 @@
  * of this state directory still running (it should not be) is stopped so it cannot outlive the job.
  */
 import { stopBackgroundSampler } from "../../measure/background.js";
-import { State } from "../constants.js";
 import type { StepEnv } from "../core.js";
-import { stateDirFor } from "../state.js";
+import { savedStateDir } from "../state.js";
 
 export async function cleanupStep({ core, env }: StepEnv): Promise<void> {
-  const dir = core.getState(State.StateDir) || stateDirFor(env);
+  const dir = savedStateDir(core, env);
   const stopped = await stopBackgroundSampler(dir);
   if (stopped === "not-running") {
     core.info("ml-footprint: the finish step reported this job; nothing to clean up");

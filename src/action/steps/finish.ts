@@ -69,6 +69,6 @@ export async function finishStep(deps: FinishInput): Promise<void> {
   await finishJob({ ...deps, config: withStartingInputs(config, readStartingInputs(dir)), dir });
   markJobFinished(dir);
   core.info(
-    "ml-footprint: measurement finished in this step; later steps are not measured and the post step only cleans up",
+    "ml-footprint: measurement finished in this step; later steps are not measured (a later footprint step would start a new measurement) and the post step only cleans up",
   );
 }

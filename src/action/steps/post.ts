@@ -4,12 +4,11 @@
  * (finish-job.ts: stop, report and summary before any network call, upload, compare, comment within
  * `network-timeout`, budgets). Its outputs reach no later step; a finish step's do.
  */
-import { State } from "../constants.js";
 import type { StepEnv } from "../core.js";
 import { finishJob } from "../finish-job.js";
 import type { ActionConfig } from "../inputs.js";
 import type { publishReport } from "../publish-report.js";
-import { stateDirFor } from "../state.js";
+import { savedStateDir } from "../state.js";
 
 export interface PostInput extends StepEnv {
   config: ActionConfig;
@@ -18,6 +17,6 @@ export interface PostInput extends StepEnv {
 }
 
 export async function postStep(deps: PostInput): Promise<void> {
-  const dir = deps.core.getState(State.StateDir) || stateDirFor(deps.env);
+  const dir = savedStateDir(deps.core, deps.env);
   await finishJob({ ...deps, dir });
 }
