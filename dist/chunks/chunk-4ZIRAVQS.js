@@ -1,5 +1,0 @@
-#!/usr/bin/env node
-import{createRequire as __mlfCreateRequire}from'node:module';const require=__mlfCreateRequire(import.meta.url);
-import{appendFileSync as l,mkdirSync as h,readFileSync as d,rmSync as m}from"node:fs";import{join as s,resolve as u,sep as S}from"node:path";var p="ML_FOOTPRINT_METRICS",y="metrics",f="index.ndjson";function o(t){return s(t,y)}function a(t,n){let r=t[p];if(!r)return null;let e=u(o(n))+S;return u(r).startsWith(e)?null:r}function M(t){m(o(t),{recursive:!0,force:!0})}function g(t){let n="";try{n=d(s(o(t),f),"utf8")}catch{return[]}let r=[];for(let e of n.split(`
-`))if(e.trim())try{let i=JSON.parse(e);typeof i.phase=="string"&&typeof i.file=="string"&&/^phase-\d+\.json$/.test(i.file)&&r.push({phase:i.phase,file:i.file})}catch{}return r}function x(t,n){let r=o(t);h(r,{recursive:!0});let e=`phase-${g(t).length+1}.json`;return l(s(r,f),`${JSON.stringify({phase:n,file:e})}
-`),s(r,e)}function R(t,n,r,e){let i=a(n,r);if(i)return i;let c=x(r,e);return t.exportVariable?.(p,c),c}function j(t,n){let r=o(n);return{jobPath:a(t,n),phaseFiles:g(n).map(({phase:e,file:i})=>({phase:e,path:s(r,i)}))}}export{M as a,R as b,j as c};
