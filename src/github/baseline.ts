@@ -5,7 +5,8 @@
  * untrusted: size-capped, unzipped with caps and zod-validated. Permission problems become warnings.
  */
 import type { GitHubClient } from "./client.js";
-import { collectPages, errorStatus } from "./client.js";
+import { collectPages } from "./client.js";
+import { errorStatus } from "./errors.js";
 import { classifyApiError, explainApiError, Permission } from "./errors.js";
 import { reportFromZip } from "./report-zip.js";
 import type { Report } from "../model/report.js";

@@ -6,6 +6,7 @@
 import { Octokit } from "@octokit/rest";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
+import { RequestCapError } from "./errors.js";
 
 export type GitHubClient = InstanceType<typeof RetryingOctokit>;
 
@@ -130,20 +131,6 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
 }
 
 const CAP_HEADER = "x-ml-footprint-request-cap";
-
-/** The client's `maxRequests` is spent: no request was sent. */
-export class RequestCapError extends Error {
-  override name = "RequestCapError";
-  constructor(readonly maxRequests: number) {
-    super(`the cap of ${maxRequests} GitHub API requests for this run is spent; the request was not sent`);
-  }
-}
-
-/** HTTP status of an Octokit error, or null (network failure, timeout, non-Octokit error). */
-export function errorStatus(error: unknown): number | null {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === "number" ? status : null;
-}
 
 /**
  * Read at most `maxPages` pages of an `octokit.paginate.iterator`; `truncated` when GitHub had more

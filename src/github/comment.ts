@@ -15,7 +15,8 @@
  * one comment remains. Duplicates left by older versions are deleted whenever we update.
  */
 import type { GitHubClient } from "./client.js";
-import { errorStatus, unthrottledGraphqlQuery } from "./client.js";
+import { unthrottledGraphqlQuery } from "./client.js";
+import { errorStatus } from "./errors.js";
 import { commentMarker } from "../report/escape.js";
 
 // One marker for the renderer and the API side, so the body we post is exactly the one we look for.

@@ -7,7 +7,19 @@
  * naming a secondary rate limit; a token without the permission gets 403 "Resource not accessible by
  * integration".
  */
-import { errorStatus, RequestCapError } from "./client.js";
+/** The client's `maxRequests` is spent: no request was sent. */
+export class RequestCapError extends Error {
+  override name = "RequestCapError";
+  constructor(readonly maxRequests: number) {
+    super(`the cap of ${maxRequests} GitHub API requests for this run is spent; the request was not sent`);
+  }
+}
+
+/** HTTP status of an Octokit error, or null (network failure, timeout, non-Octokit error). */
+export function errorStatus(error: unknown): number | null {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" ? status : null;
+}
 
 /** The `permissions:` lines the action's calls need (GitHub docs, "Permissions required for GitHub Apps"). */
 export const Permission = {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createGitHubClient, errorStatus, type GitHubClient } from "../../src/github/client.js";
+import { createGitHubClient, type GitHubClient } from "../../src/github/client.js";
+import { errorStatus } from "../../src/github/errors.js";
 import { commentMarker, resolveSelf, upsertStickyComment } from "../../src/github/comment.js";
 import { FakeGitHub, secondaryRateLimit } from "../support/fake-github.js";
 
