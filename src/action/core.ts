@@ -26,6 +26,8 @@ export interface CoreLike {
 export interface StepEnv {
   core: CoreLike;
   env: Record<string, string | undefined>;
+  /** the step's working directory (the runner's GITHUB_WORKSPACE); `working-directory:` is relative to it */
+  cwd?: string;
   /** path of dist/cli.js, which runs the detached sampler */
   cliPath: string;
   summary: SummaryWriter;

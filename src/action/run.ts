@@ -59,6 +59,15 @@ export async function runStep(entry: Entry, deps: RunStepDeps): Promise<void> {
   )({ ...deps, config });
 }
 
+/** `runStep` behind the step's error boundary: a step that throws fails with its message, nothing else. */
+export async function runGuarded(entry: Entry, deps: RunStepDeps): Promise<void> {
+  try {
+    await runStep(entry, deps);
+  } catch (error) {
+    deps.core.setFailed(`ml-footprint: ${(error as Error).message}`);
+  }
+}
+
 function actionsSummary(core: typeof ActionsCore): SummaryWriter {
   return {
     async write(markdown) {
@@ -79,11 +88,13 @@ export async function run(
 ): Promise<void> {
   const core = await import("@actions/core");
   const port: CoreLike = core;
-  try {
-    await runStep(entry, { core: port, env: process.env, cliPath, summary: actionsSummary(core) });
-  } catch (error) {
-    core.setFailed(`ml-footprint: ${(error as Error).message}`);
-  }
+  await runGuarded(entry, {
+    core: port,
+    env: process.env,
+    cwd: process.cwd(),
+    cliPath,
+    summary: actionsSummary(core),
+  });
   // Network work past `network-timeout` was abandoned (a retry timer, the artifact client's backoff): it must
   // not keep the step alive. Everything of ours is written (outputs and state are synchronous file writes).
   if (networkWorkAbandoned()) process.exit();

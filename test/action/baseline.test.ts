@@ -21,7 +21,7 @@ async function closedPort(): Promise<number> {
 
 describe.concurrent("base-branch reports", () => {
   it("no base run: verdict no-baseline, an empty delta, and still a comment and a summary", async (context) => {
-    const world = await worldFor(context);
+    const world = await worldFor(context, { inProcess: true });
     const { post } = await measuredJob(world.job(), { "max-increase": "5%" });
     expect(post.code).toBe(0);
     expect(post.outputs).toMatchObject({
@@ -34,7 +34,7 @@ describe.concurrent("base-branch reports", () => {
   });
 
   it("ignores fork runs in the artifact list and compares with our own base run", async (context) => {
-    const world = await worldFor(context);
+    const world = await worldFor(context, { inProcess: true });
     // A fork's run at the very merge-base SHA: it would be chosen first if forks were not skipped.
     const fork = world.addBase({ energyWh: 1000, headRepositoryId: 999_999 });
     const ours = world.addBase({ at: OLD, energyWh: 0.000001 });
@@ -46,7 +46,7 @@ describe.concurrent("base-branch reports", () => {
   });
 
   it("different hardware: verdict different-hardware, and max-increase is not applied", async (context) => {
-    const world = await worldFor(context);
+    const world = await worldFor(context, { inProcess: true });
     world.addBase({ energyWh: 0.000001, cpuBrand: "Imaginary CPU 9000" });
     const { post } = await measuredJob(world.job(), { "max-increase": "1%" });
     expect(post.code).toBe(0);
@@ -56,7 +56,7 @@ describe.concurrent("base-branch reports", () => {
   });
 
   it("an invalid base artifact is skipped with a warning naming it; no baseline", async (context) => {
-    const world = await worldFor(context);
+    const world = await worldFor(context, { inProcess: true });
     const bad = world.addBase({ zip: reportZip({ schema: "not-a-report" }, "ml-footprint-report.json") });
     const { post } = await measuredJob(world.job());
     expect(post.code).toBe(0);
@@ -69,7 +69,7 @@ describe.concurrent("base-branch reports", () => {
 
 describe.concurrent("when the network fails", () => {
   it("the API down (all 500s): the report file and the job summary exist, budgets still apply", async (context) => {
-    const world = await worldFor(context);
+    const world = await worldFor(context, { inProcess: true });
     for (const route of ROUTES) world.gh.fault(route, ...Array<number>(20).fill(500));
     const job = world.job({ resultsUrl: `http://127.0.0.1:${await closedPort()}/` });
     const { main, post } = await measuredJob(job, { "budget-energy": "1 J" });

@@ -5,7 +5,7 @@ import { measuredJob, startWorld, type World } from "./world.js";
 
 let world: World;
 beforeAll(async () => {
-  world = await startWorld();
+  world = await startWorld({ inProcess: true });
   // Far below any real run, so max-increase has a real (outside-noise) increase to judge.
   world.addBase({ energyWh: 0.000001 });
 });

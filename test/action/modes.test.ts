@@ -9,7 +9,7 @@ import { RunnerJob } from "../support/runner.js";
 
 let world: World;
 beforeAll(async () => {
-  world = await startWorld();
+  world = await startWorld({ inProcess: true });
 });
 afterAll(async () => world.stop());
 
@@ -84,6 +84,7 @@ describe.concurrent("measure modes", () => {
 
   it("run: wraps the command, propagates a non-zero exit as a failed step, and its phase joins the report", async () => {
     const job = world.job({
+      inProcess: false, // the bundle: the command's own output must reach the step's log
       env: {
         ML_FOOTPRINT_NVIDIA_SMI: join(process.cwd(), "test", "fixtures", "bin", "nvidia-smi"),
         FAKE_NVIDIA_SMI_FIXTURE: join(process.cwd(), "test", "fixtures", "nvidia-smi", "a100-idle-load.csv"),

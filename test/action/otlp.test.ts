@@ -8,7 +8,7 @@ import { pointsOf, startOtlpReceiver, type OtlpReceiver } from "../support/otlp-
 let world: World;
 let receiver: OtlpReceiver;
 beforeAll(async () => {
-  world = await startWorld();
+  world = await startWorld({ inProcess: true });
   receiver = await startOtlpReceiver();
 });
 afterAll(async () => {

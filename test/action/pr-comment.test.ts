@@ -28,7 +28,7 @@ function quietBaseline(world: World): void {
 
 describe.concurrent("the sticky PR comment", () => {
   it("a first PR run creates the comment; a second run updates it in place, no duplicate", async (context) => {
-    const world = await worldFor(context);
+    const world = await worldFor(context, { inProcess: true });
     world.addBase({ energyWh: 0.000001 }); // far below any real run: an increase
     const first = await measuredJob(world.job(), { "budget-energy": "1 kWh" });
     expect(first.post.code).toBe(0);
@@ -66,7 +66,7 @@ describe.concurrent("the sticky PR comment", () => {
   });
 
   it("leaves someone else's comment that carries our marker alone and posts its own", async (context) => {
-    const world = await worldFor(context);
+    const world = await worldFor(context, { inProcess: true });
     const theirs = world.gh.addComment(PR, `${marker}\nI pasted your marker`, "mallory");
     const { post } = await measuredJob(world.job());
     expect(post.code).toBe(0);
@@ -77,7 +77,7 @@ describe.concurrent("the sticky PR comment", () => {
   });
 
   it("a 403 on the comment is a warning naming the permission and the fork workflow; the job goes on", async (context) => {
-    const world = await worldFor(context);
+    const world = await worldFor(context, { inProcess: true });
     world.gh.fault(CREATE, { status: 403, message: "Resource not accessible by integration" });
     const { post } = await measuredJob(world.job());
     expect(post.code).toBe(0);
@@ -92,7 +92,7 @@ describe.concurrent("the sticky PR comment", () => {
   });
 
   it("retries a 500 on the comment and then succeeds, without a warning", async (context) => {
-    const world = await worldFor(context);
+    const world = await worldFor(context, { inProcess: true });
     world.gh.fault(CREATE, 500);
     const { post } = await measuredJob(world.job());
     expect(post.code).toBe(0);
@@ -105,7 +105,7 @@ describe.concurrent("the sticky PR comment", () => {
 
 describe.concurrent("comment modes", () => {
   it("auto: a change within noise starts no comment, but keeps an existing one current", async (context) => {
-    const world = await worldFor(context);
+    const world = await worldFor(context, { inProcess: true });
     quietBaseline(world);
     const first = await measuredJob(world.job());
     expect(first.post.code).toBe(0);
@@ -126,7 +126,7 @@ describe.concurrent("comment modes", () => {
   });
 
   it("auto: a quiet change with a budget over still starts a comment", async (context) => {
-    const world = await worldFor(context);
+    const world = await worldFor(context, { inProcess: true });
     quietBaseline(world);
     const { post } = await measuredJob(world.job(), { "budget-energy": "1 J", "fail-on-budget": "false" });
     expect(post.outputs).toMatchObject({ verdict: "within-noise", "over-budget": "true" });
@@ -134,7 +134,7 @@ describe.concurrent("comment modes", () => {
   });
 
   it("always: posts even when nothing changed beyond noise", async (context) => {
-    const world = await worldFor(context);
+    const world = await worldFor(context, { inProcess: true });
     quietBaseline(world);
     const { post } = await measuredJob(world.job(), { comment: "always" });
     expect(post.outputs.verdict).toBe("within-noise");
@@ -143,7 +143,7 @@ describe.concurrent("comment modes", () => {
   });
 
   it("never: job summary only, not one comment API call", async (context) => {
-    const world = await worldFor(context);
+    const world = await worldFor(context, { inProcess: true });
     world.addBase({ energyWh: 0.000001 });
     const { post } = await measuredJob(world.job(), { comment: "never" });
     expect(post.code).toBe(0);

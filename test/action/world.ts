@@ -46,7 +46,8 @@ export interface BaseOptions {
   zip?: Uint8Array;
 }
 
-export async function startWorld(): Promise<World> {
+/** `defaults`: options for every job of this world (e.g. `inProcess`); a job's own options win. */
+export async function startWorld(defaults: Partial<JobOptions> = {}): Promise<World> {
   const gh = await new FakeGitHub().start();
   const results = await new FakeResultsService().start();
   gh.addHistory(OLD, MERGE_BASE, BASE_TIP);
@@ -71,6 +72,7 @@ export async function startWorld(): Promise<World> {
         token: TOKEN,
         runId: ++nextRun,
         pullRequest: { number: PR, headSha: HEAD, headRef: "feature", baseSha: BASE_TIP, baseRef: "main" },
+        ...defaults,
         ...options,
         // Octokit's retry backoff, shrunk for tests (read by src/action/publish-report.ts).
         env: { ML_FOOTPRINT_RETRY_BASE_MS: "5", ...options.env },
@@ -107,8 +109,8 @@ export async function startWorld(): Promise<World> {
 }
 
 /** A world of its own for one test, stopped when the test ends (so tests can run concurrently). */
-export async function worldFor(context: TestContext): Promise<World> {
-  const world = await startWorld();
+export async function worldFor(context: TestContext, defaults: Partial<JobOptions> = {}): Promise<World> {
+  const world = await startWorld(defaults);
   context.onTestFinished(() => world.stop());
   return world;
 }

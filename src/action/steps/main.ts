@@ -2,7 +2,7 @@
  * The action's main step (measure mode). The first footprint step of a job starts the detached sampler
  * and owns the post step that reports; later steps mark phase boundaries; a `run:` step wraps a command.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import {
   markBackgroundPhase,
   samplerProcess,
@@ -43,8 +43,9 @@ function defaultPhase(config: ActionConfig, first: boolean): string {
 
 /**
  * Start the job's measurement (first footprint step) or mark a phase boundary (later steps).
- * Returns the phase name, or null when measurement could not be set up: a full or read-only RUNNER_TEMP
- * must never be the reason a training job fails, so that is a warning and the job goes on unmeasured.
+ * Returns the phase name and whether this step started the sampler (it owns the measurement); the phase is
+ * null when measurement could not be set up: a full or read-only RUNNER_TEMP must never be the reason a
+ * training job fails, so that is a warning and the job goes on unmeasured.
  */
 async function startOrMarkPhase(
   core: CoreLike,
@@ -52,7 +53,7 @@ async function startOrMarkPhase(
   dir: string,
   cliPath: string,
   env: StepEnv["env"],
-): Promise<string | null> {
+): Promise<{ phase: string | null; started: boolean }> {
   try {
     ensurePrivateDir(dir);
     // A live, verified sampler of this directory (start time and command line): a stale pid file naming
@@ -74,7 +75,6 @@ async function startOrMarkPhase(
       });
       core.saveState(State.Owner, "true");
       core.saveState(State.MeasurementId, recordMeasurementId(dir));
-      startedHere.add(dir);
       core.saveState(State.StateDir, dir);
       core.info(
         `ml-footprint: measuring this job (sampler pid ${started}, every ${config.intervalMs} ms); the report comes in a \`finish: true\` step or in this step's post step`,
@@ -83,12 +83,12 @@ async function startOrMarkPhase(
       markBackgroundPhase(dir, phase);
       core.info(`ml-footprint: phase "${phase}" starts`);
     }
-    return phase;
+    return { phase, started: !running };
   } catch (error) {
     core.warning(
       `ml-footprint: measurement could not start in ${dir} (${(error as Error).message}); the job goes on unmeasured — check that RUNNER_TEMP is writable and not full`,
     );
-    return null;
+    return { phase: null, started: false };
   }
 }
 
@@ -103,9 +103,6 @@ function phaseMetrics(core: CoreLike, env: StepEnv["env"], dir: string, phase: s
     return null;
   }
 }
-
-/** State directories whose sampler this process started (the owner step). */
-const startedHere = new Set<string>();
 
 /**
  * A `run:` step's own outputs, set in its main step (post-step outputs never reach later steps or job
@@ -162,12 +159,11 @@ async function waitForSampleAfterBoundary(path: string, timeoutMs: number): Prom
   }
 }
 
-export async function mainStep({ core, env, cliPath, config }: MainInput): Promise<void> {
+export async function mainStep({ core, env, cwd, cliPath, config }: MainInput): Promise<void> {
   const dir = stateDirFor(env);
-  const phase = await startOrMarkPhase(core, config, dir, cliPath, env);
+  const { phase, started: owner } = await startOrMarkPhase(core, config, dir, cliPath, env);
   const metricsPath = phase === null ? null : phaseMetrics(core, env, dir, phase);
 
-  const owner = startedHere.has(dir);
   // Budgets on a step that does not own the measurement apply to the phase it starts (a `run:` step: its
   // command; a phase-marking step: until the next boundary); the owner's post step evaluates them. Without
   // a measurement they cannot apply: say so instead of ignoring them.
@@ -199,7 +195,8 @@ export async function mainStep({ core, env, cliPath, config }: MainInput): Promi
     const carbon =
       phase !== null ? carbonForMeasurement({ ...carbonInputsFor(config), liveIntensity: false }, env) : null;
     const result = await runCommand(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", config.run], {
-      cwd: config.workingDirectory ?? undefined,
+      // `working-directory:` is relative to the step's directory (the workspace), like a `run:` step's
+      cwd: resolve(cwd ?? process.cwd(), config.workingDirectory ?? "."),
       env: {
         ...commandEnv({ ...process.env, ...env }),
         ...(metricsPath !== null ? { ML_FOOTPRINT_METRICS: metricsPath } : {}),
