@@ -151,7 +151,9 @@ function startProgress(
       ? forecaster()
           .then((f) => {
             forecast = f;
-            refreshedAt = now();
+            // Until there is a first projection (no epoch count yet, no energy yet), ask again at the next
+            // tick: the forecast shows as soon as it can, not a refresh period later.
+            if (f) refreshedAt = now();
           })
           .catch(() => undefined) // a progress line never fails the run
       : Promise.resolve();
