@@ -25,6 +25,8 @@ export interface SamplerOptions {
   sysRoot?: string;
   /** path or name of nvidia-smi; null disables GPU measurement */
   nvidiaSmi?: string | null;
+  /** environment of nvidia-smi and the NVML helper; default process.env */
+  env?: NodeJS.ProcessEnv;
   /**
    * Bounded wait for the first GPU reading before the measurement starts (default 5 s), so the run's head is
    * covered; a GPU slower than that is held back to the start instead (see integrate.ts, edge rule).
@@ -167,6 +169,7 @@ export class Sampler {
     const firstRowSeen = new Promise<void>((resolve) => (firstRow = resolve));
     this.gpuStream = startNvidiaSmiStream({
       binary,
+      env: this.options.env ?? process.env,
       intervalMs: this.options.intervalMs,
       now: this.now,
       onRow: (row, atMs) => {
@@ -217,7 +220,7 @@ export class Sampler {
 
   /** Start the NVML counter helper; its answer (device UUIDs, or why not) arrives later. */
   private startCounter(): void {
-    const nvml = startNvmlReader({ env: process.env, ...this.options.nvml });
+    const nvml = startNvmlReader({ env: this.options.env ?? process.env, ...this.options.nvml });
     this.nvml = nvml;
     void nvml.ready.then((hello) => {
       if (this.stopped || this.nvml !== nvml) return;

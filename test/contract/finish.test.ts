@@ -3,7 +3,9 @@
  * (job energy, emissions and range, duration, verdict, delta, over-budget, report path, comment URL) reaches
  * later steps and job outputs, and budgets fail that step; the starting step's post step then only cleans
  * up. Plus the network bound (`network-timeout`) against an API that never answers, in the finish step and
- * in the post step. The bundled action under the runner emulator.
+ * in the post step. The bundled action under the runner emulator for the cases where the process is the
+ * contract (outputs through GITHUB_OUTPUT from a main step, the process ending after abandoned network work);
+ * the same steps in-process for the rest.
  */
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -25,7 +27,7 @@ async function silentServer(ctx: TestContext): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-describe("a finish step ends the measurement in its main step", () => {
+describe.concurrent("a finish step ends the measurement in its main step", () => {
   it("sets every output there, comments once; the starting step's post step only cleans up", async (ctx) => {
     const world = await worldFor(ctx);
     world.addBase({ energyWh: 1 });
@@ -72,7 +74,7 @@ describe("a finish step ends the measurement in its main step", () => {
   }, 180_000);
 
   it("a footprint step after the finish step measures anew; only its own post step reports that", async (ctx) => {
-    const world = await worldFor(ctx);
+    const world = await worldFor(ctx, { inProcess: true });
     const job = world.job();
     expect((await job.step(FAST)).code).toBe(0);
     await job.shell("sleep 0.2");
@@ -95,7 +97,7 @@ describe("a finish step ends the measurement in its main step", () => {
   }, 180_000);
 
   it("budgets and inputs of the starting step apply in the finish step, which fails once; the post steps pass", async (ctx) => {
-    const world = await worldFor(ctx);
+    const world = await worldFor(ctx, { inProcess: true });
     const job = world.job();
     const start = { interval: "100ms", "budget-duration": "100ms", key: "nightly-gpu", region: "FR" };
     expect((await job.step(start)).code).toBe(0);
@@ -116,7 +118,7 @@ describe("a finish step ends the measurement in its main step", () => {
   }, 180_000);
 
   it("with no measurement running: a clear warning, exit 0, no outputs", async (ctx) => {
-    const world = await worldFor(ctx);
+    const world = await worldFor(ctx, { inProcess: true });
     const job = world.job();
     const finish = await job.step(FINISH);
     expect(finish.code).toBe(0);
@@ -127,7 +129,7 @@ describe("a finish step ends the measurement in its main step", () => {
   }, 180_000);
 });
 
-describe("network-timeout: an API and a results service that never answer", () => {
+describe.concurrent("network-timeout: an API and a results service that never answer", () => {
   it("the finish step finishes and warns with what it skipped; the outputs known are set", async (ctx) => {
     const world = await worldFor(ctx);
     const silent = await silentServer(ctx);

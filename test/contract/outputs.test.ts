@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { RunnerJob } from "../support/runner.js";
 import { FAST, readReport, worldFor } from "../action/world.js";
 
-describe("a run: step's outputs are set in its own main step", () => {
+describe.concurrent("a run: step's outputs are set in its own main step", () => {
   it("a later run: step: energy, emissions with range and duration of its command", async (ctx) => {
     const world = await worldFor(ctx);
     const job = world.job();
@@ -29,7 +29,7 @@ describe("a run: step's outputs are set in its own main step", () => {
   }, 150_000);
 
   it("a run: step that starts the measurement sets them too", async (ctx) => {
-    const world = await worldFor(ctx);
+    const world = await worldFor(ctx, { inProcess: true });
     const job = world.job();
     const step = await job.step({ ...FAST, run: "sleep 0.3" });
     expect(step.code).toBe(0);
@@ -39,7 +39,7 @@ describe("a run: step's outputs are set in its own main step", () => {
   }, 150_000);
 
   it("use the step's CPU power inputs, as the job's report does (cpu-watts-per-vcpu)", async (ctx) => {
-    const world = await worldFor(ctx);
+    const world = await worldFor(ctx, { inProcess: true });
     const job = world.job();
     // 100 W per vCPU, idle or busy: the CPU part alone is at least 100 W × the job's vCPUs.
     const step = await job.step({ ...FAST, run: "sleep 0.5", "cpu-watts-per-vcpu": "100" });
@@ -55,9 +55,9 @@ describe("a run: step's outputs are set in its own main step", () => {
   }, 150_000);
 });
 
-describe("budgets on a later footprint step without run:", () => {
+describe.concurrent("budgets on a later footprint step without run:", () => {
   it("apply to the phase that step starts: the job fails on them at the end", async (ctx) => {
-    const world = await worldFor(ctx);
+    const world = await worldFor(ctx, { inProcess: true });
     const job = world.job();
     expect((await job.step(FAST)).code).toBe(0);
     const evalStep = await job.step({ ...FAST, phase: "eval", "budget-duration": "100ms" });

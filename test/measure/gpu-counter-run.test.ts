@@ -35,16 +35,13 @@ async function run(devices: string[], seconds = 3, extra: Record<string, string>
   const fake = built.fake!;
   const dir = mkdtempSync(join(tmpdir(), "mlf-nvml-"));
   const out = join(dir, "report.json");
-  const result = await runBundledCli(
-    fastRunArgs(out, [process.execPath, "-e", `setTimeout(()=>{},${seconds * 1_000})`]),
-    {
-      ML_FOOTPRINT_NVIDIA_SMI: FAKE_SMI,
-      FAKE_NVIDIA_SMI_FIXTURE: STEADY,
-      LD_LIBRARY_PATH: fake.libDir,
-      FAKE_NVML_CONFIG: fake.config(devices),
-      ...extra,
-    },
-  );
+  const result = await runBundledCli(fastRunArgs(out, ["sleep", String(seconds)]), {
+    ML_FOOTPRINT_NVIDIA_SMI: FAKE_SMI,
+    FAKE_NVIDIA_SMI_FIXTURE: STEADY,
+    LD_LIBRARY_PATH: fake.libDir,
+    FAKE_NVML_CONFIG: fake.config(devices),
+    ...extra,
+  });
   expect(result.stderr).toContain("report written to");
   expect(result.code).toBe(0);
   return { report: parseReportJson(readFileSync(out, "utf8"), out), stderr: result.stderr };
@@ -64,109 +61,115 @@ const diagnose = (report: Report) =>
   });
 const gpuMethods = (report: Report) => report.hardware.gpus.map((g) => [g.index, g.energyMethod]);
 
-describe.skipIf(built.fake === null)(`NVML energy counter through the CLI ${built.skipReason ?? ""}`, () => {
-  it("follows the counter within 1 % where it grows faster than sampled power; NOT_SUPPORTED falls back", async () => {
-    const { report, stderr } = await run([`${UUID0} 400000 ok`, `${UUID1} 150000 not-supported`], 3, {
-      // a driver that offers power.draw.average; GPU 1 answers [N/A] for it and keeps power.draw
-      FAKE_NVIDIA_SMI_AVERAGE: "300;[N/A]",
-    });
-    const counter = gpuParts(report, "nvml-counter");
-    const stream = gpuParts(report, "nvidia-smi");
-    const truth0Wh = (400 * report.durationS) / 3_600;
-    const truth1Wh = (150 * report.durationS) / 3_600;
-    expect(Math.abs(counter.wh - truth0Wh) / truth0Wh, diagnose(report)).toBeLessThan(0.01);
-    expect(counter.lowWh).toBeLessThanOrEqual(truth0Wh);
-    expect(counter.highWh).toBeGreaterThanOrEqual(truth0Wh);
-    expect(Math.abs(stream.wh - truth1Wh) / truth1Wh).toBeLessThan(0.05);
-    expect(gpuMethods(report)).toEqual([
-      [0, "nvml-counter"],
-      [1, "nvidia-smi"],
-    ]);
-    expect(report.hardware.gpus.map((g) => g.powerField)).toEqual(["power.draw.average", "power.draw"]);
-    expect(stderr).toContain(`GPU ${UUID1}: NVML energy counter unavailable (NVML_ERROR_NOT_SUPPORTED)`);
-    expect(report.warnings.join("\n")).not.toMatch(/NVML/);
-  }, 120_000);
+describe.skipIf(built.fake === null)(
+  `NVML energy counter through the CLI ${built.skipReason ?? ""}`,
+  // independent runs of their own processes: concurrent, since each mostly waits for its command
+  { concurrent: true },
+  () => {
+    it("follows the counter within 1 % where it grows faster than sampled power; NOT_SUPPORTED falls back", async () => {
+      const { report, stderr } = await run([`${UUID0} 400000 ok`, `${UUID1} 150000 not-supported`], 3, {
+        // a driver that offers power.draw.average; GPU 1 answers [N/A] for it and keeps power.draw
+        FAKE_NVIDIA_SMI_AVERAGE: "300;[N/A]",
+      });
+      const counter = gpuParts(report, "nvml-counter");
+      const stream = gpuParts(report, "nvidia-smi");
+      const truth0Wh = (400 * report.durationS) / 3_600;
+      const truth1Wh = (150 * report.durationS) / 3_600;
+      expect(Math.abs(counter.wh - truth0Wh) / truth0Wh, diagnose(report)).toBeLessThan(0.01);
+      expect(counter.lowWh).toBeLessThanOrEqual(truth0Wh);
+      expect(counter.highWh).toBeGreaterThanOrEqual(truth0Wh);
+      expect(Math.abs(stream.wh - truth1Wh) / truth1Wh).toBeLessThan(0.05);
+      expect(gpuMethods(report)).toEqual([
+        [0, "nvml-counter"],
+        [1, "nvidia-smi"],
+      ]);
+      expect(report.hardware.gpus.map((g) => g.powerField)).toEqual(["power.draw.average", "power.draw"]);
+      expect(stderr).toContain(`GPU ${UUID1}: NVML energy counter unavailable (NVML_ERROR_NOT_SUPPORTED)`);
+      expect(report.warnings.join("\n")).not.toMatch(/NVML/);
+    }, 120_000);
 
-  it("nvidia-smi restarting mid-run under a working counter: counted exactly, not bridged", async () => {
-    const { report } = await run([`${UUID0} 400000 ok`, `${UUID1} 150000 not-supported`], 3, {
-      FAKE_NVIDIA_SMI_DIE_AFTER: "8",
-    });
-    const gaps = report.phases.flatMap((p) => p.gaps).filter((g) => g.source === "nvidia-smi");
-    expect(gaps.length).toBeGreaterThanOrEqual(1);
-    const counterParts = report.phases.flatMap((p) =>
-      p.components.filter((c) => c.component === "gpu" && c.method === "nvml-counter"),
-    );
-    expect(counterParts.reduce((s, c) => s + (c.bridgedS ?? 0), 0)).toBe(0);
-    const truthWh = (400 * report.durationS) / 3_600;
-    expect(Math.abs(gpuParts(report, "nvml-counter").wh - truthWh) / truthWh, diagnose(report)).toBeLessThan(
-      0.01,
-    );
-    expect(gpuMethods(report)[0]).toEqual([0, "nvml-counter"]);
-  }, 120_000);
+    it("nvidia-smi restarting mid-run under a working counter: counted exactly, not bridged", async () => {
+      const { report } = await run([`${UUID0} 400000 ok`, `${UUID1} 150000 not-supported`], 3, {
+        FAKE_NVIDIA_SMI_DIE_AFTER: "8",
+      });
+      const gaps = report.phases.flatMap((p) => p.gaps).filter((g) => g.source === "nvidia-smi");
+      expect(gaps.length).toBeGreaterThanOrEqual(1);
+      const counterParts = report.phases.flatMap((p) =>
+        p.components.filter((c) => c.component === "gpu" && c.method === "nvml-counter"),
+      );
+      expect(counterParts.reduce((s, c) => s + (c.bridgedS ?? 0), 0)).toBe(0);
+      const truthWh = (400 * report.durationS) / 3_600;
+      expect(
+        Math.abs(gpuParts(report, "nvml-counter").wh - truthWh) / truthWh,
+        diagnose(report),
+      ).toBeLessThan(0.01);
+      expect(gpuMethods(report)[0]).toEqual([0, "nvml-counter"]);
+    }, 120_000);
 
-  it("a counter that resets: the two intervals around it come from sampled power, with a warning", async () => {
-    const { report } = await run([`${UUID0} 400000 reset 8`, `${UUID1} 150000 ok`]);
-    expect(gpuMethods(report)).toEqual([
-      [0, "nvml-counter+nvidia-smi"],
-      [1, "nvml-counter"],
-    ]);
-    expect(report.warnings.join("\n")).toMatch(/NVML energy counter went back from \d+ to \d+ mJ/);
-    // Everything but two 100 ms intervals at 300 W instead of 400 W: far closer than the sampled 450 W.
-    const totalWh = gpuParts(report, "nvml-counter").wh + gpuParts(report, "nvidia-smi").wh;
-    const truthWh = (550 * report.durationS) / 3_600;
-    expect(Math.abs(totalWh - truthWh) / truthWh).toBeLessThan(0.03);
-  }, 120_000);
+    it("a counter that resets: the two intervals around it come from sampled power, with a warning", async () => {
+      const { report } = await run([`${UUID0} 400000 reset 8`, `${UUID1} 150000 ok`]);
+      expect(gpuMethods(report)).toEqual([
+        [0, "nvml-counter+nvidia-smi"],
+        [1, "nvml-counter"],
+      ]);
+      expect(report.warnings.join("\n")).toMatch(/NVML energy counter went back from \d+ to \d+ mJ/);
+      // Everything but two 100 ms intervals at 300 W instead of 400 W: far closer than the sampled 450 W.
+      const totalWh = gpuParts(report, "nvml-counter").wh + gpuParts(report, "nvidia-smi").wh;
+      const truthWh = (550 * report.durationS) / 3_600;
+      expect(Math.abs(totalWh - truthWh) / truthWh).toBeLessThan(0.03);
+    }, 120_000);
 
-  it("a GPU that disappears: its counter is dropped with one warning, the stream carries it on", async () => {
-    const { report } = await run([`${UUID0} 400000 lost 5`, `${UUID1} 150000 ok`]);
-    expect(gpuMethods(report)).toEqual([
-      [0, "nvml-counter+nvidia-smi"],
-      [1, "nvml-counter"],
-    ]);
-    const lost = report.warnings.filter((w) => w.includes("stopped answering"));
-    expect(lost).toEqual([
-      `GPU ${UUID0}: NVML energy counter stopped answering (NVML_ERROR_GPU_IS_LOST); its energy from here on comes from sampled power (nvidia-smi)`,
-    ]);
-  }, 120_000);
+    it("a GPU that disappears: its counter is dropped with one warning, the stream carries it on", async () => {
+      const { report } = await run([`${UUID0} 400000 lost 5`, `${UUID1} 150000 ok`]);
+      expect(gpuMethods(report)).toEqual([
+        [0, "nvml-counter+nvidia-smi"],
+        [1, "nvml-counter"],
+      ]);
+      const lost = report.warnings.filter((w) => w.includes("stopped answering"));
+      expect(lost).toEqual([
+        `GPU ${UUID0}: NVML energy counter stopped answering (NVML_ERROR_GPU_IS_LOST); its energy from here on comes from sampled power (nvidia-smi)`,
+      ]);
+    }, 120_000);
 
-  it("no python3: the stream measures every GPU, with one info line and no warning", async () => {
-    const { report, stderr } = await run([`${UUID0} 400000 ok`, `${UUID1} 150000 ok`], 1, {
-      ML_FOOTPRINT_PYTHON: "/nonexistent/python3",
-    });
-    expect(gpuMethods(report)).toEqual([
-      [0, "nvidia-smi"],
-      [1, "nvidia-smi"],
-    ]);
-    expect(stderr.match(/NVML/g)).toHaveLength(1);
-    expect(stderr).toContain("NVML energy counter unavailable (/nonexistent/python3 not found)");
-    expect(report.warnings.join("\n")).not.toMatch(/NVML/);
-  }, 120_000);
+    it("no python3: the stream measures every GPU, with one info line and no warning", async () => {
+      const { report, stderr } = await run([`${UUID0} 400000 ok`, `${UUID1} 150000 ok`], 1, {
+        ML_FOOTPRINT_PYTHON: "/nonexistent/python3",
+      });
+      expect(gpuMethods(report)).toEqual([
+        [0, "nvidia-smi"],
+        [1, "nvidia-smi"],
+      ]);
+      expect(stderr.match(/NVML/g)).toHaveLength(1);
+      expect(stderr).toContain("NVML energy counter unavailable (/nonexistent/python3 not found)");
+      expect(report.warnings.join("\n")).not.toMatch(/NVML/);
+    }, 120_000);
 
-  it("background mode (sampler start … stop, the action's path): the helper next to dist/cli.js, phases split exactly", async () => {
-    const fake = built.fake!;
-    const dir = mkdtempSync(join(tmpdir(), "mlf-nvml-bg-"));
-    const env = {
-      ML_FOOTPRINT_NVIDIA_SMI: FAKE_SMI,
-      FAKE_NVIDIA_SMI_FIXTURE: STEADY,
-      LD_LIBRARY_PATH: fake.libDir,
-      FAKE_NVML_CONFIG: fake.config([`${UUID0} 400000 ok`, `${UUID1} 150000 not-supported`]),
-    };
-    const samples = join(dir, SAMPLES_FILE);
-    const counted = () => (readFileSync(samples, "utf8").match(/"e":\d/g) ?? []).length;
-    expect((await runBundledCli(["sampler", "start", "--dir", dir, "--interval", "100ms"], env)).code).toBe(
-      0,
-    );
-    await waitFor("10 counter readings", () => counted() >= 10, 120_000);
-    expect((await runBundledCli(["sampler", "phase", "--dir", dir, "eval"], env)).code).toBe(0);
-    const atPhase = counted();
-    await waitFor("10 more counter readings", () => counted() >= atPhase + 10, 120_000);
-    expect((await runBundledCli(["sampler", "stop", "--dir", dir], env)).code).toBe(0);
-    const result = await integrateSamplesFile(samples, { models, defaultPhase: "train" });
-    expect(result.gpus.find((g) => g.index === 0)?.energyMethod).toMatch(/^nvml-counter/);
-    const evalCounter = result.phases
-      .find((p) => p.name === "eval")
-      ?.components.find((c) => c.component === "gpu" && c.method === "nvml-counter");
-    expect(evalCounter?.meanPowerW).toBeGreaterThan(400 * 0.99);
-    expect(evalCounter?.meanPowerW).toBeLessThan(400 * 1.01);
-  }, 240_000);
-});
+    it("background mode (sampler start … stop, the action's path): the helper next to dist/cli.js, phases split exactly", async () => {
+      const fake = built.fake!;
+      const dir = mkdtempSync(join(tmpdir(), "mlf-nvml-bg-"));
+      const env = {
+        ML_FOOTPRINT_NVIDIA_SMI: FAKE_SMI,
+        FAKE_NVIDIA_SMI_FIXTURE: STEADY,
+        LD_LIBRARY_PATH: fake.libDir,
+        FAKE_NVML_CONFIG: fake.config([`${UUID0} 400000 ok`, `${UUID1} 150000 not-supported`]),
+      };
+      const samples = join(dir, SAMPLES_FILE);
+      const counted = () => (readFileSync(samples, "utf8").match(/"e":\d/g) ?? []).length;
+      expect((await runBundledCli(["sampler", "start", "--dir", dir, "--interval", "100ms"], env)).code).toBe(
+        0,
+      );
+      await waitFor("10 counter readings", () => counted() >= 10, 120_000);
+      expect((await runBundledCli(["sampler", "phase", "--dir", dir, "eval"], env)).code).toBe(0);
+      const atPhase = counted();
+      await waitFor("10 more counter readings", () => counted() >= atPhase + 10, 120_000);
+      expect((await runBundledCli(["sampler", "stop", "--dir", dir], env)).code).toBe(0);
+      const result = await integrateSamplesFile(samples, { models, defaultPhase: "train" });
+      expect(result.gpus.find((g) => g.index === 0)?.energyMethod).toMatch(/^nvml-counter/);
+      const evalCounter = result.phases
+        .find((p) => p.name === "eval")
+        ?.components.find((c) => c.component === "gpu" && c.method === "nvml-counter");
+      expect(evalCounter?.meanPowerW).toBeGreaterThan(400 * 0.99);
+      expect(evalCounter?.meanPowerW).toBeLessThan(400 * 1.01);
+    }, 240_000);
+  },
+);

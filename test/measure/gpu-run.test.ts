@@ -26,7 +26,7 @@ function gpuTotals(report: Report) {
 async function runSteady(args: string[], env: Record<string, string> = {}, seconds = 6) {
   const dir = mkdtempSync(join(tmpdir(), "mlf-gpu-"));
   const out = join(dir, "report.json");
-  const command = [process.execPath, "-e", `setTimeout(()=>{},${seconds * 1_000})`];
+  const command = ["sleep", String(seconds)];
   const run = fastRunArgs(out, command);
   const result = await runBundledCli([...run.slice(0, 1), ...args, ...run.slice(1)], {
     ML_FOOTPRINT_NVIDIA_SMI: FAKE_SMI,
@@ -38,7 +38,7 @@ async function runSteady(args: string[], env: Record<string, string> = {}, secon
   return parseReportJson(readFileSync(out, "utf8"), out);
 }
 
-describe("GPU energy of a wrapped command (fake nvidia-smi, 300 W + 150 W)", () => {
+describe.concurrent("GPU energy of a wrapped command (fake nvidia-smi, 300 W + 150 W)", () => {
   it("a 6 s run comes out within 5 % of 450 W × duration, and the range contains it", async () => {
     const report = await runSteady(["--interval", "1s"]);
     const truthWh = (450 * report.durationS) / 3_600;

@@ -15,7 +15,7 @@ import { alive, lineCount, models, tmp, waitFor } from "./helpers.js";
 
 const cli = runBundledCli;
 
-describe("detached sampler killed with SIGKILL mid-job", () => {
+describe.concurrent("detached sampler killed with SIGKILL mid-job", () => {
   it("stop says not-running and the samples recorded before the kill still integrate", async () => {
     const dir = tmp();
     const started = await cli(["sampler", "start", "--dir", dir, "--interval", "100ms"]);
@@ -55,7 +55,7 @@ describe("detached sampler killed with SIGKILL mid-job", () => {
   });
 });
 
-describe("the measured command", () => {
+describe.concurrent("the measured command", () => {
   it("killed by SIGKILL: exit 137 and the signal are propagated, the report is still written", async () => {
     const dir = tmp();
     const out = join(dir, "r.json");

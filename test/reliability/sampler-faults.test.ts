@@ -6,21 +6,11 @@
  */
 import { appendFileSync, copyFileSync, readFileSync, truncateSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Sampler } from "../../src/measure/sampler.js";
 import { integrateSamplesFile } from "../../src/measure/read-samples.js";
 import { parseLine, type SamplesFileLine } from "../../src/measure/samples.js";
 import { alive, FAKE_SMI, fixture, models, sleep, tmp, waitFor } from "./helpers.js";
-
-const FAKE_ENV = [
-  "FAKE_NVIDIA_SMI_FIXTURE",
-  "FAKE_NVIDIA_SMI_MODE",
-  "FAKE_NVIDIA_SMI_DIE_AFTER",
-  "FAKE_NVIDIA_SMI_PIDFILE",
-];
-afterEach(() => {
-  for (const name of FAKE_ENV) delete process.env[name];
-});
 
 /** pids the fake nvidia-smi wrote (FAKE_NVIDIA_SMI_PIDFILE, next to the samples file). */
 function pidsIn(samplesPath: string): number[] {
@@ -55,8 +45,9 @@ async function sample(
 ) {
   const dir = tmp();
   const samplesPath = join(dir, "samples.ndjson");
-  Object.assign(process.env, { FAKE_NVIDIA_SMI_PIDFILE: join(dir, "pids"), ...env });
   const sampler = new Sampler({
+    // the fake nvidia-smi's settings go to its process only, so the tests can run concurrently
+    env: { ...process.env, FAKE_NVIDIA_SMI_PIDFILE: join(dir, "pids"), ...env },
     samplesPath,
     intervalMs: 100,
     phase: "train",
@@ -78,7 +69,7 @@ async function sample(
 const gpuComponent = (r: Awaited<ReturnType<typeof sample>>) =>
   r.integration.phases.flatMap((p) => p.components).find((c) => c.component === "gpu");
 
-describe("nvidia-smi faults, through the Sampler into the integration", () => {
+describe.concurrent("nvidia-smi faults, through the Sampler into the integration", () => {
   it("nvidia-smi missing: CPU and memory measured, GPU not measured, no warning, no crash", async () => {
     const r = await sample({}, 60_000, {
       nvidiaSmi: "/nonexistent/bin/nvidia-smi",
