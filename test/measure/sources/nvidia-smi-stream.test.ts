@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { startNvidiaSmiStream } from "../../../src/measure/sources/nvidia-smi.js";
 import type { NvidiaSmiRow, NvidiaSmiStream } from "../../../src/measure/sources/nvidia-smi.js";
 
@@ -39,8 +39,9 @@ interface Harness {
   pids(): number[];
 }
 
+// The cases run concurrently (each mostly waits on its own fake child): streams are stopped when all are done.
 const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
+afterAll(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
@@ -77,7 +78,7 @@ function start(
   return { stream, rows, gaps, warns, pids };
 }
 
-describe("startNvidiaSmiStream", () => {
+describe.concurrent("startNvidiaSmiStream", () => {
   it("asks for power.draw.average where --help-query-gpu lists it; [N/A] keeps power.draw, per GPU", async () => {
     const h = start({
       FAKE_NVIDIA_SMI_FIXTURE: fixture("steady-300-150.csv"),
