@@ -162,7 +162,7 @@ describe("mode: report — one comment for a matrix", () => {
       expect(main.code).toBe(0);
       expect(main.state).toEqual({});
       const post = RunnerJob.owner(await job.finish());
-      expect(post.code).toBe(1);
+      expect(post.code, `${post.stdout}\n${post.stderr}`).toBe(1);
       expect(post.errors.join("\n")).toContain("Energy 14.0 Wh is over the 10.0 Wh budget");
       expect(post.outputs["over-budget"]).toBe("true");
       expect(post.summary).toContain("| **total** |");
