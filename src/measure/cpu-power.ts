@@ -223,7 +223,7 @@ export function teadsFraction(util: number): number {
   return TEADS_CURVE[TEADS_CURVE.length - 1]?.[1] ?? 1;
 }
 
-/** First table entry whose pattern matches the brand string (as reported by systeminformation/os). */
+/** First table entry whose pattern matches the brand string (inventory.ts's label, or a raw model line). */
 export function findCpuSpec(brand: string): CpuSpec | null {
   const normalised = brand.replace(/\((?:R|TM)\)|®|™/gi, " ").replace(/\s+/g, " ");
   return CPU_POWER_TABLE.find((spec) => spec.pattern.test(normalised)) ?? null;

@@ -1,28 +1,19 @@
 /**
  * Hardware inventory: CPU brand, cores, threads usable by the job, installed memory; GPUs come from the
- * nvidia-smi rows. systeminformation is used for its cheap calls only (cpu(), mem()); its GPU functions
- * spawn several tools and take seconds. It is imported lazily so the sampler starts fast, and any
- * failure or a slow answer falls back to `node:os`.
+ * nvidia-smi rows. On Linux everything comes from `/proc/cpuinfo` and `node:os`, read in a few ms: no child
+ * process (systeminformation, used before, ran `lscpu` and `dmidecode` through a shell and took ~90 ms of CPU
+ * just to load, on every step). Elsewhere (macOS, Windows runners) `node:os` gives the brand.
+ *
+ * The brand label is the one systeminformation 5 produced, so reports made before and after the change name
+ * the same hardware (a base report on "other hardware" would not be compared): its Linux rule
+ * (lib/cpu.js, getCpu and cpuBrandManufacturer) is reproduced in `brandLabel`, and ARM cores are named from
+ * their implementer and part ids the way `lscpu` names them (util-linux sys-utils/lscpu-arm.c).
  */
+import { readFileSync } from "node:fs";
 import * as nodeOs from "node:os";
+import { join } from "node:path";
 import type { Hardware } from "../model/report.js";
 import type { CpuId } from "./cpu-power.js";
-
-/** The part of systeminformation used here (the real module satisfies it). */
-export interface SiLike {
-  cpu(): Promise<{
-    manufacturer: string;
-    brand: string;
-    physicalCores: number;
-    cores: number;
-    /** CPUID vendor string, e.g. "AuthenticAMD" (systeminformation reads /proc/cpuinfo vendor_id) */
-    vendor?: string;
-    /** CPUID family and model as decimal strings ("25", "1") */
-    family?: string;
-    model?: string;
-  }>;
-  mem(): Promise<{ total: number }>;
-}
 
 export interface OsLike {
   cpus(): { model: string }[];
@@ -33,10 +24,9 @@ export interface OsLike {
 export type HardwareInventory = Hardware["cpu"] & { memoryGB: number; cpuId?: CpuId | null };
 
 export interface InventoryOptions {
-  si?: SiLike;
+  /** root of the proc filesystem (tests: a fake tree); default /proc */
+  procRoot?: string;
   os?: OsLike;
-  /** bound on the systeminformation calls; default 5000 ms */
-  timeoutMs?: number;
 }
 
 const BYTES_PER_GB = 2 ** 30; // GiB: what "16 GB" of RAM means on a spec sheet
@@ -46,57 +36,148 @@ let cached: Promise<HardwareInventory> | null = null;
 
 /** Cached per process for the default sources; injected sources are not cached (tests). */
 export function getHardwareInventory(opts: InventoryOptions = {}): Promise<HardwareInventory> {
-  if (opts.si || opts.os) return collect(opts);
-  cached ??= collect(opts);
+  if (opts.procRoot || opts.os) return Promise.resolve(collect(opts));
+  cached ??= Promise.resolve(collect(opts));
   return cached;
 }
 
-async function collect(opts: InventoryOptions): Promise<HardwareInventory> {
+function collect(opts: InventoryOptions): HardwareInventory {
   const os = opts.os ?? nodeOs;
-  const threads = usableThreads(os);
-  const fallback = (): HardwareInventory => ({
-    brand: clean(os.cpus()[0]?.model ?? "") || "unknown CPU",
-    threads,
-    cores: null,
+  const info = readCpuInfo(opts.procRoot ?? "/proc");
+  const modelLine = info?.modelName ?? (info ? armCoreName(info) : null) ?? os.cpus()[0]?.model ?? "";
+  const cpuId = info ? parseCpuId(info.vendorId, info.family, info.model) : null;
+  return {
+    brand: brandLabel(modelLine) || "unknown CPU",
+    threads: usableThreads(os),
+    cores: info?.physicalCores ?? null,
     memoryGB: toGB(os.totalmem()),
-  });
-  try {
-    const si = opts.si ?? (await loadSystemInformation());
-    const [cpu, mem] = await withTimeout(Promise.all([si.cpu(), si.mem()]), opts.timeoutMs ?? 5_000);
-    const manufacturer = clean(cpu.manufacturer);
-    const model = clean(cpu.brand);
-    const brand = model.toLowerCase().startsWith(manufacturer.toLowerCase())
-      ? model
-      : clean(`${manufacturer} ${model}`);
-    const base = fallback();
-    const cpuId = parseCpuId(cpu.vendor, cpu.family, cpu.model);
-    return {
-      brand: brand || base.brand,
-      threads,
-      cores: Number.isInteger(cpu.physicalCores) && cpu.physicalCores > 0 ? cpu.physicalCores : null,
-      memoryGB: Number.isFinite(mem.total) && mem.total > 0 ? toGB(mem.total) : base.memoryGB,
-      ...(cpuId ? { cpuId } : {}),
-    };
-  } catch {
-    return fallback();
-  }
+    ...(cpuId ? { cpuId } : {}),
+  };
 }
 
-/** CPUID vendor/family/model from systeminformation's strings; null when any is missing or not a number. */
+interface CpuInfo {
+  modelName: string | null;
+  vendorId: string | undefined;
+  family: string | undefined;
+  model: string | undefined;
+  /** ARM: "CPU implementer" and "CPU part" (hex strings) */
+  implementer: string | undefined;
+  part: string | undefined;
+  /** distinct (physical id, core id) pairs; null when the file does not list them (ARM) */
+  physicalCores: number | null;
+}
+
+/** The first processor's fields and the core count of /proc/cpuinfo; null where there is none (not Linux). */
+export function readCpuInfo(procRoot: string): CpuInfo | null {
+  let text: string;
+  try {
+    text = readFileSync(join(procRoot, "cpuinfo"), "utf8");
+  } catch {
+    return null;
+  }
+  const processors = text.split(/\n\s*\n/).map((block) => {
+    const fields = new Map<string, string>();
+    for (const line of block.split("\n")) {
+      const at = line.indexOf(":");
+      if (at > 0) fields.set(line.slice(0, at).trim().toLowerCase(), line.slice(at + 1).trim());
+    }
+    return fields;
+  });
+  const first = processors.find((p) => p.size > 0);
+  if (!first) return null;
+  const cores = new Set(
+    processors
+      .filter((p) => p.has("physical id") && p.has("core id"))
+      .map((p) => `${p.get("physical id")}/${p.get("core id")}`),
+  );
+  return {
+    modelName: first.get("model name") || null,
+    vendorId: first.get("vendor_id"),
+    family: first.get("cpu family"),
+    model: first.get("model"),
+    implementer: first.get("cpu implementer"),
+    part: first.get("cpu part"),
+    physicalCores: cores.size > 0 ? cores.size : null,
+  };
+}
+
+// ARM server cores by implementer and part id, as lscpu names them (util-linux sys-utils/lscpu-arm.c, 2023):
+// the Arm Neoverse cores of cloud arm64 runners (AWS Graviton 2–4, Azure Cobalt, Google Axion) and Ampere's.
+const ARM_CORES: Record<number, { vendor: string; parts: Record<number, string> }> = {
+  0x41: {
+    vendor: "ARM",
+    parts: {
+      0xd0c: "Neoverse-N1",
+      0xd40: "Neoverse-V1",
+      0xd49: "Neoverse-N2",
+      0xd4f: "Neoverse-V2",
+      0xd08: "Cortex-A72",
+      0xd0b: "Cortex-A76",
+    },
+  },
+  0xc0: { vendor: "Ampere", parts: { 0xac3: "Ampere-1", 0xac4: "Ampere-1a" } },
+};
+
+/** lscpu's model name of an ARM core, or null when /proc/cpuinfo has no ids or the part is not listed. */
+function armCoreName(info: CpuInfo): string | null {
+  const implementer = Number.parseInt(info.implementer ?? "", 16);
+  const part = Number.parseInt(info.part ?? "", 16);
+  return ARM_CORES[implementer]?.parts[part] ?? null;
+}
+
+/** systeminformation's cpuManufacturer (lib/cpu.js): later matches win, as there. */
+const MANUFACTURERS: [test: (lower: string, raw: string) => boolean, name: string][] = [
+  [(s) => s.includes("intel"), "Intel"],
+  [(s) => s.includes("amd"), "AMD"],
+  [(s) => s.includes("qemu"), "QEMU"],
+  [(s) => s.includes("hygon"), "Hygon"],
+  [(s) => s.includes("centaur"), "WinChip/Via"],
+  [(s) => s.includes("vmware"), "VMware"],
+  [(_s, raw) => raw.includes("Xen"), "Xen Hypervisor"],
+  [(s) => s.includes("tcg"), "QEMU"],
+  [(s) => s.includes("apple"), "Apple"],
+  [(s) => s.includes("sifive"), "SiFive"],
+  [(s) => s.includes("thead"), "T-Head"],
+  [(s) => s.includes("andestech"), "Andes Technology"],
+];
+
+/**
+ * The brand label of a model line, by systeminformation 5's Linux rule: the part before "@" (the clock) and
+ * before "Unknown", (R)/(TM)/(C) as symbols, "CPU" dropped; its manufacturer, then the rest of the words,
+ * without repeating the manufacturer. "Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz" → "Intel Xeon®
+ * Platinum 8370C"; "AMD EPYC 7763 64-Core Processor" stays as it is.
+ */
+export function brandLabel(modelLine: string): string {
+  let brand = modelLine
+    .replace(/To Be Filled By O\.E\.M\./g, "")
+    .split("@")[0]!
+    .trim();
+  if (brand.includes("Unknown")) brand = brand.split("Unknown")[0]!.trim();
+  brand = brand
+    .replace(/\(R\)+/g, "®")
+    .replace(/\(TM\)+/g, "™")
+    .replace(/\(C\)+/g, "©")
+    .replace(/CPU+/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  let manufacturer = brand;
+  for (const [test, name] of MANUFACTURERS) if (test(brand.toLowerCase(), brand)) manufacturer = name;
+  const model = clean(brand.split(" ").slice(1).join(" "));
+  manufacturer = clean(manufacturer);
+  return model.toLowerCase().startsWith(manufacturer.toLowerCase())
+    ? model
+    : clean(`${manufacturer} ${model}`);
+}
+
+/** CPUID vendor/family/model; null when any is missing or not a number. */
 export function parseCpuId(vendor?: string, family?: string, model?: string): CpuId | null {
   const raw = clean(vendor ?? "");
-  // systeminformation reports "AMD"/"Intel" on some systems, the CPUID strings on others
+  // "AMD"/"Intel" (a manufacturer name) or the CPUID vendor string itself
   const v = /amd/i.test(raw) ? "AuthenticAMD" : /intel/i.test(raw) ? "GenuineIntel" : raw;
   const f = Number.parseInt(family ?? "", 10);
   const m = Number.parseInt(model ?? "", 10);
   if (!v || !Number.isInteger(f) || !Number.isInteger(m) || f < 0 || m < 0) return null;
   return { vendor: v, family: f, model: m };
-}
-
-async function loadSystemInformation(): Promise<SiLike> {
-  // CommonJS module: its functions sit on `default` (and usually as named exports too).
-  const mod = (await import("systeminformation")) as unknown as { default?: SiLike } & SiLike;
-  return mod.default ?? mod;
 }
 
 /** Logical CPUs this process may use (affinity-aware), not all the host has. */
@@ -112,21 +193,4 @@ function clean(text: string): string {
 
 function toGB(bytes: number): number {
   return Math.round((bytes / BYTES_PER_GB) * 100) / 100;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`systeminformation took over ${ms} ms`)), ms);
-    timer.unref();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

@@ -1,6 +1,9 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { getHardwareInventory, parseCpuId } from "../../src/measure/inventory.js";
-import type { OsLike, SiLike } from "../../src/measure/inventory.js";
+import { brandLabel, getHardwareInventory, parseCpuId } from "../../src/measure/inventory.js";
+import type { OsLike } from "../../src/measure/inventory.js";
 
 const GiB = 2 ** 30;
 const fakeOs: OsLike = {
@@ -8,86 +11,80 @@ const fakeOs: OsLike = {
   totalmem: () => 16 * GiB,
   availableParallelism: () => 4,
 };
-
-function fakeSi(overrides: Partial<SiLike> = {}): SiLike {
-  return {
-    cpu: async () => ({
-      manufacturer: "AMD",
-      brand: "EPYC 7763 64-Core Processor",
-      physicalCores: 2,
-      cores: 4,
-    }),
-    mem: async () => ({ total: 16.77 * GiB }),
-    ...overrides,
-  };
-}
+const proc = (name: string) => join(process.cwd(), "test", "fixtures", "proc", name);
 
 describe("getHardwareInventory", () => {
-  it("combines manufacturer and brand, uses the job's usable threads and memory in GB", async () => {
-    expect(await getHardwareInventory({ si: fakeSi(), os: fakeOs })).toEqual({
-      brand: "AMD EPYC 7763 64-Core Processor",
+  it("an Intel VM: systeminformation's label, cores from the core ids, the job's usable threads, memory in GB", async () => {
+    expect(await getHardwareInventory({ procRoot: proc("cpuinfo-xeon-8370c"), os: fakeOs })).toEqual({
+      brand: "Intel Xeon® Platinum 8370C",
       threads: 4,
       cores: 2,
-      memoryGB: 16.77,
-    });
-  });
-
-  it('keeps the CPUID vendor/family/model for a brand without a model number ("AMD EPYC", family 25 model 1)', async () => {
-    const si = fakeSi({
-      cpu: async () => ({
-        manufacturer: "AMD",
-        brand: "EPYC",
-        physicalCores: 2,
-        cores: 4,
-        vendor: "AuthenticAMD",
-        family: "25",
-        model: "1",
-      }),
-    });
-    const inventory = await getHardwareInventory({ si, os: fakeOs });
-    expect(inventory.brand).toBe("AMD EPYC");
-    expect(inventory.cpuId).toEqual({ vendor: "AuthenticAMD", family: 25, model: 1 });
-    expect(parseCpuId("AMD", "23", "49")).toEqual({ vendor: "AuthenticAMD", family: 23, model: 49 });
-    expect(parseCpuId("Intel", "6", "85")).toEqual({ vendor: "GenuineIntel", family: 6, model: 85 });
-    expect(parseCpuId("AuthenticAMD", "", "1")).toBeNull();
-    expect(parseCpuId(undefined, "25", "1")).toBeNull();
-  });
-
-  it("does not repeat the manufacturer already in the brand", async () => {
-    const si = fakeSi({
-      cpu: async () => ({ manufacturer: "Apple", brand: "Apple M1 (Virtual)", physicalCores: 3, cores: 3 }),
-    });
-    expect((await getHardwareInventory({ si, os: fakeOs })).brand).toBe("Apple M1 (Virtual)");
-  });
-
-  it("falls back to node:os when systeminformation fails", async () => {
-    const si = fakeSi({ mem: async () => Promise.reject(new Error("boom")) });
-    expect(await getHardwareInventory({ si, os: fakeOs })).toEqual({
-      brand: "Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz",
-      threads: 4,
-      cores: null,
       memoryGB: 16,
+      cpuId: { vendor: "GenuineIntel", family: 6, model: 106 },
     });
   });
 
-  it("falls back when systeminformation hangs, within the bound", async () => {
-    const si = fakeSi({ cpu: () => new Promise(() => {}) });
-    const inventory = await getHardwareInventory({ si, os: fakeOs, timeoutMs: 50 });
-    expect(inventory.cores).toBeNull();
-    expect(inventory.memoryGB).toBe(16);
+  it("an AMD runner: the label as the CPU names itself; hyper-threads of one core count once", async () => {
+    const inventory = await getHardwareInventory({ procRoot: proc("cpuinfo-epyc-7763"), os: fakeOs });
+    expect(inventory).toMatchObject({ brand: "AMD EPYC 7763 64-Core Processor", cores: 1 });
+    expect(inventory.cpuId).toEqual({ vendor: "AuthenticAMD", family: 25, model: 1 });
+  });
+
+  it("arm64: the core named from its implementer and part ids, as lscpu does; no CPUID, no core count", async () => {
+    const inventory = await getHardwareInventory({ procRoot: proc("cpuinfo-graviton2"), os: fakeOs });
+    expect(inventory).toEqual({ brand: "Neoverse-N1", threads: 4, cores: null, memoryGB: 16 });
+  });
+
+  it("an unknown ARM part or no /proc (macOS, Windows): node:os's model line, by the same rule", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mlf-cpuinfo-"));
+    writeFileSync(join(dir, "cpuinfo"), "processor\t: 0\nCPU implementer\t: 0x41\nCPU part\t: 0xfff\n");
+    for (const procRoot of [dir, join(dir, "missing")]) {
+      expect(await getHardwareInventory({ procRoot, os: fakeOs })).toEqual({
+        brand: "Intel Xeon® Platinum 8370C",
+        threads: 4,
+        cores: null,
+        memoryGB: 16,
+      });
+    }
   });
 
   it("counts CPUs when availableParallelism is missing", async () => {
     const os: OsLike = { cpus: fakeOs.cpus, totalmem: fakeOs.totalmem };
-    expect((await getHardwareInventory({ si: fakeSi(), os })).threads).toBe(8);
+    expect((await getHardwareInventory({ procRoot: proc("cpuinfo-epyc-7763"), os })).threads).toBe(8);
   });
 
-  it("reads this machine through systeminformation once and caches it", async () => {
+  it("reads this machine once and caches it", async () => {
     const first = getHardwareInventory();
     expect(getHardwareInventory()).toBe(first);
     const inventory = await first;
     expect(inventory.threads).toBeGreaterThan(0);
     expect(inventory.memoryGB).toBeGreaterThan(0);
     expect(inventory.brand.length).toBeGreaterThan(0);
+  });
+});
+
+// Expected labels are what systeminformation 5.33.23 gave for these model lines (its own cpuManufacturer and
+// cpuBrandManufacturer from lib/cpu.js, run on each line before the dependency was dropped, 2026-11-30), so base
+// reports made with it still name the same hardware.
+describe("brandLabel (systeminformation's rule)", () => {
+  it.each([
+    ["Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz", "Intel Xeon® Platinum 8370C"],
+    ["Intel(R) Xeon(R) CPU E5-2673 v4 @ 2.30GHz", "Intel Xeon® E5-2673 v4"],
+    ["AMD EPYC 7763 64-Core Processor", "AMD EPYC 7763 64-Core Processor"],
+    ["AMD EPYC", "AMD EPYC"],
+    ["Apple M1 (Virtual)", "Apple M1 (Virtual)"],
+    ["Intel(R) Core(TM) i7-9750H CPU @ 2.60GHz", "Intel Core™ i7-9750H"],
+    ["QEMU Virtual CPU version 2.5+", "QEMU Virtual version 2.5+"],
+    ["Neoverse-N1", "Neoverse-N1"],
+    ["", ""],
+  ])("%j → %j", (line, label) => {
+    expect(brandLabel(line)).toBe(label);
+  });
+
+  it("parses CPUID vendor, family and model", () => {
+    expect(parseCpuId("AMD", "23", "49")).toEqual({ vendor: "AuthenticAMD", family: 23, model: 49 });
+    expect(parseCpuId("GenuineIntel", "6", "85")).toEqual({ vendor: "GenuineIntel", family: 6, model: 85 });
+    expect(parseCpuId("AuthenticAMD", "", "1")).toBeNull();
+    expect(parseCpuId(undefined, "25", "1")).toBeNull();
   });
 });
