@@ -2,7 +2,7 @@
  * Run the measured command: inherited stdio, SIGINT/SIGTERM/SIGHUP forwarded, exit status reported the way a
  * shell would (128 + signal number when killed by a signal, 127 when it cannot be started).
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { constants } from "node:os";
 import { anchoredClock } from "./clock.js";
 
@@ -33,20 +33,25 @@ export function runCommand(
   if (!file)
     return Promise.resolve({ exitCode: 127, signal: null, startError: "no command given", durationMs: 0 });
   return new Promise((resolve) => {
-    const child = spawn(file, args, {
-      stdio: "inherit",
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      shell: options.shell ?? false,
-    });
+    // The forwarders are in place before the command exists: a signal that arrives while spawn() runs (the
+    // command may already be up and running) would otherwise find no listener and kill this process with its
+    // default action, leaving the command orphaned and unmeasured. Node runs the listener on a later tick,
+    // when `child` is set.
+    let child: ChildProcess | null = null;
     const forward = (signal: NodeJS.Signals) => () => {
-      child.kill(signal);
+      child?.kill(signal);
     };
     const handlers = FORWARDED.map((signal) => [signal, forward(signal)] as const);
     for (const [signal, handler] of handlers) process.on(signal, handler);
     const cleanup = () => {
       for (const [signal, handler] of handlers) process.off(signal, handler);
     };
+    child = spawn(file, args, {
+      stdio: "inherit",
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      shell: options.shell ?? false,
+    });
     child.once("error", (error: NodeJS.ErrnoException) => {
       cleanup();
       const code = error.code === "EACCES" ? 126 : 127;

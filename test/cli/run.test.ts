@@ -77,7 +77,8 @@ describe("ml-footprint run (bundled CLI, real child processes)", () => {
     // The command says when its TERM trap is set (a readiness file), instead of a guessed sleep.
     writeFileSync(
       script,
-      `#!/bin/sh\ntrap 'exit 143' TERM\n: > "${ready}"\nwhile true; do sleep 0.05; done\n`,
+      // bounded (60 s), so a failed run cannot leave it behind holding the CLI's stdout open
+      `#!/bin/sh\ntrap 'exit 143' TERM\n: > "${ready}"\ni=0; while [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done\n`,
     );
     chmodSync(script, 0o755);
     let pid = 0;
@@ -85,6 +86,22 @@ describe("ml-footprint run (bundled CLI, real child processes)", () => {
     await waitFor("the command to trap SIGTERM", () => existsSync(ready), 60_000);
     process.kill(pid, "SIGTERM");
     const result = await pending;
+    expect(result.code).toBe(143);
+    expect(parseReportJson(readFileSync(out, "utf8")).exitCode).toBe(143);
+  });
+
+  it("forwards a SIGTERM that arrives as the command starts (it signals the CLI at once)", async () => {
+    const dir = tmp();
+    const out = join(dir, "report.json");
+    const script = join(dir, "term-parent.sh");
+    // The signal reaches the CLI while it may still be inside spawn(): its forwarders must already listen.
+    writeFileSync(
+      script,
+      `#!/bin/sh\ntrap 'exit 143' TERM\nkill -TERM $PPID\ni=0; while [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done\n`,
+    );
+    chmodSync(script, 0o755);
+    const result = await cli(fastRunArgs(out, [script]));
+    expect(result.signal, result.stderr).toBeNull();
     expect(result.code).toBe(143);
     expect(parseReportJson(readFileSync(out, "utf8")).exitCode).toBe(143);
   });
