@@ -13,7 +13,7 @@ const cli = runBundledCli;
 
 const tmp = () => mkdtempSync(join(tmpdir(), "mlf-cli-"));
 
-describe("ml-footprint run (bundled CLI, real child processes)", () => {
+describe.concurrent("ml-footprint run (bundled CLI, real child processes)", () => {
   it("measures a command, writes a valid report and passes the exit code through", async () => {
     const dir = tmp();
     const out = join(dir, "report.json");
