@@ -6,8 +6,7 @@
  */
 import type { GitHubClient } from "./client.js";
 import { collectPages } from "./client.js";
-import { errorStatus } from "./errors.js";
-import { classifyApiError, explainApiError, Permission } from "./errors.js";
+import { classifyApiError, errorStatus, explainApiError, Permission } from "./errors.js";
 import { reportFromZip } from "./report-zip.js";
 import type { Report } from "../model/report.js";
 

@@ -7,6 +7,7 @@
  * naming a secondary rate limit; a token without the permission gets 403 "Resource not accessible by
  * integration".
  */
+
 /** The client's `maxRequests` is spent: no request was sent. */
 export class RequestCapError extends Error {
   override name = "RequestCapError";

@@ -46,12 +46,17 @@ export function runCommand(
     const cleanup = () => {
       for (const [signal, handler] of handlers) process.off(signal, handler);
     };
-    child = spawn(file, args, {
-      stdio: "inherit",
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      shell: options.shell ?? false,
-    });
+    try {
+      child = spawn(file, args, {
+        stdio: "inherit",
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        shell: options.shell ?? false,
+      });
+    } catch (error) {
+      cleanup(); // a synchronous throw (bad arguments): no forwarder may outlive it
+      throw error;
+    }
     child.once("error", (error: NodeJS.ErrnoException) => {
       cleanup();
       const code = error.code === "EACCES" ? 126 : 127;
