@@ -122,10 +122,7 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
     const headers = (error as { response?: { headers?: Record<string, unknown> } }).response?.headers;
     if (opts.maxRequests !== undefined && headers?.[CAP_HEADER] === "1")
       throw new RequestCapError(opts.maxRequests);
-    if (opts.token && error instanceof Error && error.message.includes(opts.token)) {
-      error.message = error.message.split(opts.token).join("***");
-    }
-    throw error;
+    throw withoutToken(error, opts.token);
   });
   return octokit;
 }
@@ -167,14 +164,27 @@ export async function unthrottledGraphqlQuery<T>(octokit: GitHubClient, query: s
   const headers = token
     ? { authorization: `${token.split(".").length === 3 ? "bearer" : "token"} ${token}` }
     : {};
-  const { data } = await octokit.request("POST /graphql", {
-    query,
-    headers,
-    // The hook chain is where auth, retry and throttling live; a plain pass-through replaces it.
-    request: { hook: (request: (o: unknown) => Promise<unknown>, options: unknown) => request(options) },
-  });
-  const body = data as { data?: T; errors?: { message?: string }[] };
+  let body: { data?: T; errors?: { message?: string }[] };
+  try {
+    const response = await octokit.request("POST /graphql", {
+      query,
+      headers,
+      // The hook chain is where auth, retry, throttling and the token redaction live; a plain pass-through
+      // replaces it, so the redaction is done here.
+      request: { hook: (request: (o: unknown) => Promise<unknown>, options: unknown) => request(options) },
+    });
+    body = response.data as typeof body;
+  } catch (error) {
+    throw withoutToken(error, token);
+  }
   if (body.errors?.length || body.data === undefined)
-    throw new Error(`GraphQL: ${body.errors?.[0]?.message ?? "no data"}`);
+    throw withoutToken(new Error(`GraphQL: ${body.errors?.[0]?.message ?? "no data"}`), token);
   return body.data;
+}
+
+/** The error with the token taken out of its message: a server may echo credentials in an error body. */
+function withoutToken(error: unknown, token: string | undefined): unknown {
+  if (token && error instanceof Error && error.message.includes(token))
+    error.message = error.message.split(token).join("***");
+  return error;
 }
