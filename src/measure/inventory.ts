@@ -125,20 +125,22 @@ function armCoreName(info: CpuInfo): string | null {
   return ARM_CORES[implementer]?.parts[part] ?? null;
 }
 
-/** systeminformation's cpuManufacturer (lib/cpu.js): later matches win, as there. */
-const MANUFACTURERS: [test: (lower: string, raw: string) => boolean, name: string][] = [
-  [(s) => s.includes("intel"), "Intel"],
-  [(s) => s.includes("amd"), "AMD"],
-  [(s) => s.includes("qemu"), "QEMU"],
-  [(s) => s.includes("hygon"), "Hygon"],
-  [(s) => s.includes("centaur"), "WinChip/Via"],
-  [(s) => s.includes("vmware"), "VMware"],
-  [(_s, raw) => raw.includes("Xen"), "Xen Hypervisor"],
-  [(s) => s.includes("tcg"), "QEMU"],
-  [(s) => s.includes("apple"), "Apple"],
-  [(s) => s.includes("sifive"), "SiFive"],
-  [(s) => s.includes("thead"), "T-Head"],
-  [(s) => s.includes("andestech"), "Andes Technology"],
+/**
+ * systeminformation's cpuManufacturer (lib/cpu.js): substrings of the lowercased brand, later matches win, as
+ * there. Its "Xen" test is left out: it looks for "Xen" in the lowercased string, so it never matches.
+ */
+const MANUFACTURERS: [substring: string, name: string][] = [
+  ["intel", "Intel"],
+  ["amd", "AMD"],
+  ["qemu", "QEMU"],
+  ["hygon", "Hygon"],
+  ["centaur", "WinChip/Via"],
+  ["vmware", "VMware"],
+  ["tcg", "QEMU"],
+  ["apple", "Apple"],
+  ["sifive", "SiFive"],
+  ["thead", "T-Head"],
+  ["andestech", "Andes Technology"],
 ];
 
 /**
@@ -161,7 +163,8 @@ export function brandLabel(modelLine: string): string {
     .replace(/\s+/g, " ")
     .trim();
   let manufacturer = brand;
-  for (const [test, name] of MANUFACTURERS) if (test(brand.toLowerCase(), brand)) manufacturer = name;
+  for (const [substring, name] of MANUFACTURERS)
+    if (brand.toLowerCase().includes(substring)) manufacturer = name;
   const model = clean(brand.split(" ").slice(1).join(" "));
   manufacturer = clean(manufacturer);
   return model.toLowerCase().startsWith(manufacturer.toLowerCase())

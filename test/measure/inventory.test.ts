@@ -63,9 +63,9 @@ describe("getHardwareInventory", () => {
   });
 });
 
-// Expected labels are what systeminformation 5.33.23 gave for these model lines (its own cpuManufacturer and
-// cpuBrandManufacturer from lib/cpu.js, run on each line before the dependency was dropped, 2026-11-30), so base
-// reports made with it still name the same hardware.
+// Expected labels are what systeminformation 5.33.23 gives for these model lines: its own cpuManufacturer and
+// cpuBrandManufacturer from lib/cpu.js, run on each line (and on 11 more, all identical to brandLabel) after
+// the dependency was dropped, 2026-11-30. So base reports made with it still name the same hardware.
 describe("brandLabel (systeminformation's rule)", () => {
   it.each([
     ["Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz", "Intel Xeon® Platinum 8370C"],
@@ -76,6 +76,9 @@ describe("brandLabel (systeminformation's rule)", () => {
     ["Intel(R) Core(TM) i7-9750H CPU @ 2.60GHz", "Intel Core™ i7-9750H"],
     ["QEMU Virtual CPU version 2.5+", "QEMU Virtual version 2.5+"],
     ["Neoverse-N1", "Neoverse-N1"],
+    // no manufacturer known: systeminformation's rule keeps the whole line as the manufacturer and repeats
+    // the words after the first (its manufacturer + brand); reproduced as it is, for the same label
+    ["Xen Virtual Processor", "Xen Virtual Processor Virtual Processor"],
     ["", ""],
   ])("%j → %j", (line, label) => {
     expect(brandLabel(line)).toBe(label);
