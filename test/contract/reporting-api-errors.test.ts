@@ -5,12 +5,11 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeGitHub } from "../support/fake-github.js";
+import { afterEach, describe, expect, it } from "vitest";
+import type { FakeGitHub } from "../support/fake-github.js";
 import {
-  BASE,
   HEAD,
-  cleanupWorkDirs,
+  fakeGitHubPerTest,
   jobReport,
   pullRequestEvent,
   runPost,
@@ -22,14 +21,7 @@ const RUN_ARTIFACTS = "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts
 const FAST_RETRY = { ML_FOOTPRINT_RETRY_BASE_MS: "5" };
 let fake: FakeGitHub;
 
-beforeEach(async () => {
-  fake = await new FakeGitHub().start();
-  fake.mergeBases.set(`${BASE}...${HEAD}`, BASE);
-});
-afterEach(async () => {
-  await fake.stop();
-  cleanupWorkDirs();
-});
+fakeGitHubPerTest((f) => (fake = f));
 
 function headRun() {
   const run = fake.addRun({ headSha: HEAD, headBranch: "feature", event: "pull_request" });

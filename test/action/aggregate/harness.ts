@@ -3,6 +3,7 @@
  * env (event payload file, RUNNER_TEMP) and the loopback GitHub fake. The same `runStep` the bundle
  * runs; only @actions/core is replaced.
  */
+import { afterEach, beforeEach } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +11,7 @@ import type { CoreLike } from "../../../src/action/core.js";
 import { runStep } from "../../../src/action/run.js";
 import { publishReport } from "../../../src/action/publish-report.js";
 import type { RunReportLimits } from "../../../src/github/run-artifacts.js";
-import type { FakeGitHub } from "../../support/fake-github.js";
+import { FakeGitHub } from "../../support/fake-github.js";
 import { makeReport } from "../../report/make-report.js";
 import { reportZip } from "../../support/report-fixture.js";
 import type { Report } from "../../../src/model/report.js";
@@ -78,6 +79,23 @@ export interface PostOptions {
 const workDirs: string[] = [];
 export function cleanupWorkDirs(): void {
   for (const dir of workDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A FakeGitHub for each test of the file, handed to `use` once it listens, with the PR's merge-base known
+ * (`compare` of `baseRef`...HEAD answers BASE); after each test it is stopped and the work dirs are removed.
+ */
+export function fakeGitHubPerTest(use: (fake: FakeGitHub) => void, baseRef: string = BASE): void {
+  let current: FakeGitHub | null = null;
+  beforeEach(async () => {
+    current = await new FakeGitHub().start();
+    current.mergeBases.set(`${baseRef}...${HEAD}`, BASE);
+    use(current);
+  });
+  afterEach(async () => {
+    await current?.stop();
+    cleanupWorkDirs();
+  });
 }
 
 /** The post step of an aggregating job, in-process. */

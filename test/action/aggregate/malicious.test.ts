@@ -1,29 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { strToU8, zipSync } from "fflate";
-import { FakeGitHub } from "../../support/fake-github.js";
+import type { FakeGitHub } from "../../support/fake-github.js";
 import { reportZip } from "../../support/report-fixture.js";
 import { inspectMarkdown } from "../../report/render-check.js";
 import { createGitHubClient } from "../../../src/github/client.js";
 import { downloadRunReports } from "../../../src/github/run-artifacts.js";
-import { BASE, HEAD, cleanupWorkDirs, jobReport, pullRequestEvent, runPost } from "./harness.js";
+import { HEAD, fakeGitHubPerTest, jobReport, pullRequestEvent, runPost } from "./harness.js";
 
 let fake: FakeGitHub;
 const PR = 5;
 /** a file name an escaping entry would create, checked afterwards */
 const EVIL = `mlf-evil-${process.pid}.json`;
 
-beforeEach(async () => {
-  fake = await new FakeGitHub().start();
-  fake.mergeBases.set(`${BASE}...${HEAD}`, BASE);
-});
-afterEach(async () => {
-  await fake.stop();
-  cleanupWorkDirs();
-});
+fakeGitHubPerTest((f) => (fake = f));
 
 const HOSTILE_KEY =
   "<img src=x onerror=alert(1)> **bold** | x | [link](https://evil.example) @octocat <!-- ml-footprint:report --> -->";

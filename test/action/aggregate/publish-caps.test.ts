@@ -5,13 +5,13 @@
  * ancestor list read once, and every base lookup counted against one budget. Calls are counted on the
  * loopback fake's request log; the bound is in BENCHMARKS.md.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BASE_LOOKUP_CALLS, baseLookupBudget } from "../../../src/action/aggregate.js";
 import { PUBLISH_MAX_REQUESTS } from "../../../src/action/client.js";
 import { MAX_RUN_ARTIFACTS } from "../../../src/github/run-artifacts.js";
-import { FakeGitHub } from "../../support/fake-github.js";
+import type { FakeGitHub } from "../../support/fake-github.js";
 import { reportZip } from "../../support/report-fixture.js";
-import { BASE, HEAD, cleanupWorkDirs, jobReport, runPost, sha, upload } from "./harness.js";
+import { BASE, HEAD, fakeGitHubPerTest, jobReport, runPost, sha, upload } from "./harness.js";
 
 const FORK_REPO_ID = 999;
 const PR = 17;
@@ -20,15 +20,10 @@ const DOWNLOAD = "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{arc
 const LIST_BY_NAME = "GET /repos/{owner}/{repo}/actions/artifacts";
 let fake: FakeGitHub;
 
-beforeEach(async () => {
-  fake = await new FakeGitHub().start();
-  fake.mergeBases.set(`main...${HEAD}`, BASE);
+fakeGitHubPerTest((f) => {
+  fake = f;
   fake.addHistory(sha("1"), sha("2"), BASE); // the merge-base's ancestors
-});
-afterEach(async () => {
-  await fake.stop();
-  cleanupWorkDirs();
-});
+}, "main");
 
 function forkRunWith(artifacts: number) {
   fake.pulls.push({

@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { FakeGitHub } from "../../support/fake-github.js";
+import type { FakeGitHub } from "../../support/fake-github.js";
 import { reportZip } from "../../support/report-fixture.js";
 import { RunnerJob } from "../../support/runner.js";
 import { parseReportJson } from "../../../src/model/report.js";
 import { formatEnergy } from "../../../src/report/format.js";
-import { BASE, HEAD, cleanupWorkDirs, jobReport, runPost, upload } from "./harness.js";
+import { BASE, HEAD, fakeGitHubPerTest, jobReport, runPost, upload } from "./harness.js";
 
 const FORK_REPO_ID = 999;
 const FORK_OWNER = "forker";
@@ -13,14 +13,9 @@ const PR = 17;
 let fake: FakeGitHub;
 const jobs: RunnerJob[] = [];
 
-beforeEach(async () => {
-  fake = await new FakeGitHub().start();
-  fake.mergeBases.set(`main...${HEAD}`, BASE);
-});
-afterEach(async () => {
+fakeGitHubPerTest((f) => (fake = f), "main");
+afterEach(() => {
   for (const job of jobs.splice(0)) job.cleanup();
-  await fake.stop();
-  cleanupWorkDirs();
 });
 
 /** The measuring run of a fork PR, as GitHub lists it: head repository = the fork. */

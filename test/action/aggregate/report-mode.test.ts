@@ -1,23 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { FakeGitHub } from "../../support/fake-github.js";
+import type { FakeGitHub } from "../../support/fake-github.js";
 import { RunnerJob } from "../../support/runner.js";
 import { inspectMarkdown } from "../../report/render-check.js";
 import { parseReportJson } from "../../../src/model/report.js";
 import { COMMENT_MAX_CHARS } from "../../../src/report/render-markdown.js";
-import { BASE, HEAD, cleanupWorkDirs, jobReport, pullRequestEvent, runPost, upload } from "./harness.js";
+import { BASE, HEAD, fakeGitHubPerTest, jobReport, pullRequestEvent, runPost, upload } from "./harness.js";
 
 let fake: FakeGitHub;
 const PR = 42;
 
-beforeEach(async () => {
-  fake = await new FakeGitHub().start();
-  fake.mergeBases.set(`${BASE}...${HEAD}`, BASE);
-});
-afterEach(async () => {
-  await fake.stop();
-  cleanupWorkDirs();
-});
+fakeGitHubPerTest((f) => (fake = f));
 
 /** A base-branch run at the merge-base holding a report for each job, and the PR's run. */
 function setUp(base: Record<string, number>, head: Record<string, number>) {
