@@ -11,6 +11,13 @@ const DELETE = "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}";
 
 const target = { owner: "octo-org", repo: "octo-repo", issueNumber: 7, key: "train/linux" };
 
+/** The fake answers as for a GitHub App installation token: its bot is footprint-app[bot], id 9001. */
+function asAppInstallation(fake: FakeGitHub): void {
+  fake.tokenKind = "app";
+  fake.botLogin = "footprint-app[bot]";
+  fake.botId = 9_001;
+}
+
 // A GitHub fake and a client of its own per test, so the cases can run concurrently: most of their time is
 // Octokit's write spacing (1 s between writes) and retry waits, not CPU.
 const it = base.extend<{ fake: FakeGitHub; warnings: string[]; gh: GitHubClient }>({
@@ -237,9 +244,7 @@ describe.concurrent("whose comments are ours: GITHUB_TOKEN, App installation tok
     fake,
     gh,
   }) => {
-    fake.tokenKind = "app";
-    fake.botLogin = "footprint-app[bot]";
-    fake.botId = 9_001;
+    asAppInstallation(fake);
     for (let run = 0; run < 3; run++) {
       const self = await resolveSelf(gh);
       await upsertStickyComment(gh, { ...target, body: `run ${run}`, self });
@@ -256,9 +261,7 @@ describe.concurrent("whose comments are ours: GITHUB_TOKEN, App installation tok
   });
 
   it("a human whose login equals the App's slug is not us: ids decide, not names", async ({ fake, gh }) => {
-    fake.tokenKind = "app";
-    fake.botLogin = "footprint-app[bot]";
-    fake.botId = 9_001;
+    asAppInstallation(fake);
     const theirs = fake.addComment(7, `${commentMarker(target.key)}\nlookalike`, "footprint-app", 77);
     const result = await upsertStickyComment(gh, { ...target, body: "ours", self: await resolveSelf(gh) });
     expect(result.action).toBe("created");
@@ -283,9 +286,7 @@ describe.concurrent("whose comments are ours: GITHUB_TOKEN, App installation tok
     fake,
     gh,
   }) => {
-    fake.tokenKind = "app";
-    fake.botLogin = "footprint-app[bot]";
-    fake.botId = 9_001;
+    asAppInstallation(fake);
     const first = fake.addComment(7, `${commentMarker(target.key)}\nfirst`);
     // self unknown → assumed github-actions[bot] → the list misses ours, so we create, then see both
     const result = await upsertStickyComment(gh, { ...target, body: "second", self: null });
