@@ -68,7 +68,7 @@ interface CpuInfo {
 }
 
 /** The first processor's fields and the core count of /proc/cpuinfo; null where there is none (not Linux). */
-export function readCpuInfo(procRoot: string): CpuInfo | null {
+function readCpuInfo(procRoot: string): CpuInfo | null {
   let text: string;
   try {
     text = readFileSync(join(procRoot, "cpuinfo"), "utf8");
