@@ -86,7 +86,8 @@ export class Sampler {
   private gpuStream: NvidiaSmiStream | null = null;
   private gpuPresent = false;
   private readonly gpuLatest = new Map<number, { row: NvidiaSmiRow; atMs: number }>();
-  private gpuInventoryKey = "";
+  /** the GPUs of the last inventory written (index and UUID or name of each), with which have a counter */
+  private gpuInventory = { rowsKey: "", count: 0, counterKey: "" };
   /** indices of the GPUs that count; null until the first inventory */
   private gpuCounted: Set<number> | null = null;
   private readonly warned = new Set<string>();
@@ -371,9 +372,10 @@ export class Sampler {
   private writeGpuInventoryIfChanged(ts: number): void {
     const rows = [...this.gpuLatest.values()].map(({ row }) => row).sort((a, b) => a.index - b.index);
     const counterOn = (uuid: string | null) => uuid !== null && this.counterE.has(uuid);
-    const key = rows.map((g) => `${g.index}:${g.uuid ?? g.name}:${counterOn(g.uuid) ? "e" : ""}`).join(",");
-    if (key === this.gpuInventoryKey) return;
-    const rowsChanged = key.replace(/:e?(?=,|$)/g, "") !== this.gpuInventoryKey.replace(/:e?(?=,|$)/g, "");
+    const rowsKey = rows.map((g) => `${g.index}:${g.uuid ?? g.name}`).join(",");
+    const counterKey = rows.map((g) => (counterOn(g.uuid) ? "e" : "-")).join("");
+    const before = this.gpuInventory;
+    if (rowsKey === before.rowsKey && counterKey === before.counterKey) return;
     const selection = this.options.gpuSelection ?? ALL_GPUS;
     const resolved = resolveGpuSelection(selection, rows);
     this.gpuCounted = resolved.counted;
@@ -398,15 +400,14 @@ export class Sampler {
       ...(selection.ids === null ? {} : { counted: resolved.counted.has(row.index) }),
       ...(this.nvmlUuids !== null || this.counters.size ? { counter: counterOn(row.uuid) } : {}),
     }));
-    if (this.gpuRestarted && this.gpuInventoryKey !== "" && rowsChanged) {
-      const before = this.gpuInventoryKey.split(",").length;
+    if (this.gpuRestarted && before.rowsKey !== "" && rowsKey !== before.rowsKey) {
       this.write({
         t: "warn",
         ts,
-        message: `the GPUs seen by nvidia-smi changed after a restart (${before} → ${gpus.length}); the report lists the latest set`,
+        message: `the GPUs seen by nvidia-smi changed after a restart (${before.count} → ${gpus.length}); the report lists the latest set`,
       });
     }
-    this.gpuInventoryKey = key;
+    this.gpuInventory = { rowsKey, count: rows.length, counterKey };
     this.gpuIndexByUuid = new Map(
       rows.flatMap((row) =>
         row.uuid !== null && resolved.counted.has(row.index) ? [[row.uuid, row.index]] : [],
