@@ -89,7 +89,7 @@ export async function aggregateStep(
     }
   } catch (error) {
     // API errors (403 without `actions: read`, 502 storms, rate limits) are warnings: only budgets fail a job.
-    const message = `ml-footprint: mode: ${config.mode} could not finish (${describeApiFailure(error, "actions: read")}); ${
+    const message = `ml-footprint: mode: ${config.mode} could not finish (${describeApiFailure(error, Permission.ActionsRead)}); ${
       budgets ? "the totals are in the job summary" : "no report was aggregated or commented"
     }`;
     core.warning(message);

@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { SAMPLES_FILE, stopBackgroundSampler } from "../measure/background.js";
 import { serializeReport, type Report } from "../model/report.js";
 import { readActionsContext } from "../github/context.js";
+import { Permission } from "../github/errors.js";
 import { carbonForMeasurement } from "../pipeline/carbon.js";
 import { loadMachine } from "../pipeline/machine.js";
 import { reportFromSamples } from "../pipeline/report-from-samples.js";
@@ -122,7 +123,7 @@ export async function finishJob(deps: FinishJobInput): Promise<void> {
       if (published) budgets = published.budgets;
     } catch (error) {
       core.warning(
-        `ml-footprint: publishing failed (${describeApiFailure(error, "actions: read")}); ${where}`,
+        `ml-footprint: publishing failed (${describeApiFailure(error, Permission.ActionsRead)}); ${where}`,
       );
     }
   };
