@@ -331,8 +331,44 @@ async function listArtifactsByName(
   });
 }
 
-/** The REST zip endpoint redirects to blob storage; read the body ourselves so the cap holds while reading. */
+/** A download that ended early or does not hold a whole zip archive: worth another try. */
+export class IncompleteDownloadError extends Error {
+  override name = "IncompleteDownloadError";
+}
+
+class DownloadTooLarge extends Error {
+  override name = "DownloadTooLarge";
+}
+
+/** Tries per artifact download when the body arrives cut short (a dropped connection, a cancelled stream). */
+export const DOWNLOAD_TRIES = 3;
+
+/**
+ * The REST zip endpoint redirects to blob storage; read the body ourselves so the cap holds while reading.
+ * A body shorter than its Content-Length, or one that is not a whole zip archive (no end-of-central-directory
+ * record), is never returned: it is tried again, up to DOWNLOAD_TRIES times, then an error names `where`.
+ * HTTP errors are Octokit's to retry (5xx) or not (4xx); a body over `maxBytes` is not retried.
+ */
 export async function downloadArtifactZip(
+  octokit: GitHubClient,
+  repo: { owner: string; repo: string },
+  artifactId: number,
+  maxBytes: number,
+  where: string,
+  tries: number = DOWNLOAD_TRIES,
+): Promise<Uint8Array> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await downloadOnce(octokit, repo, artifactId, maxBytes, where);
+    } catch (error) {
+      if (!(error instanceof IncompleteDownloadError)) throw error;
+      if (attempt >= tries)
+        throw new IncompleteDownloadError(`${error.message}, ${tries} tries; not counted`);
+    }
+  }
+}
+
+async function downloadOnce(
   octokit: GitHubClient,
   repo: { owner: string; repo: string },
   artifactId: number,
@@ -345,23 +381,57 @@ export async function downloadArtifactZip(
     archive_format: "zip",
     request: { parseSuccessResponseBody: false },
   });
-  const declared = Number(response.headers["content-length"] ?? NaN);
+  const header = response.headers["content-length"];
+  const declared = header === undefined ? null : Number(header);
   const body = response.data as unknown as ReadableStream<Uint8Array> | null;
-  const tooBig = (): Error => new Error(`${where} is larger than the ${maxBytes}-byte limit`);
-  if (declared > maxBytes) {
+  const tooBig = (): Error => new DownloadTooLarge(`${where} is larger than the ${maxBytes}-byte limit`);
+  if (declared !== null && declared > maxBytes) {
     await body?.cancel();
     throw tooBig();
   }
-  if (!body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw tooBig(); // leaving the loop cancels the stream
-    chunks.push(chunk);
+  try {
+    for await (const chunk of (body ?? []) as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > maxBytes) throw tooBig(); // leaving the loop cancels the stream
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof DownloadTooLarge) throw error;
+    // the connection dropped or the stream was cancelled mid-body; an abort (the deadline) is not retried
+    if ((error as Error).name === "AbortError" || (error as Error).name === "TimeoutError") throw error;
+    throw new IncompleteDownloadError(
+      `${where}: the download broke off after ${size} bytes (${(error as Error).message})`,
+    );
   }
+  if (declared !== null && Number.isFinite(declared) && size !== declared)
+    throw new IncompleteDownloadError(
+      `${where}: the download ended after ${size} of ${declared} bytes (Content-Length)`,
+    );
   const out = new Uint8Array(size);
   let at = 0;
   for (const c of chunks) out.set(c, (at += c.byteLength) - c.byteLength);
+  if (!hasEndOfCentralDirectory(out))
+    throw new IncompleteDownloadError(
+      `${where}: the download (${size} bytes) is not a whole zip archive (no end-of-central-directory record)`,
+    );
   return out;
+}
+
+/**
+ * A zip archive ends with an end-of-central-directory record: signature PK\x05\x06, 22 bytes plus a comment
+ * of at most 65,535 bytes (PKWARE APPNOTE.TXT 6.3.10, section 4.3.16). A body cut short loses it.
+ */
+export function hasEndOfCentralDirectory(bytes: Uint8Array): boolean {
+  const minimum = 22;
+  if (bytes.byteLength < minimum) return false;
+  const from = Math.max(0, bytes.byteLength - minimum - 0xffff);
+  for (let i = bytes.byteLength - minimum; i >= from; i--) {
+    if (bytes[i] !== 0x50 || bytes[i + 1] !== 0x4b || bytes[i + 2] !== 0x05 || bytes[i + 3] !== 0x06)
+      continue;
+    const commentLength = (bytes[i + 20] as number) | ((bytes[i + 21] as number) << 8);
+    if (i + minimum + commentLength === bytes.byteLength) return true;
+  }
+  return false;
 }

@@ -68,7 +68,7 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
     sent++;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return fetch(input, { ...init, signal });
+    return fetch(input, { ...init, signal }).then(keepAliveWithBody);
   };
 
   const onLimit =
@@ -128,6 +128,20 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
 }
 
 const CAP_HEADER = "x-ml-footprint-request-cap";
+
+const HELD_RESPONSE = Symbol("ml-footprint.response");
+/**
+ * Octokit keeps only `response.body` of a request made with `parseSuccessResponseBody: false` (artifact
+ * downloads). Node's fetch (undici) cancels the body of a Response that is garbage-collected while its
+ * body is neither locked nor read, and the reader then sees an empty, successful stream: 0 bytes, no error
+ * (a report artifact silently dropped). The body holds its Response, so the Response lives as long as
+ * anyone holds the body.
+ */
+function keepAliveWithBody(response: Response): Response {
+  if (response.body)
+    Object.defineProperty(response.body, HELD_RESPONSE, { value: response, enumerable: false });
+  return response;
+}
 
 /**
  * Read at most `maxPages` pages of an `octokit.paginate.iterator`; `truncated` when GitHub had more

@@ -41,6 +41,11 @@ export interface FakeArtifact {
   createdAt: string;
   /** serve the blob chunked, without content-length (so only a reading cap can stop it) */
   chunked?: boolean;
+  /**
+   * the next `times` downloads send only the first half of the zip: with the whole zip's Content-Length
+   * and a dropped connection (`declareLength`), or chunked and ended cleanly (only a zip check sees it)
+   */
+  cutShort?: { times: number; declareLength: boolean };
 }
 export interface FakePull {
   number: number;
@@ -311,6 +316,19 @@ export class FakeGitHub {
     if (blob) {
       this.requests.push({ method: req.method ?? "", route: "BLOB", path: url.pathname, at: Date.now() });
       const art = this.artifacts.find((a) => a.id === Number(blob[1]));
+      if (art?.cutShort && art.cutShort.times > 0) {
+        art.cutShort.times -= 1;
+        const half = art.zip.subarray(0, Math.floor(art.zip.byteLength / 2));
+        if (!art.cutShort.declareLength) {
+          res.writeHead(200, { "content-type": "application/zip" });
+          return void res.end(half);
+        }
+        res.writeHead(200, {
+          "content-type": "application/zip",
+          "content-length": String(art.zip.byteLength),
+        });
+        return void res.write(half, () => res.destroy());
+      }
       if (art?.chunked) {
         res.writeHead(200, { "content-type": "application/zip" });
         for (let i = 0; i < art.zip.byteLength; i += 1024) res.write(art.zip.subarray(i, i + 1024));
