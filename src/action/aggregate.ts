@@ -23,7 +23,8 @@ import {
 } from "../github/run-artifacts.js";
 import { serializeReport, type Report } from "../model/report.js";
 import { sumReports, totalComparison } from "../report/aggregate.js";
-import { evaluateBudgets, type BudgetResult } from "../report/budgets.js";
+import { evaluateBudgets, failClosedOnIncompleteTotal, type BudgetResult } from "../report/budgets.js";
+import { escapeMarkdown } from "../report/escape.js";
 import type { JobInput } from "../report/comment-model.js";
 import { compareReports, sameHardware } from "../report/compare.js";
 import { renderComment, renderSummary } from "../report/render-markdown.js";
@@ -168,12 +169,13 @@ async function baseHistories(
   target: AggregateTarget,
   artifacts: string[],
   heads: Report[],
-): Promise<{ histories: Report[][]; mergeBaseSha: string | null; warnings: string[] }> {
+): Promise<{ histories: Report[][]; mergeBaseSha: string | null; warnings: string[]; unreadable: string[] }> {
   const { ctx, config } = input;
   if (!target.baseRef || artifacts.length === 0)
-    return { histories: artifacts.map(() => []), mergeBaseSha: null, warnings: [] };
+    return { histories: artifacts.map(() => []), mergeBaseSha: null, warnings: [], unreadable: [] };
   const history = Math.max(1, Math.min(config.history, Math.floor(MAX_BASE_DOWNLOADS / artifacts.length)));
   const warnings: string[] = [];
+  const unreadable: string[] = [];
   // Shared by every job's lookup: the ancestor list is read once, and all calls count against one budget.
   const lookupBudget = baseLookupBudget(config.mode === "publish" ? "publish" : "report", artifacts.length);
   const shared = new BaseLookupShared(lookupBudget.total);
@@ -211,9 +213,21 @@ async function baseHistories(
       maxCalls: lookupBudget.perJob,
       log: { warn: (message) => warnings.push(message) },
     });
+    unreadable.push(...base.unreadable);
     return base.reports.filter((r) => r.identity.runId !== String(target.runId));
   });
-  return { histories, mergeBaseSha, warnings };
+  return { histories, mergeBaseSha, warnings, unreadable };
+}
+
+/** Report artifacts of the run that are not in the total: skipped, over the cap, or not listed (at least one). */
+function missingRuns(downloaded: { skipped: unknown[]; notConsidered: number; truncated: boolean }): number {
+  return downloaded.skipped.length + downloaded.notConsidered + (downloaded.truncated ? 1 : 0);
+}
+
+/** Up to three names, escaped for markdown, and how many more. */
+function namedList(names: string[]): string {
+  const shown = names.slice(0, 3).map((n) => escapeMarkdown(n, 60));
+  return names.length > 3 ? `${shown.join(", ")} and ${names.length - 3} more` : shown.join(", ");
 }
 
 /** Log repeated warnings once each, at most a few, with a count of the rest. */
@@ -292,7 +306,12 @@ export async function aggregateReports(
     createdAt: new Date().toISOString(),
   };
   const overall = totalComparison(jobs, total);
-  const budgets = evaluateBudgets({ report: total, comparison: overall, budgets: config.budgets });
+  // Runs of this run that are not in the total: a budget is never judged on a silently smaller total.
+  const missing = missingRuns(downloaded);
+  const budgets = failClosedOnIncompleteTotal(
+    evaluateBudgets({ report: total, comparison: overall, budgets: config.budgets }),
+    missing,
+  );
   progress?.budgets(budgets);
 
   ensurePrivateDir(stateDirFor(input.env));
@@ -302,6 +321,8 @@ export async function aggregateReports(
   writeFileSync(totalPath, serializeReport(total));
   setReportOutputs(core, total, totalPath);
   setComparisonOutputs(core, overall);
+  core.setOutput(Outputs.MissingReports, String(missing));
+  core.setOutput(Outputs.MissingBaseReports, String(base.unreadable.length));
 
   const model = buildCommentModel({
     key,
@@ -315,11 +336,21 @@ export async function aggregateReports(
     warnings: [
       ...(downloaded.skipped.length > 0
         ? [
-            `${downloaded.skipped.length} report artifact(s) were skipped as invalid or too large; the workflow log names them.`,
+            `The totals are incomplete: ${downloaded.skipped.length} report artifact(s) could not be read (${namedList(downloaded.skipped.map((s) => s.artifactName))}); the workflow log says why.`,
           ]
         : []),
       ...(downloaded.notConsidered > 0
-        ? [`${downloaded.notConsidered} report artifact(s) over the cap per run were not read.`]
+        ? [
+            `The totals are incomplete: ${downloaded.notConsidered} report artifact(s) over the cap per run were not read.`,
+          ]
+        : []),
+      ...(downloaded.truncated
+        ? ["The totals may be incomplete: the run lists more artifacts than were read."]
+        : []),
+      ...(base.unreadable.length > 0
+        ? [
+            `${base.unreadable.length} base-branch report(s) could not be read (the workflow log names them); the comparison uses fewer base runs.`,
+          ]
         : []),
     ],
   });

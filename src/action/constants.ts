@@ -42,6 +42,8 @@ export const Outputs = {
   ReportPath: "report-path",
   CommentUrl: "comment-url",
   DurationS: "duration-s",
+  MissingReports: "missing-reports",
+  MissingBaseReports: "missing-base-reports",
 } as const;
 
 export const State = {

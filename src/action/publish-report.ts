@@ -77,6 +77,7 @@ export async function publishReport(input: PublishInput): Promise<{ budgets: Bud
 
   let history: Report[] = [];
   let baseSha: string | null = null;
+  let unreadableBase = 0;
   if (ctx.prNumber !== null && ctx.baseRef) {
     const base = await findBaseReports(octokit, {
       owner: ctx.owner,
@@ -93,7 +94,9 @@ export async function publishReport(input: PublishInput): Promise<{ budgets: Bud
     });
     history = base.reports.filter((r) => r.identity.runId !== ctx.runId);
     baseSha = base.mergeBaseSha;
+    unreadableBase = base.unreadable.length;
   }
+  core.setOutput(Outputs.MissingBaseReports, String(unreadableBase));
   const comparison = compareReports(report, history, { history: config.history });
   const budgets = budgetsFor(config, report, comparison, input.stepBudgets);
   setComparisonOutputs(core, comparison);
@@ -116,6 +119,12 @@ export async function publishReport(input: PublishInput): Promise<{ budgets: Bud
       baseSha,
       toolVersion: TOOL_VERSION,
       ...commentCarbonExtras([report]),
+      warnings:
+        unreadableBase > 0
+          ? [
+              `${unreadableBase} base-branch report(s) could not be read (the workflow log names them); the comparison uses fewer base runs.`,
+            ]
+          : [],
     }),
   );
   try {

@@ -166,6 +166,8 @@ export interface BaseReports {
   mergeBaseSha: string | null;
   chosenFrom: ChosenFrom;
   warnings: string[];
+  /** base artifacts chosen for the comparison that could not be read (download cut short, invalid): named */
+  unreadable: string[];
 }
 
 /** The merge-base of the base branch (or base SHA) and the head SHA, by the compare API. Throws API errors. */
@@ -228,7 +230,7 @@ export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptio
     artifacts = await listArtifactsByName(octokit, repo, opts.artifactName, opts.maxPages ?? 5, call);
   } catch (error) {
     fail(`list the artifacts named ${opts.artifactName}`, error);
-    return { reports: [], mergeBaseSha, chosenFrom: "none", warnings };
+    return { reports: [], mergeBaseSha, chosenFrom: "none", warnings, unreadable: [] };
   }
 
   const choose = (ancestors: string[]) =>
@@ -260,6 +262,7 @@ export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptio
   }
 
   const reports: Report[] = [];
+  const unreadable: string[] = [];
   let matching = 0;
   // Invalid artifacts are skipped, so look at a few more than `history`, but boundedly; with a matcher, up
   // to `history` more, so that base runs on other hardware do not crowd out the ones that match.
@@ -281,6 +284,7 @@ export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptio
       if (!opts.matches || opts.matches(report)) matching++;
     } catch (error) {
       if (error instanceof JobShareSpent) break;
+      if (!(error instanceof LookupBudgetSpent)) unreadable.push(where);
       if (errorStatus(error) !== null || error instanceof LookupBudgetSpent) fail(`download ${where}`, error);
       else warn(`Skipped ${where}: ${(error as Error).message}`);
       // a permission or rate-limit answer, or a spent budget, will not change for the next artifact
@@ -290,7 +294,7 @@ export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptio
     }
   }
   const chosenFrom = reports.length > 0 ? choice.chosenFrom : "none";
-  return { reports, mergeBaseSha, chosenFrom, warnings };
+  return { reports, mergeBaseSha, chosenFrom, warnings, unreadable };
 }
 
 async function listArtifactsByName(

@@ -23,6 +23,8 @@ export interface BudgetResult {
   message: string;
   /** the phase the budget applies to; null for the job total */
   phase: string | null;
+  /** over because the total it was judged on lacks runs (failClosedOnIncompleteTotal), not by its value */
+  incomplete?: boolean;
 }
 
 export interface Budgets {
@@ -155,4 +157,35 @@ export function evaluateBudgets(input: BudgetInput): BudgetResult[] {
     results.push(increase(budgets.maxIncreasePercent, row, subject, phaseName));
   }
   return results;
+}
+
+/**
+ * A total that lacks some of its runs (a report artifact that could not be read) is smaller than the real
+ * one, so a budget judged on it could pass when the whole would not. Such a budget fails closed: every
+ * budget with a value that is not already over becomes over, with the reason. Budgets that cannot be
+ * evaluated at all (no carbon accounting, no base run) stay as they are. `missing` counts the absent runs.
+ */
+export function failClosedOnIncompleteTotal(results: BudgetResult[], missing: number): BudgetResult[] {
+  if (missing <= 0) return results;
+  const runs = missing === 1 ? "1 job report" : `${missing} job reports`;
+  return results.map((r) =>
+    r.over || r.actual === null
+      ? r
+      : {
+          ...r,
+          over: true,
+          incomplete: true,
+          message: `${budgetLabel(r)} cannot be judged: the total lacks ${runs} that could not be read, so it would be judged on a smaller total; failing closed (${r.message})`,
+        },
+  );
+}
+
+function budgetLabel(r: BudgetResult): string {
+  const what = {
+    energy: "Energy",
+    emissions: "Emissions",
+    duration: "Duration",
+    "max-increase": "Max-increase",
+  }[r.budget];
+  return `${what} budget${r.phase === null ? "" : ` of phase "${r.phase}"`}`;
 }

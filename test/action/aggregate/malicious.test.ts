@@ -70,7 +70,7 @@ describe("untrusted report artifacts", () => {
     skipped("absolute", /unsafe zip entry name "\/tmp\/mlf-evil/);
     skipped("invalid-json", /is not valid JSON/);
     skipped("wrong-schema", /is not a valid ml-footprint\/report@1 report: schema/);
-    skipped("not-a-zip", /not a readable zip archive/);
+    skipped("not-a-zip", /not a whole zip archive/);
     expect(core.warnings.filter((w) => w.startsWith("ml-footprint: skipped"))).toHaveLength(7);
     expect(warnings).not.toContain("other-tool-report");
     expect(core.failed).toEqual([]);
@@ -87,7 +87,8 @@ describe("untrusted report artifacts", () => {
     expect(inspection.unneutralisedMentions).toBe(0);
     expect(body).not.toMatch(/<img|<script|<h1|<b>|<\/details><h1/);
     expect(body).toContain("| **total** |");
-    expect(body).toContain("⚠️ 7 report artifact(s) were skipped");
+    expect(body).toContain("⚠️ The totals are incomplete: 7 report artifact(s) could not be read");
+    expect(core.outputs["missing-reports"]).toBe("7");
     expect(inspection.tables[0]!.rows).toHaveLength(3); // a row per job, then the total
   });
 
