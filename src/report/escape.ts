@@ -48,9 +48,12 @@ function neutraliseLinks(text: string): string {
   return text
     .replace(/@/g, `@${ZWJ}`) // mentions, and every email autolink (bare, mailto:, xmpp:) needs an @
     .replace(/:\/\//g, `:${ZWJ}//`) // http://, https://, ftp:// and any scheme://
-    .replace(/\b(www)\./gi, `$1${ZWJ}.`) // GFM's extended www. autolink (www.evil.example/login)
+    // GFM's extended www. autolink (www.evil.example/login): cmark-gfm starts one after a space, the line's
+    // start or any of `*`, `_`, `~`, `(`, and marked after any character, so every `www.` is broken, not
+    // only one at a word boundary (`\b` misses `eval_www.`)
+    .replace(/(www)\./gi, `$1${ZWJ}.`)
     .replace(/#/g, `#${ZWJ}`) // #123 and owner/repo#123 references (they back-link from the target)
-    .replace(/\b(gh)-(?=[0-9])/gi, `$1${ZWJ}-`); // GH-123 references
+    .replace(/(gh)-(?=[0-9])/gi, `$1${ZWJ}-`); // GH-123 references
 }
 
 /**
