@@ -7,7 +7,7 @@ import { open, readFile, stat, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { InputError } from "../model/units.js";
 import { codecarbonCsv, codecarbonHeader, codecarbonRows } from "../export/codecarbon-csv.js";
-import { readReportFile } from "./read-report.js";
+import { printed, readReportFile } from "./read-report.js";
 import type { Report } from "../model/report.js";
 import { resolveOtlpTarget } from "../export/otlp-target.js";
 
@@ -136,7 +136,8 @@ export function registerExportCommand(
       "otlp: extra HTTP headers, e.g. x-api-key=...; merged over OTEL_EXPORTER_OTLP_HEADERS",
     )
     .action(async (paths: string[], flags: ExportFlags) => {
-      const text = await runExport(paths, flags);
+      // what goes to stdout and every error message: no OSC 52/OSC 8/CSI or other control from a report
+      const text = await printed(() => runExport(paths, flags));
       if (text) write(text);
     });
 }

@@ -130,6 +130,41 @@ describe("terminal control sequences", () => {
   });
 });
 
+describe("terminal control sequences in export", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "mlf-hostile-export-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("export writes no control sequence from a hostile report, and its errors carry no ESC (bundled CLI)", async () => {
+    const evil = `phase${OSC52}${OSC8}${CSI}`;
+    const report = makeReport({ key: evil, phases: { [evil]: 3 }, warnings: [evil], command: evil });
+    report.hardware.cpu.brand = `cpu${OSC52}`;
+    await writeFile(join(dir, "r.json"), JSON.stringify(report));
+    // an invalid report whose unknown key is a control sequence: the error names the key
+    await writeFile(
+      join(dir, "bad.json"),
+      JSON.stringify({ ...report, [`${OSC52}${CSI}`]: 1, energyWh: "x" }),
+    );
+    const runs = await Promise.all([
+      runBundledCli(["export", join(dir, "r.json"), "--format", "codecarbon-csv"]),
+      runBundledCli(["export", join(dir, "bad.json"), "--format", "codecarbon-csv"]),
+      runBundledCli(["export", join(dir, "r.json"), "--format", `csv${OSC52}`]),
+    ]);
+    for (const run of runs) {
+      // eslint-disable-next-line no-control-regex
+      expect(run.stdout + run.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    }
+    expect(runs[0]!.code).toBe(0);
+    expect(runs[0]!.stdout).toContain("phase");
+    expect(runs[1]!.code).toBe(2);
+    expect(runs[2]!.code).toBe(2);
+  });
+});
+
 describe("job summary cap", () => {
   it("counts UTF-8 bytes, as GitHub does (1 MiB per step): 40 jobs of CJK labels stay under a 20,000-byte cap", () => {
     const cjk = "日本語の学習段階".repeat(20);
