@@ -34,13 +34,24 @@ async function getJson(
 ): Promise<unknown> {
   let response: Response;
   try {
-    response = await options.fetchImpl(url, { headers, signal: AbortSignal.timeout(options.timeoutMs) });
+    // No redirect is followed: fetch would send the `auth-token` header on to any origin (it strips only
+    // Authorization), so a redirect is an error instead.
+    response = await options.fetchImpl(url, {
+      headers,
+      redirect: "manual",
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
   } catch (error) {
     const name = (error as Error).name;
     const timedOut = name === "TimeoutError" || name === "AbortError";
     throw new LiveError(timedOut ? `no answer within ${options.timeoutMs} ms` : "network error", true);
   }
   const body = await response.text().catch(() => "");
+  if ((response.status >= 300 && response.status < 400) || response.type === "opaqueredirect")
+    throw new LiveError(
+      `HTTP ${response.status}: the service answered with a redirect, which is not followed (the token would go with it)`,
+      false,
+    );
   if (response.status === 401 || response.status === 403) {
     throw new LiveError(
       `HTTP ${response.status}: the token was rejected (check it and its zone access)`,
