@@ -58,6 +58,20 @@ export interface RunFlowResult {
   command: CommandResult;
 }
 
+/**
+ * Our own secrets, read from the environment by the CLI: the measured command never sees them (the action
+ * takes its tokens from inputs, which src/action/child-env.ts keeps from the command the same way).
+ */
+export const OWN_SECRET_ENV = ["ML_FOOTPRINT_ELECTRICITY_MAPS_TOKEN"] as const;
+
+/** The environment of the measured command: the caller's, without OWN_SECRET_ENV (any case). */
+export function measuredCommandEnv(
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  const secret = new Set<string>(OWN_SECRET_ENV);
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !secret.has(k.toUpperCase())));
+}
+
 export async function measureCommand(options: RunFlowOptions): Promise<RunFlowResult> {
   const workDir = await mkdtemp(join(tmpdir(), "ml-footprint-"));
   try {
@@ -98,7 +112,7 @@ export async function measureCommand(options: RunFlowOptions): Promise<RunFlowRe
       command = await runCommand(options.command, {
         cwd: options.cwd,
         shell: options.shell,
-        env: { ...process.env, ...options.env, ML_FOOTPRINT_METRICS: metricsPath },
+        env: { ...measuredCommandEnv({ ...process.env, ...options.env }), ML_FOOTPRINT_METRICS: metricsPath },
         now: options.now,
       });
     } finally {
