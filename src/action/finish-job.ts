@@ -89,21 +89,9 @@ export async function finishJob(deps: FinishJobInput): Promise<void> {
   await writeSummary(deps, renderJobSummary(key, report, null, [], localBudgets, ctx.baseRef, null));
 
   const deadline = startNetworkDeadline(config.networkTimeoutS);
-  const progress = new NetworkProgress([...(config.otlp ? ["OTLP export"] : []), ...PUBLISH_STAGES]);
+  const progress = new NetworkProgress([...PUBLISH_STAGES, ...(config.otlp ? ["OTLP export"] : [])]);
   let budgets: BudgetResult[] = localBudgets;
   const network = async (): Promise<void> => {
-    if (config.otlp) {
-      // Opt-in OTLP export; the OpenTelemetry SDK loads only here. A failure is a warning, like publishing.
-      try {
-        const { sendOtlp } = await import("../export/otlp-send.js");
-        const { otlpProtocol } = await import("../export/otlp-target.js");
-        const sent = await sendOtlp([report], { ...config.otlp, protocol: otlpProtocol(env) });
-        core.info(`ml-footprint: sent ${sent.points} metric point(s) over OTLP/HTTP to ${config.otlp.url}`);
-      } catch (error) {
-        core.warning(`ml-footprint: OTLP export failed (${(error as Error).message}); ${where}`);
-      }
-      progress.done("OTLP export");
-    }
     try {
       const publish =
         deps.publish ?? (async (input) => (await import("./publish-report.js")).publishReport(input));
@@ -125,6 +113,22 @@ export async function finishJob(deps: FinishJobInput): Promise<void> {
       core.warning(
         `ml-footprint: publishing failed (${describeApiFailure(error, Permission.ActionsRead)}); ${where}`,
       );
+    }
+    if (config.otlp) {
+      // Opt-in OTLP export, after the artifact and the comment, with what is left of network-timeout (a
+      // blackholed collector must not cost the comment); the OpenTelemetry SDK loads only here. A failure is
+      // a warning, like publishing.
+      try {
+        const { sendOtlp } = await import("../export/otlp-send.js");
+        const { endpointForLog, otlpProtocol } = await import("../export/otlp-target.js");
+        const sent = await sendOtlp([report], { ...config.otlp, protocol: otlpProtocol(env) });
+        core.info(
+          `ml-footprint: sent ${sent.points} metric point(s) over OTLP/HTTP to ${endpointForLog(config.otlp.url)}`,
+        );
+      } catch (error) {
+        core.warning(`ml-footprint: OTLP export failed (${(error as Error).message}); ${where}`);
+      }
+      progress.done("OTLP export");
     }
   };
   const outcome = await deadline.race(network);

@@ -9,7 +9,7 @@ import { InputError } from "../model/units.js";
 import { codecarbonCsv, codecarbonHeader, codecarbonRows } from "../export/codecarbon-csv.js";
 import { printed, readReportFile } from "./read-report.js";
 import type { Report } from "../model/report.js";
-import { resolveOtlpTarget } from "../export/otlp-target.js";
+import { endpointForLog, resolveOtlpTarget } from "../export/otlp-target.js";
 
 export const EXPORT_FORMATS = ["codecarbon-csv", "otlp"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -99,7 +99,7 @@ export async function runExport(paths: string[], flags: ExportFlags): Promise<st
       try {
         const sent = await sendOtlp(reports, target!);
         process.stderr.write(
-          `ml-footprint: sent ${sent.points} metric point(s) of ${sent.reports} report(s) over OTLP/HTTP (${target!.protocol}) to ${target!.url ?? "the OTEL_EXPORTER_OTLP_* endpoint"}\n`,
+          `ml-footprint: sent ${sent.points} metric point(s) of ${sent.reports} report(s) over OTLP/HTTP (${target!.protocol}) to ${target!.url ? endpointForLog(target!.url) : "the OTEL_EXPORTER_OTLP_* endpoint"}\n`,
         );
       } catch (error) {
         throw new OtlpSendError(`OTLP export failed: ${(error as Error).message}`);

@@ -94,3 +94,16 @@ export function resolveOtlpTarget(
     protocol: otlpProtocol(env),
   };
 }
+
+/**
+ * An endpoint as a log line may show it: scheme, host, port and path only. A collector's address may carry a
+ * secret in its query string (`?api-key=…`) or its userinfo (`https://user:pass@…`); neither is printed.
+ */
+export function endpointForLog(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}${u.search || u.username || u.password ? " (query and credentials not shown)" : ""}`;
+  } catch {
+    return "the configured endpoint";
+  }
+}
