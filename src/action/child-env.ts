@@ -2,14 +2,17 @@
  * What the processes the action starts may see of its environment. A JavaScript action's process holds
  * credentials a plain `run:` step never gets: its inputs as INPUT_* (the GitHub token and the Electricity
  * Maps token among them) and the runner's ACTIONS_RUNTIME_TOKEN with the artifact/cache service URLs.
- * - The wrapped `run:` command gets the job's environment without those (what a `run:` step would get).
+ * - The wrapped `run:` command gets the job's environment without those (what a `run:` step would get), and
+ *   without GITHUB_STATE: that file is our step's state, read by our post step (a `state-dir=` or `owner=`
+ *   line written there used to switch the report off). GITHUB_OUTPUT stays, as in a `run:` step; the outputs
+ *   we set are written after the command, so ours win.
  * - The detached sampler, which outlives the step and whose /proc/<pid>/environ any later step of the job
  *   can read, gets only what it needs to read /proc, /sys and nvidia-smi: no token at all.
  */
 
 /** Variables only the action's own process gets from the runner, never a `run:` step. */
 const ACTION_ONLY =
-  /^(INPUT_.*|STATE_.*|ACTIONS_RUNTIME_TOKEN|ACTIONS_RUNTIME_URL|ACTIONS_RESULTS_URL|ACTIONS_CACHE_URL|ACTIONS_CACHE_SERVICE_V2)$/i;
+  /^(INPUT_.*|STATE_.*|GITHUB_STATE|ACTIONS_RUNTIME_TOKEN|ACTIONS_RUNTIME_URL|ACTIONS_RESULTS_URL|ACTIONS_CACHE_URL|ACTIONS_CACHE_SERVICE_V2)$/i;
 
 /** The job's environment as a `run:` step sees it: without INPUT_*, STATE_* and the runtime credentials. */
 export function commandEnv(env: Record<string, string | undefined>): Record<string, string> {

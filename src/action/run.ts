@@ -44,7 +44,7 @@ async function loadStep(step: StepName): Promise<Step> {
 /** Run the step `entry` stands for; throws what the step throws. */
 export async function runStep(entry: Entry, deps: RunStepDeps): Promise<void> {
   const config = readConfigMaskingSecrets(deps.core);
-  const stateDir = savedStateDir(deps.core, deps.env);
+  const stateDir = savedStateDir(deps.core, deps.env, (message) => deps.core.warning(message));
   // The step that started the sampler owns the measurement, unless a later step (after a finish step)
   // started a new one in the job's state dir: that step's post step reports it, and only it.
   const ownsMeasurement =

@@ -42,12 +42,41 @@ export function stateDirFor(
   return join(env.TMPDIR || tmpdir(), `ml-footprint-${user.replace(/[^A-Za-z0-9._-]/g, "_")}`);
 }
 
-/** The state directory of the measurement a post step belongs to: the one its main step saved, else the job's. */
+/**
+ * The state directory of the measurement a post step belongs to: the one its main step saved, else the job's.
+ * Saved state is a file that the wrapped command could also write (it no longer gets GITHUB_STATE, but it runs
+ * as the same user), so a saved directory is trusted only when it is the job's own (RUNNER_TEMP, fixed for
+ * the job inside Actions), or, outside Actions, a private directory of ours that holds a measurement id.
+ * Anything else is ignored with a warning (`warn`) and the job's directory is used: no report is lost.
+ */
 export function savedStateDir(
   core: Pick<CoreLike, "getState">,
   env: Record<string, string | undefined>,
+  warn?: (message: string) => void,
 ): string {
-  return core.getState(State.StateDir) || stateDirFor(env);
+  const saved = core.getState(State.StateDir);
+  const own = stateDirFor(env);
+  if (!saved || saved === own) return own;
+  if (!env.RUNNER_TEMP && looksLikeOurStateDir(saved)) return saved;
+  warn?.(
+    `ml-footprint: the saved state directory ${JSON.stringify(saved.slice(0, 200))} is not this job's (${own}); it was not written by ml-footprint (did the wrapped command write to GITHUB_STATE?), so the job's own is used`,
+  );
+  return own;
+}
+
+function looksLikeOurStateDir(dir: string): boolean {
+  try {
+    const info = lstatSync(dir);
+    const uid = process.getuid?.();
+    return (
+      info.isDirectory() &&
+      !info.isSymbolicLink() &&
+      (uid === undefined || info.uid === uid) &&
+      existsSync(join(dir, MEASUREMENT_ID_FILE))
+    );
+  } catch {
+    return false;
+  }
 }
 
 /**
