@@ -160,7 +160,11 @@ export function baseLookupBudget(
 export const RUN_ARTIFACTS = { publish: MAX_RUN_ARTIFACTS, report: 500 } as const;
 /** parallel base lookups (each is 2-3 API calls plus downloads) */
 const BASE_CONCURRENCY = 4;
-const DEFAULT_KEY = "report";
+/**
+ * Default keys (the comment marker, the total's identity) of the two aggregating modes: distinct, so a
+ * `mode: report` workflow and a `mode: publish` workflow on one PR keep one comment each.
+ */
+export const DEFAULT_AGGREGATE_KEY = { report: "report", publish: "publish" } as const;
 const MAX_LOGGED_WARNINGS = 5;
 
 async function baseHistories(
@@ -294,7 +298,7 @@ export async function aggregateReports(
     };
   });
 
-  const key = config.key ?? DEFAULT_KEY;
+  const key = config.key ?? DEFAULT_AGGREGATE_KEY[config.mode === "publish" ? "publish" : "report"];
   const first = jobs[0]?.head as Report;
   const total: Report = {
     ...sumReports(

@@ -10,7 +10,7 @@ import {
   startBackgroundSampler,
 } from "../../measure/background.js";
 import { runCommand } from "../../measure/run-command.js";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { integrateSamplesFile } from "../../measure/read-samples.js";
 import { carbonForMeasurement } from "../../pipeline/carbon.js";
 import type { CarbonStep } from "../../pipeline/report-from-samples.js";
@@ -194,9 +194,10 @@ export async function mainStep({ core, env, cwd, cliPath, config }: MainInput): 
     // `live-intensity` (the keyless GB lookup) stays the reporting step's; a token still asks Electricity Maps.
     const carbon =
       phase !== null ? carbonForMeasurement({ ...carbonInputsFor(config), liveIntensity: false }, env) : null;
+    // `working-directory:` is relative to the step's directory (the workspace), like a `run:` step's
+    const workDir = resolve(cwd ?? process.cwd(), config.workingDirectory ?? ".");
     const result = await runCommand(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", config.run], {
-      // `working-directory:` is relative to the step's directory (the workspace), like a `run:` step's
-      cwd: resolve(cwd ?? process.cwd(), config.workingDirectory ?? "."),
+      cwd: workDir,
       env: {
         ...commandEnv({ ...process.env, ...env }),
         ...(metricsPath !== null ? { ML_FOOTPRINT_METRICS: metricsPath } : {}),
@@ -211,7 +212,7 @@ export async function mainStep({ core, env, cwd, cliPath, config }: MainInput): 
     } else {
       core.setOutput(Outputs.DurationS, (result.durationMs / 1_000).toFixed(3));
     }
-    if (result.startError) throw new Error(`run: could not start bash: ${result.startError}`);
+    if (result.startError) throw new Error(startErrorMessage(result.startError, workDir, config));
     if (result.exitCode !== 0) {
       core.setFailed(
         result.signal
@@ -220,4 +221,17 @@ export async function mainStep({ core, env, cwd, cliPath, config }: MainInput): 
       );
     }
   }
+}
+
+/** Why bash did not start, naming the working directory when that is the reason (spawn says only ENOENT). */
+function startErrorMessage(error: string, workDir: string, config: ActionConfig): string {
+  let isDir = false;
+  try {
+    isDir = statSync(workDir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir)
+    return `working-directory: ${JSON.stringify(config.workingDirectory ?? ".")} (${workDir}) does not exist or is not a directory, so the command did not run; accepted: a directory relative to the workspace (check out the code first, or fix the path)`;
+  return `run: could not start bash: ${error}`;
 }

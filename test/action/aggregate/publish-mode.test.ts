@@ -88,7 +88,8 @@ describe("mode: publish — the workflow_run publisher for fork PRs", () => {
     expect(core.warnings).toEqual([]);
     expect(fake.comments.map((c) => c.issueNumber)).toEqual([PR]);
     const body = fake.comments[0]!.body;
-    expect(body.startsWith("<!-- ml-footprint:report -->")).toBe(true);
+    // publish's own default key: a report-mode workflow on the same PR keeps its own comment
+    expect(body.startsWith("<!-- ml-footprint:publish -->")).toBe(true);
     // no base run yet: the one row has no base figure; the head's energy is the measured one
     expect(body.replace(/\u00a0/g, " ")).toContain(`| — | ${formatEnergy(measured.energyWh)} | 🆕`);
     expect(core.outputs["comment-url"]).toContain(`/pull/${PR}#`);
