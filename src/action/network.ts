@@ -51,7 +51,9 @@ export function startNetworkDeadline(seconds: number): NetworkDeadline {
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<{ done: false }>((resolve) => {
         timer = setTimeout(() => {
-          controller.abort(new Error(`network-timeout (${seconds} s) reached`));
+          const reason = new Error(`network-timeout (${seconds} s) reached`);
+          reason.name = "TimeoutError"; // what requests cut by it throw: not an error of ours
+          controller.abort(reason);
           resolve({ done: false });
         }, seconds * 1_000);
       });
@@ -78,5 +80,14 @@ export function deadlineWarning(seconds: number, skipped: string[], where: strin
 
 /** One GitHub API failure in words, with what fixes it (the rules are in src/github/errors.ts). */
 export function describeApiFailure(error: unknown, permission: Permission): string {
+  // An error of ours (a report that does not validate, a bug) is not a "network error": say what it is.
+  if (isOwnError(error))
+    return `an internal error: ${(error as Error).message.split("\n")[0]!.slice(0, 300)}`;
   return explainApiError(error, permission, { notFoundMeansPermission: true });
+}
+
+/** Errors that came from no request: no HTTP status, and not what fetch or an abort throws. */
+function isOwnError(error: unknown): boolean {
+  if (!(error instanceof Error) || (error as { status?: unknown }).status !== undefined) return false;
+  return !["TypeError", "AbortError", "TimeoutError", "RequestCapError", "HttpError"].includes(error.name);
 }

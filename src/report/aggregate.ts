@@ -4,7 +4,7 @@
  */
 import { compareReports, type Comparison } from "./compare.js";
 import type { JobInput } from "./comment-model.js";
-import type { Identity, Phase, Report } from "../model/report.js";
+import { MAX_FIGURE, type Identity, type Phase, type Report } from "../model/report.js";
 
 function mergeByName<T extends { name: string }>(items: T[], merge: (a: T, b: T) => T): T[] {
   const byName = new Map<string, T>();
@@ -21,7 +21,22 @@ function mergeByName<T extends { name: string }>(items: T[], merge: (a: T, b: T)
  * per-component detail and work units are dropped, since they do not add up across machines.
  */
 export function sumReports(reports: Report[], template: Report, identity?: Identity): Report {
-  const sum = (f: (r: Report) => number): number => reports.reduce((a, r) => a + f(r), 0);
+  // Sums stay within what a report may hold: counts (samples) at Number.MAX_SAFE_INTEGER, figures (Wh, s,
+  // g) at MAX_FIGURE. Each report is within them, but a sum of many need not be; past them a sum is capped
+  // and the total says so, instead of a total that no longer validates (and no comment at all).
+  let capped = false;
+  /** a + b within `max`; notes when the cap applied */
+  const add =
+    (max: number) =>
+    (a: number, b: number): number => {
+      if (a + b <= max) return a + b;
+      capped = true;
+      return max;
+    };
+  const count = add(Number.MAX_SAFE_INTEGER);
+  const figure = add(MAX_FIGURE);
+  const sum = (f: (r: Report) => number, plus: (a: number, b: number) => number = figure): number =>
+    reports.reduce((a, r) => plus(a, f(r)), 0);
   const phases = mergeByName<Phase>(
     reports.flatMap((r) =>
       r.phases.map((p) => ({ ...p, components: [], gaps: [], meanCpuUtil: null, meanGpuUtil: null })),
@@ -29,11 +44,11 @@ export function sumReports(reports: Report[], template: Report, identity?: Ident
     (a, b) => ({
       ...a,
       startedAt: a.startedAt < b.startedAt ? a.startedAt : b.startedAt,
-      durationS: a.durationS + b.durationS,
-      energyWh: a.energyWh + b.energyWh,
-      lowWh: a.lowWh + b.lowWh,
-      highWh: a.highWh + b.highWh,
-      samples: a.samples + b.samples,
+      durationS: figure(a.durationS, b.durationS),
+      energyWh: figure(a.energyWh, b.energyWh),
+      lowWh: figure(a.lowWh, b.lowWh),
+      highWh: figure(a.highWh, b.highWh),
+      samples: count(a.samples, b.samples),
     }),
   ).slice(0, 1_000);
   let carbon: Report["carbon"] = null;
@@ -59,9 +74,9 @@ export function sumReports(reports: Report[], template: Report, identity?: Ident
         reports.flatMap((r) => r.carbon?.phaseEmissionsG ?? []),
         (a, b) => ({
           name: a.name,
-          totalG: a.totalG + b.totalG,
-          lowG: a.lowG + b.lowG,
-          highG: a.highG + b.highG,
+          totalG: figure(a.totalG, b.totalG),
+          lowG: figure(a.lowG, b.lowG),
+          highG: figure(a.highG, b.highG),
         }),
       ).slice(0, 1_000),
       notes: [],
@@ -79,11 +94,15 @@ export function sumReports(reports: Report[], template: Report, identity?: Ident
     energyWh: sum((r) => r.energyWh),
     lowWh: sum((r) => r.lowWh),
     highWh: sum((r) => r.highWh),
-    samples: sum((r) => r.samples),
+    samples: sum((r) => r.samples, count),
     phases,
     carbon,
     work: null,
-    warnings: [],
+    warnings: capped
+      ? [
+          `a sum over the jobs passed the largest figure a report holds (samples ${Number.MAX_SAFE_INTEGER}, other figures ${MAX_FIGURE}) and was capped there; an input report's figures are implausible`,
+        ]
+      : [],
   };
 }
 
