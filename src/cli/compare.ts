@@ -22,7 +22,7 @@ import {
 } from "../report/format.js";
 import { renderComment } from "../report/render-markdown.js";
 import { buildCommentModel } from "../report/render-model.js";
-import { printed, readReportFile } from "./read-report.js";
+import { printed, ReadBudget, readReportFile } from "./read-report.js";
 import { textTable } from "./table.js";
 
 /** Base reports read from one directory at most (a history, not an archive). */
@@ -76,14 +76,14 @@ export interface CompareFlags {
 }
 
 /** A base argument: a report file, or a directory whose *.json files are reports. */
-async function readBases(path: string): Promise<Report[]> {
+async function readBases(path: string, budget: ReadBudget): Promise<Report[]> {
   let isDir = false;
   try {
     isDir = (await stat(path)).isDirectory();
   } catch {
     // readReportFile names the problem
   }
-  if (!isDir) return [await readReportFile(path, "base")];
+  if (!isDir) return [await readReportFile(path, "base", budget)];
   const names = (await readdir(path)).filter((n) => n.endsWith(".json")).sort();
   if (names.length === 0) throw new InputError(`base: directory "${path}" has no *.json report files`);
   if (names.length > MAX_BASE_REPORTS) {
@@ -92,7 +92,7 @@ async function readBases(path: string): Promise<Report[]> {
     );
   }
   const out: Report[] = [];
-  for (const name of names) out.push(await readReportFile(join(path, name), "base"));
+  for (const name of names) out.push(await readReportFile(join(path, name), "base", budget));
   return out;
 }
 
@@ -108,7 +108,11 @@ function parseHistory(value: string | undefined): number | undefined {
 }
 
 /** `compare`: what it prints, as a string. `paths`: base reports or directories, then the head report. */
-export async function runCompare(paths: string[], flags: CompareFlags): Promise<string> {
+export async function runCompare(
+  paths: string[],
+  flags: CompareFlags,
+  budget: ReadBudget = new ReadBudget(),
+): Promise<string> {
   if (flags.markdown && flags.json)
     throw new InputError("compare: --markdown and --json are exclusive; choose one");
   if (paths.length < 2) {
@@ -118,9 +122,9 @@ export async function runCompare(paths: string[], flags: CompareFlags): Promise<
   }
   const tolerance = flags.tolerance === undefined ? undefined : parsePercent(flags.tolerance, "--tolerance");
   const history = parseHistory(flags.history);
-  const head = await readReportFile(paths.at(-1)!, "head");
+  const head = await readReportFile(paths.at(-1)!, "head", budget);
   const all: Report[] = [];
-  for (const p of paths.slice(0, -1)) all.push(...(await readBases(p)));
+  for (const p of paths.slice(0, -1)) all.push(...(await readBases(p, budget)));
   // A directory may hold other jobs' reports: keep the head's key when it has any, else all of them.
   const sameKey = all.filter((r) => r.identity.key === head.identity.key);
   const bases = (sameKey.length ? sameKey : all).sort((a, b) => b.createdAt.localeCompare(a.createdAt));

@@ -7,7 +7,7 @@ import { open, readFile, stat, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { InputError } from "../model/units.js";
 import { codecarbonCsv, codecarbonHeader, codecarbonRows } from "../export/codecarbon-csv.js";
-import { printed, readReportFile } from "./read-report.js";
+import { printed, ReadBudget, readReportFile } from "./read-report.js";
 import type { Report } from "../model/report.js";
 import { endpointForLog, resolveOtlpTarget } from "../export/otlp-target.js";
 
@@ -85,7 +85,8 @@ export async function runExport(paths: string[], flags: ExportFlags): Promise<st
       ? resolveOtlpTarget(flags, process.env, { endpoint: "--endpoint", headers: "--headers" })
       : null;
   const reports: Report[] = [];
-  for (const path of paths) reports.push(await readReportFile(path, "export"));
+  const budget = new ReadBudget();
+  for (const path of paths) reports.push(await readReportFile(path, "export", budget));
   switch (format) {
     case "codecarbon-csv":
       if (!flags.out) return codecarbonCsv(reports);

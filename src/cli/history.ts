@@ -6,7 +6,7 @@ import { pointOf, shortSha, trendMermaid, trendTable, type TrendPoint } from "..
 import { formatDelta, formatDuration, formatEnergy, formatMass } from "../report/format.js";
 import type { Report } from "../model/report.js";
 import { InputError } from "../model/units.js";
-import { printed, readReportFile } from "./read-report.js";
+import { printed, ReadBudget, readReportFile } from "./read-report.js";
 import { textTable } from "./table.js";
 
 export interface HistoryFlags {
@@ -15,7 +15,11 @@ export interface HistoryFlags {
 }
 
 /** `history`: every *.json report in `dir` (one key), oldest first, as a trend table. */
-export async function runHistory(dir: string, flags: HistoryFlags): Promise<string> {
+export async function runHistory(
+  dir: string,
+  flags: HistoryFlags,
+  budget: ReadBudget = new ReadBudget(),
+): Promise<string> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith(".json")).sort();
@@ -27,7 +31,7 @@ export async function runHistory(dir: string, flags: HistoryFlags): Promise<stri
   }
   if (names.length === 0) throw new InputError(`history: "${dir}" has no *.json report files`);
   const reports: Report[] = [];
-  for (const name of names) reports.push(await readReportFile(join(dir, name), "history"));
+  for (const name of names) reports.push(await readReportFile(join(dir, name), "history", budget));
   const keys = [...new Set(reports.map((r) => r.identity.key))].sort();
   let chosen = reports;
   if (flags.key !== undefined) {

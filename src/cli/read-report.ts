@@ -7,7 +7,29 @@ import { stripTerminalControls } from "../report/escape.js";
 /** Report files larger than this are refused (a report is a few kB; 1,000 phases stay far below). */
 export const MAX_REPORT_BYTES = 10 * 1024 * 1024;
 
-export async function readReportFile(path: string, inputName: string): Promise<Report> {
+/**
+ * Bytes of report files one command reads in all (`compare`, `history`, `export`): each file is capped at
+ * MAX_REPORT_BYTES, and a command that reads many must stay bounded too (20 files of 9.4 MiB took 2.5 GB of
+ * memory). 64 MiB holds thousands of ordinary reports (a few kB each).
+ */
+export const MAX_TOTAL_REPORT_BYTES = 64 * 1024 * 1024;
+
+/** What one command has read so far, against its overall cap. */
+export class ReadBudget {
+  private used = 0;
+  private files = 0;
+  constructor(readonly maxBytes: number = MAX_TOTAL_REPORT_BYTES) {}
+  take(bytes: number, inputName: string, path: string): void {
+    if (this.used + bytes > this.maxBytes)
+      throw new InputError(
+        `${inputName}: "${path}" would bring the reports read to ${this.used + bytes} bytes (${this.files + 1} files); at most ${this.maxBytes} bytes are read in all — give fewer or smaller reports`,
+      );
+    this.used += bytes;
+    this.files += 1;
+  }
+}
+
+export async function readReportFile(path: string, inputName: string, budget?: ReadBudget): Promise<Report> {
   let text: string;
   try {
     const info = await stat(path);
@@ -18,6 +40,7 @@ export async function readReportFile(path: string, inputName: string): Promise<R
         `${inputName}: "${path}" is ${info.size} bytes; reports over ${MAX_REPORT_BYTES} bytes are refused`,
       );
     }
+    budget?.take(info.size, inputName, path);
     text = await readFile(path, "utf8");
   } catch (error) {
     if (error instanceof InputError) throw error;
