@@ -14,11 +14,24 @@ export interface ReportZipLimits {
 }
 
 export function reportFromZip(zip: Uint8Array, where: string, limits: ReportZipLimits = {}): Report {
+  return sizedReportFromZip(zip, where, limits).report;
+}
+
+/** reportFromZip, with the uncompressed bytes of the report entry (for a cap over many artifacts). */
+export function sizedReportFromZip(
+  zip: Uint8Array,
+  where: string,
+  limits: ReportZipLimits = {},
+): { report: Report; bytes: number } {
   const files = unzipUntrusted(zip, where, (name) => name.endsWith(".json"), {
     maxEntries: limits.maxEntries ?? 20,
     maxTotalBytes: limits.maxReportBytes ?? 10 * 1024 * 1024,
   });
   const [first] = [...files.keys()].sort();
   if (first === undefined) throw new Error(`${where} holds no .json report`);
-  return parseReportJson(new TextDecoder().decode(files.get(first)), `${where} ${JSON.stringify(first)}`);
+  const bytes = files.get(first)!;
+  return {
+    report: parseReportJson(new TextDecoder().decode(bytes), `${where} ${JSON.stringify(first)}`),
+    bytes: bytes.byteLength,
+  };
 }
