@@ -60,6 +60,8 @@ export function registerSamplerCommands(program: Command): void {
     .option("--interval <duration>", "", "1s")
     .option("--phase <name>", "", "train")
     .option("--gpus <list>")
+    // identifies this process as the directory's sampler where /proc is absent (background.ts); unused here
+    .option("--token <token>")
     .action(async (flags: { dir: string; interval: string; phase: string; gpus?: string }) => {
       const roots = injectedRoots(process.env);
       const instance = new Sampler({

@@ -2,7 +2,8 @@
  * Background mode: a detached sampler process that outlives the step that started it. State lives in one
  * directory (under RUNNER_TEMP in the action): the samples file and a pid file.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { appendFileSync, existsSync, openSync, closeSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { formatLine } from "./samples.js";
@@ -11,6 +12,11 @@ export const SAMPLES_FILE = "samples.ndjson";
 export const PID_FILE = "sampler.pid";
 /** The sampler's start time (proc(5) stat field 22, clock ticks since boot), next to its pid. */
 export const START_FILE = "sampler.start";
+/**
+ * A random token that the sampler carries on its command line (`--token`), next to its pid: where /proc is
+ * absent (macOS, Windows) the process's command line, read with ps or CIM, must hold it.
+ */
+export const TOKEN_FILE = "sampler.token";
 
 export interface BackgroundStart {
   dir: string;
@@ -54,6 +60,7 @@ function isZombie(pid: number): boolean {
 /** Spawn the detached sampler and wait until it has written its first line. Returns its pid. */
 export async function startBackgroundSampler(options: BackgroundStart): Promise<number> {
   const samplesPath = join(options.dir, SAMPLES_FILE);
+  const token = randomUUID();
   const log = openSync(join(options.dir, "sampler.log"), "a");
   const child = spawn(
     process.execPath,
@@ -68,6 +75,8 @@ export async function startBackgroundSampler(options: BackgroundStart): Promise<
       "--phase",
       options.phase,
       ...(options.gpus ? ["--gpus", options.gpus] : []),
+      "--token",
+      token,
     ],
     { detached: true, stdio: ["ignore", log, log], env: options.env ?? process.env },
   );
@@ -77,6 +86,7 @@ export async function startBackgroundSampler(options: BackgroundStart): Promise<
   if (pid === undefined) throw new Error("the background sampler could not be started (no pid)");
   writeFileSync(join(options.dir, PID_FILE), `${pid}\n`);
   writeFileSync(join(options.dir, START_FILE), `${processStartTime(pid) ?? ""}\n`);
+  writeFileSync(join(options.dir, TOKEN_FILE), `${token}\n`);
   const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
   while (Date.now() < deadline) {
     if (existsSync(samplesPath) && readFileSync(samplesPath, "utf8").includes('"t":"s"')) return pid;
@@ -115,7 +125,7 @@ export function processStartTime(pid: number, procRoot = "/proc"): string | null
   }
 }
 
-function commandLine(pid: number, procRoot: string): string[] | null {
+function procCommandLine(pid: number, procRoot: string): string[] | null {
   try {
     return readFileSync(join(procRoot, String(pid), "cmdline"), "utf8").split("\0");
   } catch {
@@ -124,13 +134,57 @@ function commandLine(pid: number, procRoot: string): string[] | null {
 }
 
 /**
+ * A process's command line without /proc: `ps -o args=` (POSIX; macOS, the BSDs), or CIM's CommandLine on
+ * Windows. Null where it cannot be read; a caller then does not trust the pid.
+ */
+export function commandLineWithoutProc(
+  pid: number,
+  platform: NodeJS.Platform = process.platform,
+): string | null {
+  const run =
+    platform === "win32"
+      ? spawnSync(
+          "powershell.exe",
+          [
+            "-NoProfile",
+            "-NonInteractive",
+            "-Command",
+            `(Get-CimInstance Win32_Process -Filter "ProcessId=${pid}").CommandLine`,
+          ],
+          { encoding: "utf8", timeout: 10_000, windowsHide: true },
+        )
+      : spawnSync("ps", ["-ww", "-p", String(pid), "-o", "args="], { encoding: "utf8", timeout: 10_000 });
+  if (run.error || run.status !== 0) return null;
+  const text = run.stdout.trim();
+  return text === "" ? null : text;
+}
+
+export interface ProcessView {
+  /** default /proc; where it does not exist, `commandLine` decides */
+  procRoot?: string;
+  /** a process's command line where /proc is absent (tests inject one); default commandLineWithoutProc */
+  commandLine?: (pid: number) => string | null;
+}
+
+function readToken(dir: string): string {
+  try {
+    return readFileSync(join(dir, TOKEN_FILE), "utf8").trim();
+  } catch {
+    return "";
+  }
+}
+
+/**
  * The pid of this directory's sampler when it is alive, or null. A pid file can outlive its process (a
  * reused state directory, a runner that recycles pids), and the pid then names someone else's process: it
  * is trusted only when the process was started at the recorded time and runs `sampler run --dir <dir>`
- * (proc(5) stat and cmdline). A process we may not signal (EPERM: another user's) is never ours. Where
- * /proc is absent (macOS) only liveness can be checked.
+ * with this directory's token (proc(5) stat and cmdline). A process we may not signal (EPERM: another
+ * user's) is never ours. Where /proc is absent (macOS, Windows) the command line read with ps (or CIM) must
+ * hold the token the sampler was started with; a pid whose command line cannot be read is not trusted.
  */
-export function samplerProcess(dir: string, procRoot = "/proc"): number | null {
+export function samplerProcess(dir: string, view: ProcessView | string = {}): number | null {
+  const { procRoot = "/proc", commandLine = commandLineWithoutProc } =
+    typeof view === "string" ? { procRoot: view } : view;
   const pid = readSamplerPid(dir);
   if (pid === null || pid === process.pid) return null;
   try {
@@ -138,7 +192,12 @@ export function samplerProcess(dir: string, procRoot = "/proc"): number | null {
   } catch {
     return null; // ESRCH: gone; EPERM: another user's process, not our sampler
   }
-  if (!existsSync(procRoot)) return pid;
+  const token = readToken(dir);
+  if (!existsSync(procRoot)) {
+    // No /proc: the token on the command line is the proof (a sampler of an older layout has none: not trusted)
+    const line = token === "" ? null : commandLine(pid);
+    return line !== null && line.includes(`--token ${token}`) ? pid : null;
+  }
   if (isZombie(pid)) return null;
   let recorded = "";
   try {
@@ -148,8 +207,9 @@ export function samplerProcess(dir: string, procRoot = "/proc"): number | null {
   }
   const started = processStartTime(pid, procRoot);
   if (recorded !== "" && started !== recorded) return null;
-  const argv = commandLine(pid, procRoot);
+  const argv = procCommandLine(pid, procRoot);
   if (argv === null) return null;
+  if (token !== "" && argv[argv.indexOf("--token") + 1] !== token) return null;
   const at = argv.indexOf("sampler");
   const dirAt = argv.indexOf("--dir");
   const argDir = dirAt >= 0 ? argv[dirAt + 1] : undefined;
@@ -175,9 +235,9 @@ function signal(pid: number, name: NodeJS.Signals): boolean {
 export async function stopBackgroundSampler(
   dir: string,
   timeoutMs = 5_000,
-  procRoot = "/proc",
+  view: ProcessView | string = {},
 ): Promise<"stopped" | "killed" | "not-running"> {
-  const pid = samplerProcess(dir, procRoot);
+  const pid = samplerProcess(dir, view);
   if (pid === null) return "not-running";
   if (!signal(pid, "SIGTERM")) return "not-running";
   const deadline = Date.now() + timeoutMs;
