@@ -158,6 +158,10 @@ export function baseLookupBudget(
  * artifacts it uploads, so it gets the tight cap; `mode: report` reads this repository's own matrix.
  */
 export const RUN_ARTIFACTS = { publish: MAX_RUN_ARTIFACTS, report: 500 } as const;
+/** From this many jobs on, base lookups share one listing of the repository's newest artifacts... */
+const SHARED_LISTING_FROM_JOBS = 10;
+/** ...of at most this many pages of 100 (fewer calls than the per-job listings it replaces). */
+const SHARED_LISTING_PAGES = 10;
 /** parallel base lookups (each is 2-3 API calls plus downloads) */
 const BASE_CONCURRENCY = 4;
 /**
@@ -182,7 +186,12 @@ async function baseHistories(
   const unreadable: string[] = [];
   // Shared by every job's lookup: the ancestor list is read once, and all calls count against one budget.
   const lookupBudget = baseLookupBudget(config.mode === "publish" ? "publish" : "report", artifacts.length);
-  const shared = new BaseLookupShared(lookupBudget.total);
+  // Many jobs: list the repository's newest artifacts once for all of them (a few pages) instead of one
+  // listing by name per job (100 jobs: 100 calls).
+  const shared = new BaseLookupShared(
+    lookupBudget.total,
+    artifacts.length > SHARED_LISTING_FROM_JOBS ? SHARED_LISTING_PAGES : 0,
+  );
   // One merge-base for the whole PR: asking once saves a compare call per job (199 of 806 calls at 200 jobs).
   let mergeBaseSha: string | null = null;
   try {

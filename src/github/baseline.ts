@@ -128,8 +128,21 @@ export interface FindBaseOptions {
  */
 export class BaseLookupShared {
   private readonly ancestors = new Map<string, Promise<string[]>>();
+  private recent: Promise<{ items: ArtifactInfo[]; complete: boolean }> | null = null;
   private used = 0;
-  constructor(readonly maxCalls: number = Number.POSITIVE_INFINITY) {}
+  /**
+   * `recentPages`: when above 0, the repository's newest artifacts (all names, pages of 100) are listed once
+   * for every job, instead of one listing by name per job: a 100-job matrix's base lookups then cost a few
+   * pages, not 100 lists. A job whose name is missing from an incomplete listing is listed by name.
+   */
+  constructor(
+    readonly maxCalls: number = Number.POSITIVE_INFINITY,
+    readonly recentPages: number = 0,
+  ) {}
+  recentArtifacts(load: () => Promise<{ items: ArtifactInfo[]; complete: boolean }>) {
+    this.recent ??= load();
+    return this.recent;
+  }
   /** Take one call from the budget; false when it is spent. */
   take(): boolean {
     if (this.used >= this.maxCalls) return false;
@@ -225,9 +238,30 @@ export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptio
     }
   }
 
-  let artifacts: ArtifactInfo[];
+  let artifacts: ArtifactInfo[] | null = null;
+  if (shared.recentPages > 0) {
+    try {
+      const recent = await shared.recentArtifacts(() =>
+        listArtifacts(octokit, repo, null, shared.recentPages, () => call(true)),
+      );
+      const mine = recent.items.filter((a) => a.name === opts.artifactName);
+      // complete: absence is an answer; else enough eligible runs for the history, or list by name
+      const eligible = mine.filter((a) => isEligible(a, opts.repositoryId)).length;
+      if (recent.complete || eligible > opts.history) {
+        artifacts = mine;
+        // the job's share still pays for a listing: what it saves goes back to the run, not to more downloads
+        own++;
+      }
+    } catch (error) {
+      if (error instanceof LookupBudgetSpent || error instanceof JobShareSpent) {
+        fail("list the repository's artifacts", error);
+        return { reports: [], mergeBaseSha, chosenFrom: "none", warnings, unreadable: [] };
+      }
+      // another failure: the listing by name below says what went wrong
+    }
+  }
   try {
-    artifacts = await listArtifactsByName(octokit, repo, opts.artifactName, opts.maxPages ?? 5, call);
+    artifacts ??= await listArtifactsByName(octokit, repo, opts.artifactName, opts.maxPages ?? 5, call);
   } catch (error) {
     fail(`list the artifacts named ${opts.artifactName}`, error);
     return { reports: [], mergeBaseSha, chosenFrom: "none", warnings, unreadable: [] };
@@ -304,35 +338,56 @@ async function listArtifactsByName(
   maxPages: number,
   call: () => void,
 ): Promise<ArtifactInfo[]> {
-  const { items } = await collectPages(
-    octokit.paginate.iterator(octokit.rest.actions.listArtifactsForRepo, { ...repo, name, per_page: 100 }),
+  return (await listArtifacts(octokit, repo, name, maxPages, call)).items;
+}
+
+/** The repository's artifacts, newest first (only those named `name` unless null); `complete` when all were read. */
+async function listArtifacts(
+  octokit: GitHubClient,
+  repo: { owner: string; repo: string },
+  name: string | null,
+  maxPages: number,
+  call: () => void,
+): Promise<{ items: ArtifactInfo[]; complete: boolean }> {
+  const { items, truncated } = await collectPages(
+    octokit.paginate.iterator(octokit.rest.actions.listArtifactsForRepo, {
+      ...repo,
+      ...(name === null ? {} : { name }),
+      per_page: 100,
+    }),
     maxPages,
     call,
   );
-  return items.map((a) => {
-    const run = a.workflow_run;
-    return {
-      id: a.id,
-      name: a.name,
-      expired: a.expired,
-      createdAt: a.created_at ?? "",
-      sizeInBytes: a.size_in_bytes,
-      workflowRun:
-        run?.id != null &&
-        run.head_sha &&
-        run.head_branch &&
-        run.repository_id != null &&
-        run.head_repository_id != null
-          ? {
-              id: run.id,
-              headSha: run.head_sha,
-              headBranch: run.head_branch,
-              repositoryId: run.repository_id,
-              headRepositoryId: run.head_repository_id,
-            }
-          : null,
-    };
-  });
+  return { items: items.map(toArtifactInfo), complete: !truncated };
+}
+
+type ListedArtifact = Awaited<
+  ReturnType<GitHubClient["rest"]["actions"]["listArtifactsForRepo"]>
+>["data"]["artifacts"][number];
+
+function toArtifactInfo(a: ListedArtifact): ArtifactInfo {
+  const run = a.workflow_run;
+  return {
+    id: a.id,
+    name: a.name,
+    expired: a.expired,
+    createdAt: a.created_at ?? "",
+    sizeInBytes: a.size_in_bytes,
+    workflowRun:
+      run?.id != null &&
+      run.head_sha &&
+      run.head_branch &&
+      run.repository_id != null &&
+      run.head_repository_id != null
+        ? {
+            id: run.id,
+            headSha: run.head_sha,
+            headBranch: run.head_branch,
+            repositoryId: run.repository_id,
+            headRepositoryId: run.head_repository_id,
+          }
+        : null,
+  };
 }
 
 /** A download that ended early or does not hold a whole zip archive: worth another try. */

@@ -63,7 +63,7 @@ const publish = (runId: number) =>
   });
 
 describe("mode: publish spends a bounded number of API calls on an untrusted run", () => {
-  it("500 fork artifacts: 100 read, the rest named in one warning, the ancestors listed once: 214 calls (was 1,513)", async () => {
+  it("500 fork artifacts: 100 read, the rest named in one warning, the ancestors listed once: 120 calls (was 1,513)", async () => {
     const run = forkRunWith(500);
     // one job has a base report on an ancestor of the merge-base (so ancestors are needed)
     const baseRun = fake.addRun({ headSha: sha("2") });
@@ -75,11 +75,12 @@ describe("mode: publish spends a bounded number of API calls on an untrusted run
 
     expect(fake.comments).toHaveLength(1);
     expect(count(COMMITS)).toBe(1);
-    expect(count(LIST_BY_NAME)).toBe(MAX_RUN_ARTIFACTS);
+    // one listing of the repository's newest artifacts for all 100 jobs (501 artifacts: 6 pages), not 100
+    expect(count(LIST_BY_NAME)).toBe(6);
     expect(count(DOWNLOAD)).toBe(MAX_RUN_ARTIFACTS + 1); // 100 heads + 1 base report
-    // 2 PR lookup + 5 run-artifact pages + 100 head downloads + 1 merge-base + 100 base lists
-    // + 1 ancestors + 1 base download + 4 comment (viewer, list, create, duplicate check) = 214
-    expect(calls.length).toBe(214);
+    // 2 PR lookup + 5 run-artifact pages + 100 head downloads + 1 merge-base + 6 repository artifact pages
+    // + 1 ancestors + 1 base download + 4 comment (viewer, list, create, duplicate check) = 120
+    expect(calls.length).toBe(120); // was 214 with a listing by name per job
     expect(calls.length).toBeLessThanOrEqual(PUBLISH_MAX_REQUESTS);
     const capWarnings = core.warnings.filter((w) => w.includes("were not"));
     expect(capWarnings).toHaveLength(1);
@@ -106,8 +107,9 @@ describe("mode: publish spends a bounded number of API calls on an untrusted run
     expect(baseLookupBudget("publish", 100)).toEqual({ total: BASE_LOOKUP_CALLS.publish, perJob: 2 });
     expect(baseDownloads).toBe(100); // one base report for each job: the last job is served like the first
     expect(lookups + baseDownloads).toBeLessThanOrEqual(BASE_LOOKUP_CALLS.publish);
-    // 2 PR lookup + 1 run page + 100 heads + 1 merge-base + 100 lists + 100 base downloads + 4 comment
-    expect(calls.length).toBe(308); // was 508 (401 of them base lookups)
+    // 2 PR lookup + 1 run page + 100 heads + 1 merge-base + 4 repository artifact pages (400 artifacts)
+    // + 100 base downloads + 4 comment
+    expect(calls.length).toBe(212); // was 308 (100 lists by name), and 508 before that
     expect(fake.comments).toHaveLength(1);
     expect(core.warnings.filter((w) => w.includes("base-branch lookups stopped"))).toEqual([]);
   }, 180_000);
