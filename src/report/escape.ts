@@ -45,15 +45,17 @@ function entities(text: string): string {
 
 /** No mention, autolink or reference can start in `text` (GitHub links them in text nodes, HTML or not). */
 function neutraliseLinks(text: string): string {
-  return text
-    .replace(/@/g, `@${ZWJ}`) // mentions, and every email autolink (bare, mailto:, xmpp:) needs an @
-    .replace(/:\/\//g, `:${ZWJ}//`) // http://, https://, ftp:// and any scheme://
-    // GFM's extended www. autolink (www.evil.example/login): cmark-gfm starts one after a space, the line's
-    // start or any of `*`, `_`, `~`, `(`, and marked after any character, so every `www.` is broken, not
-    // only one at a word boundary (`\b` misses `eval_www.`)
-    .replace(/(www)\./gi, `$1${ZWJ}.`)
-    .replace(/#/g, `#${ZWJ}`) // #123 and owner/repo#123 references (they back-link from the target)
-    .replace(/(gh)-(?=[0-9])/gi, `$1${ZWJ}-`); // GH-123 references
+  return (
+    text
+      .replace(/@/g, `@${ZWJ}`) // mentions, and every email autolink (bare, mailto:, xmpp:) needs an @
+      .replace(/:\/\//g, `:${ZWJ}//`) // http://, https://, ftp:// and any scheme://
+      // GFM's extended www. autolink (www.evil.example/login): cmark-gfm starts one after a space, the line's
+      // start or any of `*`, `_`, `~`, `(`, and marked after any character, so every `www.` is broken, not
+      // only one at a word boundary (`\b` misses `eval_www.`)
+      .replace(/(www)\./gi, `$1${ZWJ}.`)
+      .replace(/#/g, `#${ZWJ}`) // #123 and owner/repo#123 references (they back-link from the target)
+      .replace(/(gh)-(?=[0-9])/gi, `$1${ZWJ}-`)
+  ); // GH-123 references
 }
 
 /**
