@@ -8,7 +8,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { PID_FILE, samplerProcess, stopBackgroundSampler, TOKEN_FILE } from "../../src/measure/background.js";
+import {
+  commandLineWithoutProc,
+  PID_FILE,
+  samplerProcess,
+  stopBackgroundSampler,
+  TOKEN_FILE,
+} from "../../src/measure/background.js";
 import { runBundledCli } from "../support/cli.js";
 import { alive, tmp } from "../reliability/helpers.js";
 
@@ -52,5 +58,15 @@ describe.skipIf(process.platform === "win32")("pid files without /proc", () => {
     expect(pid).not.toBeNull();
     // "stopped": it exited on SIGTERM within the bound (a zombie until its new parent reaps it)
     expect(await stopBackgroundSampler(dir, 10_000, { procRoot: NO_PROC })).toBe("stopped");
+  });
+});
+
+describe("the command-line reader per platform", () => {
+  it("Windows reads CIM through PowerShell; where that cannot run, nothing is trusted", () => {
+    // On this Linux machine powershell.exe is absent: the win32 branch answers null, never a guess
+    if (process.platform !== "win32") expect(commandLineWithoutProc(process.pid, "win32")).toBeNull();
+    // POSIX ps shows our own command line whole
+    if (process.platform !== "win32")
+      expect(commandLineWithoutProc(process.pid, "linux")).toContain(process.argv0.split("/").pop());
   });
 });
