@@ -64,6 +64,9 @@ describe.concurrent("base-branch reports", () => {
     const warning = post.warnings.find((w) => w.includes(`id ${bad.artifact.id}`));
     expect(warning).toMatch(/^ml-footprint: Skipped artifact ml-footprint-train-train/);
     expect(warning).not.toContain("\n");
+    // the baseline that lacks a run says so in the outputs and the comment (issue 23)
+    expect(post.outputs["missing-base-reports"]).toBe("1");
+    expect(world.gh.comments[0]?.body ?? "").toContain("1 base-branch report(s) could not be read");
   });
 });
 
