@@ -245,9 +245,11 @@ export async function findBaseReports(octokit: GitHubClient, opts: FindBaseOptio
         listArtifacts(octokit, repo, null, shared.recentPages, () => call(true)),
       );
       const mine = recent.items.filter((a) => a.name === opts.artifactName);
-      // complete: absence is an answer; else enough eligible runs for the history, or list by name
-      const eligible = mine.filter((a) => isEligible(a, opts.repositoryId)).length;
-      if (recent.complete || eligible > opts.history) {
+      // complete: absence is an answer. Else it is enough when it holds the merge-base's run and more
+      // eligible runs than the history needs; otherwise this job lists its name (older runs are there)
+      const eligible = mine.filter((a) => isEligible(a, opts.repositoryId));
+      const atMergeBase = eligible.some((a) => a.workflowRun?.headSha === mergeBaseSha);
+      if (recent.complete || (atMergeBase && eligible.length > opts.history)) {
         artifacts = mine;
         // the job's share still pays for a listing: what it saves goes back to the run, not to more downloads
         own++;
