@@ -157,6 +157,16 @@ function adviceSection(advice: Advice | null | undefined): AdviceSection | null 
     .slice(0, MAX_ADVICE_OPTIONS);
   const best = options[0];
   if (!best) return null;
+  if (advice.hosted) {
+    const h = advice.hosted;
+    return {
+      summary: `🌱 ${escapeMarkdown(h.how, 160)} in ${escapeHtmlText(best.id, 40)} would cut operational emissions by ${percent(h.lowPercent)}–${percent(h.highPercent)} (the hosted runner's region is not published; embodied unchanged)`,
+      lines: [
+        `${escapeMarkdown(best.name, 80)}: ${mass(best.emissionsG)} instead of about ${mass(advice.currentG)}, ${figure(`${Math.round(best.gPerKWh)} g`)} CO2e/kWh${best.year ? ` (${best.year})` : ""}`,
+        `Same energy, operational emissions only, compared with ${escapeMarkdown(advice.region.name, 80)}${advice.source ? `: ${escapeMarkdown(advice.source, 200)}` : ""}.`,
+      ],
+    };
+  }
   return {
     summary: `🌱 Running in ${escapeHtmlText(best.id, 40)} would cut operational emissions by ${percent(best.saving)}: ${mass(best.emissionsG)} instead of ${mass(advice.currentG)} CO2e (embodied unchanged)`,
     lines: [
