@@ -35,7 +35,7 @@ export const CURVE_RANGE_FRACTION = 0.25;
  * share). The curve's low-utilization end is its least certain part for a VM slice: for the 4-vCPU EPYC 7763
  * runner the Teads idle point (12 % of the share, 1.05 W) sits below Eco CI's published model (1.76 W at 0 %,
  * 3.62 W at 10 %: green-coding-solutions/eco-ci-energy-estimation, machine-power-data/
- * github_EPYC_7763_4_CPU_shared.sh, 2023) and Cloud Carbon Footprint's EPYC 3rd Gen minimum (0.45 W per vCPU,
+ * github_EPYC_7763_4_CPU_shared.sh, added 2024-06-18) and Cloud Carbon Footprint's EPYC 3rd Gen minimum (0.45 W per vCPU,
  * AzureFootprintEstimationConstants.ts), while at 25–100 % both lie within −25 % of the curve. 12 % (the
  * curve's own idle fraction) is the smallest round margin that contains both (docs/methodology.md, table).
  */
