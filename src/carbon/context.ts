@@ -13,6 +13,7 @@ import {
 } from "./constants.js";
 import { closestPlaceIds, findCloudRegion, findPlace, worldPlace, type Place } from "./dataset.js";
 import { detectCloudRegion, type ImdsEndpoints } from "./imds.js";
+import { zoneForPlace } from "./zones.js";
 import {
   fetchElectricityMaps,
   fetchElectricityMapsWindow,
@@ -81,25 +82,9 @@ export function parseRegion(text: string, inputName = "region"): Place {
   );
 }
 
-/** Electricity Maps zone for a place: the country, or a US balancing area where the region's location pins one down. */
-const US_ZONES: Record<string, string> = {
-  "aws:us-east-1": "US-MIDA-PJM",
-  "aws:us-east-2": "US-MIDA-PJM",
-  "azure:eastus": "US-MIDA-PJM",
-  "azure:eastus2": "US-MIDA-PJM",
-  "gcp:us-east4": "US-MIDA-PJM",
-  "aws:us-west-2": "US-NW-BPAT",
-  "gcp:us-west1": "US-NW-BPAT",
-  "aws:us-west-1": "US-CAL-CISO",
-  "azure:westus": "US-CAL-CISO",
-  "gcp:us-west2": "US-CAL-CISO",
-  "azure:southcentralus": "US-TEX-ERCO",
-  "gcp:us-south1": "US-TEX-ERCO",
-};
+/** Electricity Maps zone for a place (zones.ts: the grid that serves the region, from a sourced table). */
 function electricityMapsZone(place: Place): string | null {
-  if (place.country === null) return null;
-  if (place.country !== "US") return place.country;
-  return US_ZONES[place.id] ?? null;
+  return zoneForPlace(place);
 }
 
 function rangeFor(place: Place): { low: number; high: number } {
