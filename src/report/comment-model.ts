@@ -98,6 +98,8 @@ export interface CommentModel {
   context: string;
   trends: TrendSection[];
   advice: AdviceSection | null;
+  /** scheduled jobs with a live forecast: when in the next day the job would emit least */
+  timeShift?: AdviceSection | null;
   details: DetailSection[];
   noiseRule: string;
   footer: string;

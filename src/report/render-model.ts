@@ -179,6 +179,32 @@ function adviceSection(advice: Advice | null | undefined): AdviceSection | null 
   };
 }
 
+/**
+ * The time-shift line of a scheduled job (one report with carbon.timeShift): when in the next day the same job would
+ * emit least, from the live provider's forecast. The report may come from a fork: every string is escaped.
+ */
+function timeShiftSection(input: CommentModelInput): AdviceSection | null {
+  if (input.reports.length !== 1) return null;
+  const shift = input.reports[0]?.head.carbon?.timeShift;
+  if (!shift) return null;
+  const hhmm = (iso: string) => escapeHtmlText(iso.slice(11, 16), 5);
+  const saving = shift.savingFraction * 100;
+  const summary =
+    saving >= TIME_SHIFT_MIN_SAVING_PERCENT
+      ? `⏰ Scheduled job: starting at ${hhmm(shift.bestStart)} UTC would emit about ${percent(saving)} less than at ${hhmm(shift.baselineStart)} UTC (forecast)`
+      : `⏰ Scheduled job: no start time in the next day is clearly cleaner than ${hhmm(shift.baselineStart)} UTC (forecast, within ${percent(TIME_SHIFT_MIN_SAVING_PERCENT)})`;
+  return {
+    summary,
+    lines: [
+      `Forecast mean over the job's duration: ${figure(`${Math.round(shift.bestGPerKWh)} g`)} CO2e/kWh from ${escapeMarkdown(shift.bestStart.slice(0, 16), 20)} UTC, ${figure(`${Math.round(shift.baselineGPerKWh)} g`)} CO2e/kWh from ${escapeMarkdown(shift.baselineStart.slice(0, 16), 20)} UTC.`,
+      `Source: ${escapeMarkdown(shift.source, 300)}. A forecast, not a measurement; operational emissions only (the same energy assumed).`,
+    ],
+  };
+}
+
+/** Smallest forecast saving worth a time-shift suggestion (assumed: forecasts for the next day err by several %). */
+const TIME_SHIFT_MIN_SAVING_PERCENT = 10;
+
 function tableRows(input: CommentModelInput, overall: Comparison): TableRow[] {
   const multi = input.reports.length > 1;
   const rows: TableRow[] = [];
@@ -286,6 +312,7 @@ export function buildCommentModel(input: CommentModelInput): CommentModel {
     context: contextLine(input, baseRefText),
     trends: trendsOf(input),
     advice: adviceSection(input.advice),
+    timeShift: timeShiftSection(input),
     details: input.reports.map((j) => jobDetails(j.head, j.comparison, multi, trusted)),
     noiseRule: unbreakFigures(escapeMarkdown(noiseRule, 1_000)),
     footer: `ml-footprint ${escapeMarkdown(input.toolVersion, 40)} · energy is compared first; emissions also move with the grid`,
