@@ -55,7 +55,7 @@ const CCF_METHODOLOGY =
 const sources = {
   ember: {
     title: "Ember yearly electricity data (country overview), via The Green Web Foundation co2.js",
-    url: "https://github.com/thegreenwebfoundation/co2.js/blob/6628f83f24c2d836fb7ac0dd80eaf5012b27bae4/data/output/average-intensities.json",
+    url: "https://github.com/thegreenwebfoundation/co2.js/blob/b459b5e543c6cfb49ad429627e325e14c45697e1/data/output/average-intensities.json",
     licence: "CC BY 4.0 (Ember); republished by co2.js under CC BY-SA 4.0",
     basis: "lifecycle",
     accounting: "location-based",

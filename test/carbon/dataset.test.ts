@@ -44,7 +44,7 @@ describe("embedded intensity dataset", () => {
     expect(findPlace("aws:eu-west-1")).toMatchObject({ gPerKWh: 278.6, year: 2020 });
     expect(findPlace("aws:eu-west-1")?.source).toContain("European Environment Agency");
     expect(findPlace("aws:eu-north-1")?.gPerKWh).toBe(8.8);
-    // Ember via co2.js: France 2024 44.18, world 2024 473.05
+    // Ember via co2.js b459b5e: France 2024 44.18, world 2024 472.94 (473.05 at 6628f83)
     expect(findPlace("FR")).toMatchObject({
       gPerKWh: 44.18,
       year: 2024,
@@ -52,7 +52,9 @@ describe("embedded intensity dataset", () => {
       kind: "country",
     });
     expect(findPlace("fra")?.id).toBe("FR");
-    expect(findPlace("world")).toMatchObject({ gPerKWh: 473.05, year: 2024 });
+    expect(findPlace("world")).toMatchObject({ gPerKWh: 472.94, year: 2024 });
+    // a revised entry (issue #26): Canada 174.81 → 184.99 g/kWh in co2.js b459b5e
+    expect(findPlace("CA")).toMatchObject({ gPerKWh: 184.99, year: 2024 });
     // Azure regions CCF covers use CCF's factor, not the Ember country average (azure@1.8.0 EU_FRANCE_CENTRAL 0.00005128)
     expect(findPlace("azure:francecentral")).toMatchObject({
       gPerKWh: 51.28,
