@@ -71,4 +71,15 @@ describe("one CPU answer per machine through `ml-footprint run` (fake /proc/cpui
     expect(b).toBeGreaterThanOrEqual(aLow! - 1e-9);
     expect(b).toBeLessThanOrEqual(aHigh! + 1e-9);
   }, 120_000);
+
+  it("Linux arm64 (#24): a Neoverse-N1 cpuinfo (implementer 0x41, part 0xd0c) gets CCF's Graviton2 figure, not the generic range", async () => {
+    const graviton = readFileSync(
+      join(process.cwd(), "test", "fixtures", "proc", "cpuinfo-graviton2", "cpuinfo"),
+      "utf8",
+    );
+    const cpu = await cpuOf(graviton);
+    expect(cpu.provenance).toBe("modelled");
+    expect(cpu.detail).toMatch(/Neoverse N1 \(AWS Graviton2, Ampere Altra\) by CPUID family\/model/);
+    expect(cpu.detail).toMatch(/Graviton2 \(CCF uses its EPYC 2nd Gen figures\)/);
+  }, 120_000);
 });
