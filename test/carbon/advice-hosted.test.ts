@@ -41,4 +41,13 @@ describe("advice on the default GitHub-hosted runner (issue #26)", () => {
       /🌱 A larger runner with Azure private networking, or a self-hosted runner, in azure:\w+ would cut operational emissions by \d+\s?%–\d+\s?% \(the hosted runner's region is not published/,
     );
   });
+
+  it("names every US grid sub-region the default averages, not the first region's alone", async () => {
+    const ctx = await resolveCarbonContext({ env: { RUNNER_ENVIRONMENT: "github-hosted" } });
+    expect(ctx.intensity.source).toMatch(
+      /mean of 9 Azure US regions \(eastus SERC, .*\) over 5 US grid sub-regions \(MRO, RFC, SERC, TRE, WECC\)/,
+    );
+    // before issue #26 it ended with the first region's own "; US grid sub-region SERC"
+    expect(ctx.intensity.source).not.toMatch(/; US grid sub-region SERC$/);
+  });
 });
