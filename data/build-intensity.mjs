@@ -5,6 +5,7 @@
  * accounting basis per figure. Run: `node data/build-intensity.mjs` (add `--check` to fail when the output is stale).
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { checkPins } from "./pins.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -37,13 +38,15 @@ function readCsv(name) {
 const round2 = (value) => Math.round(value * 100) / 100;
 
 const ccfPackages = JSON.parse(readFileSync(join(here, "sources", "ccf", "packages.json"), "utf8"));
-const ccfPackage = (name) => {
-  const pkg = ccfPackages.find((p) => p.name === `@cloud-carbon-footprint/${name}`);
+const ccfPackage = (name, version) => {
+  const pkg = ccfPackages.find(
+    (p) => p.name === `@cloud-carbon-footprint/${name}` && (version === undefined || p.version === version),
+  );
   if (!pkg) throw new Error(`ccf: ${name} missing from data/sources/ccf/packages.json`);
   return pkg;
 };
-const ccfLabel = (name) => {
-  const pkg = ccfPackage(name);
+const ccfLabel = (name, version) => {
+  const pkg = ccfPackage(name, version);
   return `@cloud-carbon-footprint/${name}@${pkg.version} (npm, ${pkg.integrity.slice(0, 19)}…, git ${pkg.gitHead.slice(0, 7)})`;
 };
 const CCF_METHODOLOGY =
@@ -52,7 +55,7 @@ const CCF_METHODOLOGY =
 const sources = {
   ember: {
     title: "Ember yearly electricity data (country overview), via The Green Web Foundation co2.js",
-    url: "https://github.com/thegreenwebfoundation/co2.js/blob/6628f83f24c2d836fb7ac0dd80eaf5012b27bae4/data/output/average-intensities.json",
+    url: "https://github.com/thegreenwebfoundation/co2.js/blob/b459b5e543c6cfb49ad429627e325e14c45697e1/data/output/average-intensities.json",
     licence: "CC BY 4.0 (Ember); republished by co2.js under CC BY-SA 4.0",
     basis: "lifecycle",
     accounting: "location-based",
@@ -66,9 +69,11 @@ const sources = {
   },
   // Cloud Carbon Footprint factors, one vintage: the newest published aws/azure packages and the core they depend on.
   // Source and data year per factor as CCF's methodology (Appendix V, at the azure package's git commit) gives them.
-  "ccf-egrid2020": {
-    title: `US EPA eGRID2020 (year-2020 data), NERC-region factors as used by Cloud Carbon Footprint — ${ccfLabel("core")}`,
-    url: CCF_METHODOLOGY,
+  "ccf-nerc": {
+    // CCF names no eGRID edition for core 1.0.0's NERC table; it differs from core 0.17.3's eGRID2020 values by −4 to
+    // −10 %, so its data year is 2021 or later: 2021 assumed (data/README.md).
+    title: `US EPA eGRID NERC-region factors of Cloud Carbon Footprint core ${ccfPackage("core", "1.0.0").version} (npm, git ${ccfPackage("core", "1.0.0").gitHead.slice(0, 7)}), edition not stated (data year 2021 assumed)`,
+    url: "https://www.npmjs.com/package/%40cloud-carbon-footprint/core/v/1.0.0",
     licence: "eGRID: US public domain; CCF code Apache-2.0",
     basis: "direct-combustion",
     accounting: "location-based",
@@ -97,7 +102,7 @@ const sources = {
 };
 const SOURCE_YEAR = {
   "gcp-2025": 2025,
-  "ccf-egrid2020": 2020,
+  "ccf-nerc": 2021,
   "ccf-eea2020": 2020,
   "ccf-carbonfootprint2021": 2021,
   "ccf-unstated": 2021,
@@ -147,7 +152,7 @@ const nercText = readFileSync(
     here,
     "sources",
     "ccf",
-    `core@${ccfPackage("core").version}`,
+    `core@${ccfPackage("core", "1.0.0").version}`,
     "src",
     "FootprintEstimationConstants.ts",
   ),
@@ -233,11 +238,11 @@ const regions = readCsv("cloud-regions.csv").map((row) => {
   if (row.factor.startsWith("ccf:")) {
     const factor = ccf[row.provider]?.get(row.region);
     if (!factor) throw new Error(`${base.id}: Cloud Carbon Footprint has no factor for it`);
-    const sourceId = factor.nerc ? "ccf-egrid2020" : `ccf-${row.factor.slice(4)}`;
+    const sourceId = factor.nerc ? "ccf-nerc" : `ccf-${row.factor.slice(4)}`;
     if (!factor.nerc && !["ccf-eea2020", "ccf-carbonfootprint2021", "ccf-unstated"].includes(sourceId))
       throw new Error(`${base.id}: unknown CCF source ${row.factor}`);
-    if (factor.nerc && row.factor !== "ccf:egrid2020")
-      throw new Error(`${base.id}: CCF uses the eGRID NERC factor ${factor.nerc}; mark it ccf:egrid2020`);
+    if (factor.nerc && row.factor !== "ccf:nerc")
+      throw new Error(`${base.id}: CCF uses the eGRID NERC factor ${factor.nerc}; mark it ccf:nerc`);
     return {
       ...base,
       gridSubregion: factor.nerc,
@@ -268,6 +273,12 @@ const regions = readCsv("cloud-regions.csv").map((row) => {
 const dataset = { schema: "ml-footprint/intensity@1", unit: "gCO2e/kWh", sources, world, countries, regions };
 const text = `${JSON.stringify(dataset, null, 2)}\n`;
 if (process.argv.includes("--check")) {
+  const drift = checkPins();
+  if (drift.length > 0) {
+    for (const problem of drift) console.error(problem);
+    console.error("a vendored source differs from its pin in data/sources/pins.json (data/pins.mjs)");
+    process.exit(1);
+  }
   if (readFileSync(out, "utf8") !== text) {
     console.error(`${out} is stale: run node data/build-intensity.mjs`);
     process.exit(1);

@@ -14,12 +14,14 @@ import { mkdirSync, mkdtempSync, copyFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writePins } from "./pins.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, "sources", "ccf");
 
-// aws@0.15.0 and azure@1.8.0 are the newest published; both depend on core ^0.17.3, so core 0.17.3 is the NERC table
-// they compute with (one vintage). core 1.0.0 exists but is not what these packages resolve (see data/README.md).
+// aws@0.15.0 and azure@1.8.0 are the newest published; both depend on core ^0.17.3. core@1.0.0 (2026-08-17), the
+// newest core, carries newer US NERC factors: the dataset takes the NERC table from it (data/README.md); 0.17.3 stays
+// vendored as the version the aws/azure packages resolve, for comparison.
 const PACKAGES = [
   {
     name: "@cloud-carbon-footprint/aws",
@@ -36,6 +38,11 @@ const PACKAGES = [
     version: "0.17.3",
     files: ["src/FootprintEstimationConstants.ts", "LICENSE"],
   },
+  {
+    name: "@cloud-carbon-footprint/core",
+    version: "1.0.0",
+    files: ["src/FootprintEstimationConstants.ts", "LICENSE"],
+  },
 ];
 
 const work = mkdtempSync(join(tmpdir(), "ccf-"));
@@ -46,7 +53,7 @@ try {
     const [info] = JSON.parse(
       execFileSync("npm", ["pack", spec, "--json", "--pack-destination", work], { encoding: "utf8" }),
     );
-    const unpack = join(work, pkg.name.split("/")[1]);
+    const unpack = join(work, `${pkg.name.split("/")[1]}@${pkg.version}`);
     mkdirSync(unpack, { recursive: true });
     execFileSync("tar", ["xzf", join(work, info.filename), "-C", unpack]);
     const gitHead = execFileSync("npm", ["view", spec, "gitHead"], { encoding: "utf8" }).trim();
@@ -65,6 +72,14 @@ try {
     });
   }
   writeFileSync(join(outDir, "packages.json"), `${JSON.stringify(record, null, 2)}\n`);
+  writePins(
+    Object.fromEntries(
+      record.map((r) => [
+        `ccf/${r.name.split("/")[1]}@${r.version}/`,
+        `npm ${r.name}@${r.version} ${r.integrity}`,
+      ]),
+    ),
+  );
   console.log(record.map((r) => `${r.name}@${r.version} ${r.integrity}`).join("\n"));
 } finally {
   rmSync(work, { recursive: true, force: true });

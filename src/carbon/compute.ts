@@ -42,7 +42,8 @@ export function operationalG(energy: Omit<EnergyFigures, "durationS">, ctx: Carb
 }
 
 function amortised(figure: EmbodiedFigure, hours: number, share: Range): Range {
-  const perHourG = (kg: number, years: number) => (kg * 1_000) / (years * HOURS_PER_YEAR);
+  const usage = figure.usageFactor ?? 1;
+  const perHourG = (kg: number, years: number) => (kg * 1_000) / (years * HOURS_PER_YEAR * usage);
   return {
     value: perHourG(figure.kgCO2e, figure.lifetimeYears) * hours * share.value,
     low: perHourG(figure.lowKgCO2e, figure.highLifetimeYears) * hours * share.low,

@@ -14,13 +14,14 @@ export interface PueFigure {
 
 /** Power usage effectiveness per provider: fleet averages the providers publish, with the spread across their sites. */
 export const PUE_BY_PROVIDER: Record<Provider | "local", PueFigure> = {
-  // AWS sustainability data for 2024 (sustainability.aboutamazon.com): global PUE 1.15, regions from 1.10 (eu-north-1) to
-  // 1.42 (ap-south-1). Cloud Carbon Footprint's older constant is 1.135 (AWS_CLOUD_CONSTANTS.PUE_AVG).
+  // AWS sustainability report 2025 data (sustainability.aboutamazon.com, "AWS data centers: PUE"): global PUE 1.14
+  // for 2025 (1.15 for 2024); the best site reported is 1.04 (Europe, 2024) and the worst region 1.42 (ap-south-1): the low
+  // end is the best site, not a regional average. Cloud Carbon Footprint's older constant is 1.135 (PUE_AVG).
   aws: {
-    value: 1.15,
-    low: 1.1,
+    value: 1.14,
+    low: 1.04,
     high: 1.42,
-    source: "AWS sustainability data 2024: global PUE 1.15 (regional 1.10–1.42)",
+    source: "AWS sustainability data 2025: global PUE 1.14 (best site 1.04 in 2024, regions up to 1.42)",
   },
   // Microsoft datacenter fact sheets (2022–2024): fleet design PUE about 1.18, newest designs 1.12; CCF uses 1.185
   // (AZURE_CLOUD_CONSTANTS.PUE_AVG, packages/azure AzureFootprintEstimationConstants.ts).
@@ -86,12 +87,17 @@ export interface EmbodiedFigure {
   lifetimeYears: number;
   lowLifetimeYears: number;
   highLifetimeYears: number;
+  /**
+   * Fraction of its life the hardware is in use, 0..1 (default 1): the emissions are spread over lifetime × usage
+   * hours. BLOOM's GPU figure assumes 85 %.
+   */
+  usageFactor?: number;
   source: string;
 }
 
 /**
- * Cloud Carbon Footprint's server manufacturing model (cloud-carbon-footprint/cloud-carbon-coefficients,
- * ccfcoef/constants.py, after Teads Engineering 2021, "Building an AWS EC2 carbon emissions dataset", §5, and the Dell
+ * Cloud Carbon Footprint's server manufacturing model (cloud-carbon-footprint/ccf-coefficients, ccfcoef/constants.py
+ * at b0032d9, 2026-04-24 — in that repository since 2023-04-25, values from CCF's 2021 coefficients; not "2022"), after Teads Engineering 2021, "Building an AWS EC2 carbon emissions dataset", §5, and the Dell
  * PowerEdge R740 LCA): BASE_MANUFACTURING_EMISSIONS 1,000 kgCO2e for "a mono socket, low DRAM, no local storage
  * commodity rack server" (DRAM_THRESHOLD 16 GB), + CPU_MANUFACTURING_EMISSIONS 100 kg per additional CPU, + 533/384 kg
  * per GB of DRAM above 16 GB (533 kg for the R740's 384 GB), + 50 kg per HDD / 100 kg per SSD.
@@ -114,7 +120,8 @@ export function ccfServerKg(sockets: number, dramGB: number): number {
  * cloud host: a 2-socket host, as HOST_THREADS assumes, with 128–512 GB of DRAM comes to 1,255–1,789 kg by the same
  * model (ccfServerKg(2, 128) and (2, 512)); the central figure is 2 sockets with 256 GB (1,433 kg), the low end the
  * CCF base (nothing smaller hosts a VM), the high end 2 sockets with 512 GB. Storage is left out (the runner's disk is
- * not ours to split; assumed).
+ * not ours to split; assumed). CCF's own per-instance-family figures (output/coefficients-azure-embodied.csv at b0032d9)
+ * are higher than the central figure for AMD families, e.g. D4as v4 (EPYC 2nd Gen) 1,560.79 kg, still inside the range.
  * Life: Microsoft, which runs GitHub's hosted runners, extended the depreciable life of its cloud server and network
  * equipment from four to six years (CFO Amy Hood, Q4 FY2022 earnings call, July 2022, as reported by The Register,
  * 2022-08-02): 6 years central; 4 years (CCF/Teads, Dell R740 LCA) as the short end of the range.
@@ -127,7 +134,7 @@ export const EMBODIED_CPU_SERVER: EmbodiedFigure = {
   lowLifetimeYears: 4,
   highLifetimeYears: 6,
   source:
-    "Cloud Carbon Footprint server model (ccfcoef 2022: 1,000 kg base + 100 kg/extra CPU + 1.39 kg/GB above 16 GB): 2 sockets, 256 GB = 1,433 kg (range 1,000–1,789 kg); 6-year life (Microsoft 2022; range 4–6 years)",
+    "Cloud Carbon Footprint server model (ccf-coefficients ccfcoef/constants.py, 2021 constants after Teads 2021: 1,000 kg base + 100 kg/extra CPU + 1.39 kg/GB above 16 GB): 2 sockets, 256 GB = 1,433 kg (range 1,000–1,789 kg; CCF's per-family Azure figures lie inside it, e.g. D4as v4 1,560.79 kg); 6-year life (Microsoft 2022; range 4–6 years)",
 };
 
 /**
@@ -144,6 +151,13 @@ export const HOST_THREADS = { value: 96, low: 48, high: 192 } as const;
  * allows for HBM-heavy newer parts (assumed 400 kg). Smaller inference/workstation cards (T4, L4, A10, RTX): assumed a
  * third of that, with a wide range (no published figure).
  */
+/**
+ * Luccioni, Viguier & Ligozat 2023 (BLOOM), embodied emissions: GPU manufacturing amortised over a 6-year replacement
+ * rate at an average usage of 85 %, i.e. per hour of use 150 kg / (6 years × 85 %). Left out, the per-GPU-hour figure
+ * would be 15 % below BLOOM's.
+ */
+export const BLOOM_GPU_USAGE_FACTOR = 0.85;
+
 export const EMBODIED_GPU: Record<"datacenter" | "small", EmbodiedFigure> = {
   datacenter: {
     kgCO2e: 150,
@@ -152,8 +166,9 @@ export const EMBODIED_GPU: Record<"datacenter" | "small", EmbodiedFigure> = {
     lifetimeYears: 6,
     lowLifetimeYears: 4,
     highLifetimeYears: 6,
+    usageFactor: BLOOM_GPU_USAGE_FACTOR,
     source:
-      "Luccioni et al. 2023 (BLOOM, JMLR): ≈150 kgCO2e per data-centre GPU as a lower bound, 6-year replacement (range 150–400 kg, 4–6 years)",
+      "Luccioni et al. 2023 (BLOOM, JMLR): ≈150 kgCO2e per data-centre GPU as a lower bound, 6-year replacement at 85 % usage (range 150–400 kg, 4–6 years)",
   },
   small: {
     kgCO2e: 50,
@@ -162,7 +177,9 @@ export const EMBODIED_GPU: Record<"datacenter" | "small", EmbodiedFigure> = {
     lifetimeYears: 6,
     lowLifetimeYears: 4,
     highLifetimeYears: 6,
-    source: "assumed: one third of a data-centre GPU (Luccioni et al. 2023), range 25–150 kg, 4–6 years",
+    usageFactor: BLOOM_GPU_USAGE_FACTOR,
+    source:
+      "assumed: one third of a data-centre GPU (Luccioni et al. 2023), range 25–150 kg, 4–6 years at 85 % usage",
   },
 };
 

@@ -13,6 +13,7 @@ import {
 } from "./constants.js";
 import { closestPlaceIds, findCloudRegion, findPlace, worldPlace, type Place } from "./dataset.js";
 import { detectCloudRegion, type ImdsEndpoints } from "./imds.js";
+import { zoneForPlace } from "./zones.js";
 import {
   fetchElectricityMaps,
   fetchElectricityMapsWindow,
@@ -81,25 +82,9 @@ export function parseRegion(text: string, inputName = "region"): Place {
   );
 }
 
-/** Electricity Maps zone for a place: the country, or a US balancing area where the region's location pins one down. */
-const US_ZONES: Record<string, string> = {
-  "aws:us-east-1": "US-MIDA-PJM",
-  "aws:us-east-2": "US-MIDA-PJM",
-  "azure:eastus": "US-MIDA-PJM",
-  "azure:eastus2": "US-MIDA-PJM",
-  "gcp:us-east4": "US-MIDA-PJM",
-  "aws:us-west-2": "US-NW-BPAT",
-  "gcp:us-west1": "US-NW-BPAT",
-  "aws:us-west-1": "US-CAL-CISO",
-  "azure:westus": "US-CAL-CISO",
-  "gcp:us-west2": "US-CAL-CISO",
-  "azure:southcentralus": "US-TEX-ERCO",
-  "gcp:us-south1": "US-TEX-ERCO",
-};
+/** Electricity Maps zone for a place (zones.ts: the grid that serves the region, from a sourced table). */
 function electricityMapsZone(place: Place): string | null {
-  if (place.country === null) return null;
-  if (place.country !== "US") return place.country;
-  return US_ZONES[place.id] ?? null;
+  return zoneForPlace(place);
 }
 
 function rangeFor(place: Place): { low: number; high: number } {
@@ -125,6 +110,21 @@ function datasetIntensity(place: Place, provenance: Carbon["intensity"]["provena
   };
 }
 
+/** Region id of the GitHub-hosted default (no such Azure region: a mix of the US ones). */
+export const GITHUB_HOSTED_MIX_ID = "azure:us-mix";
+
+/**
+ * The default's source names every region with its own sub-region and source (it averages several NERC regions, so
+ * naming the first region's alone would mislabel it).
+ */
+function githubHostedSource(places: Place[]): string {
+  const sub = (p: Place) => /US grid sub-region (\w+)/.exec(p.source)?.[1];
+  const regions = places.map((p) => `${p.id.slice(6)}${sub(p) ? ` ${sub(p)}` : ""}`).join(", ");
+  const subregions = [...new Set(places.map(sub).filter((x): x is string => !!x))].sort();
+  const sources = [...new Set(places.map((p) => p.source.replace(/; US grid sub-region \w+/, "")))];
+  return `assumed: mean of ${places.length} Azure US regions (${regions}) over ${subregions.length} US grid sub-regions (${subregions.join(", ")}); ${sources.join("; ")}`;
+}
+
 /** The documented GitHub-hosted runner assumption: mean of the Azure US regions, range min..max widened. */
 export function githubHostedDefault(): { place: Place; intensity: Carbon["intensity"] } {
   const places = GITHUB_HOSTED_AZURE_REGIONS.map((r) => findCloudRegion("azure", r)).filter(
@@ -134,7 +134,7 @@ export function githubHostedDefault(): { place: Place; intensity: Carbon["intens
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const r = INTENSITY_RELATIVE_RANGE.regional;
   const place: Place = {
-    id: "azure:us-mix",
+    id: GITHUB_HOSTED_MIX_ID,
     name: "GitHub-hosted runner: assumed mix of Azure US regions",
     kind: "cloud",
     provider: "azure",
@@ -142,7 +142,7 @@ export function githubHostedDefault(): { place: Place; intensity: Carbon["intens
     gPerKWh: mean,
     year: Math.max(...places.map((p) => p.year)),
     basis: places[0]?.basis ?? "unknown",
-    source: `assumed: mean of ${places.length} Azure US regions (${places.map((p) => p.id.slice(6)).join(", ")}); ${places[0]?.source ?? ""}`,
+    source: githubHostedSource(places),
     method: "ccf-factor",
   };
   return {

@@ -4,6 +4,11 @@
  * emissions by up to ~10×). Only lower-emitting choices are listed, each with its saving, and only when it cuts at least
  * GREENER_MIN_SAVING_FRACTION: advice that names a dirtier grid, or one within the intensity figures' own uncertainty, is
  * noise. Pure; uses the embedded dataset and each provider's PUE.
+ *
+ * Like with like (issue #26): a choice is listed only when its figure has the same accounting basis as the job's own
+ * (life-cycle vs direct combustion: life-cycle figures run 5–15 % higher for fossil grids, more than many savings) and
+ * a data year within GREENER_MAX_YEAR_GAP of it, each place with its own provider's PUE. A place is never advised
+ * against itself: not its own id, and not its own country's average (the same grid under another source's figure).
  */
 import { INTENSITY_RELATIVE_RANGE, PUE_BY_PROVIDER } from "./constants.js";
 import type { CarbonContext } from "./context.js";
@@ -15,6 +20,12 @@ import { listCountries, listRegions, type Place } from "./dataset.js";
  */
 export const GREENER_MIN_SAVING_FRACTION = INTENSITY_RELATIVE_RANGE.regional;
 
+/**
+ * Largest difference in data year between the job's figure and a choice's (assumed): grids change by several % a year
+ * (CCF's two US eGRID vintages differ by −4 to −10 %), so figures further apart are not compared.
+ */
+export const GREENER_MAX_YEAR_GAP = 2;
+
 export interface GreenerChoice {
   region: { id: string; name: string };
   intensity: { gPerKWh: number; year: number; basis: Place["basis"]; source: string };
@@ -25,7 +36,7 @@ export interface GreenerChoice {
   /** savingG / the job's operational emissions (≥ GREENER_MIN_SAVING_FRACTION) */
   savingFraction: number;
   /** why it is listed */
-  reason: "same-provider" | "same-country";
+  reason: "same-provider" | "other-provider" | "same-country";
 }
 
 /** What a comment needs for one collapsed line: the job's own operational emissions and the choices, best first. */
@@ -35,6 +46,20 @@ export interface GreenerAdvice {
   minSavingFraction: number;
   /** lower-emitting choices only, largest saving first; empty when nothing cuts ≥ minSavingFraction */
   choices: GreenerChoice[];
+  /** what the choices were compared on, one line */
+  basis: string;
+}
+
+/** Whether `place` may be compared with the job's figure: same basis, data years close, not the same place. */
+export function comparable(place: Place, ctx: CarbonContext): boolean {
+  const year = ctx.intensity.year;
+  if (year === null || year === undefined) return false;
+  if (place.basis !== ctx.intensity.basis || place.basis === "unknown") return false;
+  if (Math.abs(place.year - year) > GREENER_MAX_YEAR_GAP) return false;
+  if (place.id === ctx.region.id) return false;
+  // the job's own country average is the grid the job already runs on, under another source's figure
+  if (place.kind === "country" && place.id === ctx.region.country) return false;
+  return true;
 }
 
 export function greenerAdvice(
@@ -62,8 +87,13 @@ export function greenerAdvice(
   const seen = new Set<string>([ctx.region.id]);
   const add = (places: Place[], reason: GreenerChoice["reason"]) => {
     const candidates = places
-      .filter((p) => !seen.has(p.id))
-      .map((p) => choice(p, reason))
+      .filter((p) => !seen.has(p.id) && comparable(p, ctx))
+      .map((p) =>
+        choice(
+          p,
+          reason === "same-provider" && p.provider !== ctx.region.provider ? "other-provider" : reason,
+        ),
+      )
       // strictly lower and by at least the threshold; nothing qualifies when the job emits nothing
       .filter((c) => currentG > 0 && c.emissionsG < currentG && c.emissionsG <= maxG)
       .sort((a, b) => a.emissionsG - b.emissionsG || a.region.id.localeCompare(b.region.id))
@@ -86,7 +116,16 @@ export function greenerAdvice(
     );
   }
   out.sort((a, b) => a.emissionsG - b.emissionsG || a.region.id.localeCompare(b.region.id));
-  return { currentG, minSavingFraction: GREENER_MIN_SAVING_FRACTION, choices: out };
+  const year = ctx.intensity.year;
+  return {
+    currentG,
+    minSavingFraction: GREENER_MIN_SAVING_FRACTION,
+    choices: out,
+    basis:
+      year === null || year === undefined
+        ? "no yearly figure to compare with"
+        : `${ctx.intensity.basis} figures of ${year - GREENER_MAX_YEAR_GAP}–${year + GREENER_MAX_YEAR_GAP}, each place with its provider's PUE`,
+  };
 }
 
 /** The choices alone (lower-emitting, ≥ 20 % saving), cleanest first. */

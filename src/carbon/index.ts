@@ -19,3 +19,5 @@ export {
 export { DATASET, findPlace, listRegions, listCountries, closestPlaceIds, type Place } from "./dataset.js";
 export { detectCloudRegion } from "./imds.js";
 export { PUE_BY_PROVIDER } from "./constants.js";
+export { timeShiftForJob, bestStart, type TimeShift } from "./timeshift.js";
+export { zoneForPlace } from "./zones.js";

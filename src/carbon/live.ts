@@ -81,6 +81,20 @@ function validIntensity(value: unknown): value is number {
 }
 
 /**
+ * Electricity Maps answers a zone it does not know with the data of the caller's IP location under the requested name
+ * unless `shouldUseFallbackCallerLookup=false` is sent; with it, an unknown zone is an error. The answer's `zone` is
+ * checked too (belt and braces): a reading for another zone is refused, never used under the requested name.
+ */
+const NO_CALLER_FALLBACK = "&shouldUseFallbackCallerLookup=false";
+
+/** A reason when the answer names another zone than the one asked for (or none), else null. */
+export function zoneMismatch(body: unknown, zone: string): string | null {
+  const answered = (body as { zone?: unknown } | null)?.zone;
+  if (answered === zone) return null;
+  return `Electricity Maps: answered for zone ${typeof answered === "string" ? JSON.stringify(answered.slice(0, 40)) : "(none)"}, not the requested ${zone}`;
+}
+
+/**
  * Electricity Maps `GET /v3/carbon-intensity/latest?zone=FR` with header `auth-token`. Response:
  * `{"zone":"FR","carbonIntensity":32,"datetime":"…","updatedAt":"…","emissionFactorType":"lifecycle","isEstimated":true}`.
  */
@@ -90,9 +104,11 @@ export async function fetchElectricityMaps(
   options: FetchOptions & { baseUrl?: string },
 ): Promise<LiveResult> {
   const base = (options.baseUrl ?? "https://api.electricitymap.org").replace(/\/+$/, "");
-  const url = `${base}/v3/carbon-intensity/latest?zone=${encodeURIComponent(zone)}`;
+  const url = `${base}/v3/carbon-intensity/latest?zone=${encodeURIComponent(zone)}${NO_CALLER_FALLBACK}`;
   try {
     const body = await withOneRetry(() => getJson(url, { "auth-token": token }, options));
+    const wrongZone = zoneMismatch(body, zone);
+    if (wrongZone) return { ok: false, reason: wrongZone };
     const record = body as { carbonIntensity?: unknown; datetime?: unknown; emissionFactorType?: unknown };
     if (!validIntensity(record?.carbonIntensity)) {
       return { ok: false, reason: "Electricity Maps: response has no valid carbonIntensity" };
@@ -189,6 +205,13 @@ export function windowMean(
   return total > 0 ? { value: weighted / total, slots: used } : null;
 }
 
+/** Whether a slot counts in windowMean for the window (overlaps it, or contains an instant window). */
+function overlapsWindow(slot: TimeSlot, window: LiveWindow): boolean {
+  const overlap = Math.min(slot.endMs, window.endMs) - Math.max(slot.startMs, window.startMs);
+  if (overlap > 0) return true;
+  return window.endMs === window.startMs && slot.startMs <= window.startMs && window.startMs < slot.endMs;
+}
+
 const HOUR_MS = 3_600_000;
 const HALF_HOUR_MS = 1_800_000;
 
@@ -214,9 +237,11 @@ export async function fetchElectricityMapsWindow(
   options: FetchOptions & { baseUrl?: string },
 ): Promise<LiveResult> {
   const base = (options.baseUrl ?? "https://api.electricitymap.org").replace(/\/+$/, "");
-  const url = `${base}/v3/carbon-intensity/history?zone=${encodeURIComponent(zone)}`;
+  const url = `${base}/v3/carbon-intensity/history?zone=${encodeURIComponent(zone)}${NO_CALLER_FALLBACK}`;
   try {
     const body = await withOneRetry(() => getJson(url, { "auth-token": token }, options));
+    const wrongZone = zoneMismatch(body, zone);
+    if (wrongZone) return { ok: false, reason: wrongZone };
     const history = (body as { history?: unknown })?.history;
     if (!Array.isArray(history)) {
       return { ok: false, reason: "Electricity Maps: response has no history array" };
@@ -295,8 +320,7 @@ export async function fetchUkGridWindow(
     const data = (body as { data?: unknown })?.data;
     if (!Array.isArray(data))
       return { ok: false, reason: "GB Carbon Intensity API: response has no data array" };
-    const slots: TimeSlot[] = [];
-    let forecasts = 0;
+    const slots: (TimeSlot & { forecast: boolean })[] = [];
     for (const entry of data as { from?: unknown; to?: unknown; intensity?: Record<string, unknown> }[]) {
       const start = typeof entry?.from === "string" ? Date.parse(entry.from) : Number.NaN;
       const end = typeof entry?.to === "string" ? Date.parse(entry.to) : Number.NaN;
@@ -304,10 +328,12 @@ export async function fetchUkGridWindow(
       const forecast = entry?.intensity?.forecast;
       const value = validIntensity(actual) ? actual : validIntensity(forecast) ? forecast : undefined;
       if (value === undefined || !Number.isFinite(start) || !Number.isFinite(end) || end <= start) continue;
-      if (!validIntensity(actual)) forecasts++;
-      slots.push({ startMs: start, endMs: end, value });
+      slots.push({ startMs: start, endMs: end, value, forecast: !validIntensity(actual) });
     }
     const mean = windowMean(slots, window);
+    // forecasts counted among the slots the mean used (those overlapping the job), not every slot returned
+    const used = slots.filter((slot) => overlapsWindow(slot, window));
+    const forecasts = used.filter((slot) => slot.forecast).length;
     if (!mean) {
       return {
         ok: false,
@@ -315,7 +341,7 @@ export async function fetchUkGridWindow(
       };
     }
     const kind =
-      forecasts === 0 ? "actual" : forecasts >= slots.length ? "forecast" : `actual (${forecasts} forecast)`;
+      forecasts === 0 ? "actual" : forecasts >= used.length ? "forecast" : `actual (${forecasts} forecast)`;
     return {
       ok: true,
       reading: {

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { computeCarbon } from "../carbon/compute.js";
 import { parseRegion, resolveCarbonContext } from "../carbon/context.js";
-import { greenerChoices } from "../carbon/greener.js";
+import { greenerAdvice } from "../carbon/greener.js";
 import { formatMass } from "../report/format.js";
 import {
   InputError,
@@ -54,7 +54,8 @@ export function registerEstimateCommand(program: Command): void {
           { energyWh, lowWh: energyWh, highWh: energyWh, durationS: 0, phases: [], hardware: NO_HARDWARE },
           ctx,
         );
-        const greener = greenerChoices(energyWh, ctx);
+        const advice = greenerAdvice(energyWh, ctx);
+        const greener = advice.choices;
         if (flags.json) {
           process.stdout.write(`${JSON.stringify({ energyWh, ...carbon, greener }, null, 2)}\n`);
           return;
@@ -69,10 +70,10 @@ export function registerEstimateCommand(program: Command): void {
           `emissions:   ${formatMass(e.operationalG)} CO2e operational (range ${formatMass(e.operationalLowG)}–${formatMass(e.operationalHighG)}); embodied not included without a duration`,
         ];
         if (greener.length) {
-          lines.push("greener choices:");
+          lines.push(`greener choices (like with like: ${advice.basis}):`);
           for (const g of greener)
             lines.push(
-              `  ${g.region.id.padEnd(28)} ${formatMass(g.emissionsG).padStart(10)}  −${Math.round(g.savingFraction * 100)} % (${g.intensity.gPerKWh} g/kWh, ${g.reason})`,
+              `  ${g.region.id.padEnd(28)} ${formatMass(g.emissionsG).padStart(10)}  −${Math.round(g.savingFraction * 100)} % (${g.intensity.gPerKWh} g/kWh ${g.intensity.year}, PUE ${g.pue}, ${g.reason})`,
             );
         }
         process.stdout.write(`${lines.join("\n")}\n`);

@@ -1,4 +1,7 @@
-/** `ml-footprint regions`: cloud regions sorted by grid intensity, with source and year. */
+/**
+ * `ml-footprint regions`: cloud regions sorted by grid intensity, with source and year. Figures of different accounting
+ * bases (direct combustion, life-cycle) are never ranked in one list: one table per basis, each with its years.
+ */
 import type { Command } from "commander";
 import { PUE_BY_PROVIDER } from "../carbon/constants.js";
 import { PROVIDERS, listRegions, type Provider } from "../carbon/dataset.js";
@@ -26,7 +29,7 @@ export function registerRegionsCommand(program: Command): void {
       }
       const energyWh = flags.energy === undefined ? undefined : parseEnergyWh(flags.energy, "--energy");
       const rows = listRegions(provider)
-        .sort((a, b) => a.gPerKWh - b.gPerKWh || a.id.localeCompare(b.id))
+        .sort((a, b) => a.basis.localeCompare(b.basis) || a.gPerKWh - b.gPerKWh || a.id.localeCompare(b.id))
         .map((p) => ({
           id: p.id,
           name: p.name,
@@ -51,14 +54,22 @@ export function registerRegionsCommand(program: Command): void {
         "figure",
         ...(energyWh === undefined ? [] : ["emissions"]),
       ];
-      const body = rows.map((r) => [
-        r.id,
-        r.gPerKWh.toFixed(1),
-        String(r.year),
-        r.basis,
-        r.method,
-        ...(r.emissionsG === undefined ? [] : [formatMass(r.emissionsG)]),
-      ]);
-      process.stdout.write(`${textTable([header, ...body])}\n`);
+      const tables: string[] = [];
+      for (const basis of [...new Set(rows.map((r) => r.basis))]) {
+        const group = rows.filter((r) => r.basis === basis);
+        const years = group.map((r) => r.year);
+        const body = group.map((r) => [
+          r.id,
+          r.gPerKWh.toFixed(1),
+          String(r.year),
+          r.basis,
+          r.method,
+          ...(r.emissionsG === undefined ? [] : [formatMass(r.emissionsG)]),
+        ]);
+        tables.push(
+          `${basis} figures (${Math.min(...years)}–${Math.max(...years)}; not comparable with another basis):\n${textTable([header, ...body])}`,
+        );
+      }
+      process.stdout.write(`${tables.join("\n\n")}\n`);
     });
 }

@@ -4,7 +4,27 @@
  * Cloud Carbon Footprint's average per-vCPU watts. User overrides win.
  */
 import { InputError } from "../model/units.js";
+import {
+  CASCADE,
+  ICE,
+  SKYLAKE,
+  SPR,
+  ZEN2,
+  ZEN3,
+  ZEN4,
+  findMicroarchitecture,
+  generationNamed,
+  type CpuId,
+} from "./cpu-generations.js";
 import type { CpuPowerModel, PowerRange } from "./power-model.js";
+
+export {
+  MICROARCHITECTURES,
+  findMicroarchitecture,
+  type CcfGeneration,
+  type CpuId,
+  type Microarchitecture,
+} from "./cpu-generations.js";
 
 export interface CpuSpec {
   /** display name */
@@ -18,6 +38,8 @@ export interface CpuSpec {
   /** ± fraction of the figure (wider where the TDP is not the vendor's own for this part) */
   rangeFraction: number;
   source: string;
+  /** name of its MICROARCHITECTURES entry: where CCF has figures for it, they win over the TDP (see buildCpuPowerModel) */
+  generation?: string;
 }
 
 /**
@@ -33,7 +55,7 @@ export const CURVE_RANGE_FRACTION = 0.25;
  * share). The curve's low-utilization end is its least certain part for a VM slice: for the 4-vCPU EPYC 7763
  * runner the Teads idle point (12 % of the share, 1.05 W) sits below Eco CI's published model (1.76 W at 0 %,
  * 3.62 W at 10 %: green-coding-solutions/eco-ci-energy-estimation, machine-power-data/
- * github_EPYC_7763_4_CPU_shared.sh, 2023) and Cloud Carbon Footprint's EPYC 3rd Gen minimum (0.45 W per vCPU,
+ * github_EPYC_7763_4_CPU_shared.sh, added 2024-06-18) and Cloud Carbon Footprint's EPYC 3rd Gen minimum (0.45 W per vCPU,
  * AzureFootprintEstimationConstants.ts), while at 25–100 % both lie within −25 % of the curve. 12 % (the
  * curve's own idle fraction) is the smallest round margin that contains both (docs/methodology.md, table).
  */
@@ -51,27 +73,27 @@ const NO_TDP = 0.4; // no vendor TDP at all (Apple): third-party measurements (a
 // prettier-ignore
 export const CPU_POWER_TABLE: readonly CpuSpec[] = [
   // GitHub-hosted ubuntu/windows runners (Azure). amd.com/en/products/processors/server/epyc/7003-series/amd-epyc-7763.html
-  { name: "AMD EPYC 7763", pattern: /EPYC 7763\b/i, tdpW: 280, cores: 64, threads: 128, rangeFraction: VENDOR, source: "AMD EPYC 7763 spec page" },
+  { name: "AMD EPYC 7763", pattern: /EPYC 7763\b/i, tdpW: 280, cores: 64, threads: 128, rangeFraction: VENDOR, source: "AMD EPYC 7763 spec page", generation: ZEN3 },
   // Azure custom Genoa, 80 cores (seen on GitHub-hosted runners); nearest public: EPYC 9634, 84 cores, 290 W (amd.com)
-  { name: "AMD EPYC 9V74", pattern: /EPYC 9V74\b/i, tdpW: 290, cores: 80, threads: 160, rangeFraction: SIBLING, source: "Azure custom SKU; TDP of EPYC 9634 (AMD spec page)" },
+  { name: "AMD EPYC 9V74", pattern: /EPYC 9V74\b/i, tdpW: 290, cores: 80, threads: 160, rangeFraction: SIBLING, source: "Azure custom SKU; TDP of EPYC 9634 (AMD spec page)", generation: ZEN4 },
   // Azure custom Rome, 64 cores (NCasT4_v3, HBv2); nearest public: EPYC 7742, 64 cores, 225 W (amd.com)
-  { name: "AMD EPYC 7V12", pattern: /EPYC 7V12\b/i, tdpW: 225, cores: 64, threads: 128, rangeFraction: SIBLING, source: "Azure custom SKU; TDP of EPYC 7742 (AMD spec page)" },
+  { name: "AMD EPYC 7V12", pattern: /EPYC 7V12\b/i, tdpW: 225, cores: 64, threads: 128, rangeFraction: SIBLING, source: "Azure custom SKU; TDP of EPYC 7742 (AMD spec page)", generation: ZEN2 },
   // amd.com/en/products/processors/server/epyc/4th-generation-9004-and-8004-series/amd-epyc-9554.html
-  { name: "AMD EPYC 9554", pattern: /EPYC 9554\b/i, tdpW: 360, cores: 64, threads: 128, rangeFraction: VENDOR, source: "AMD EPYC 9554 spec page" },
+  { name: "AMD EPYC 9554", pattern: /EPYC 9554\b/i, tdpW: 360, cores: 64, threads: 128, rangeFraction: VENDOR, source: "AMD EPYC 9554 spec page", generation: ZEN4 },
   // amd.com/en/products/processors/server/epyc/4th-generation-9004-and-8004-series/amd-epyc-9654.html
-  { name: "AMD EPYC 9654", pattern: /EPYC 9654\b/i, tdpW: 360, cores: 96, threads: 192, rangeFraction: VENDOR, source: "AMD EPYC 9654 spec page" },
+  { name: "AMD EPYC 9654", pattern: /EPYC 9654\b/i, tdpW: 360, cores: 96, threads: 192, rangeFraction: VENDOR, source: "AMD EPYC 9654 spec page", generation: ZEN4 },
   // Azure Dv5/Ddsv5 and GitHub-hosted runners, Ice Lake 32 cores; nearest public: Xeon Platinum 8362, 32 cores, 265 W (ark.intel.com)
-  { name: "Intel Xeon Platinum 8370C", pattern: /Platinum 8370C\b/i, tdpW: 265, cores: 32, threads: 64, rangeFraction: SIBLING, source: "Azure custom SKU; TDP of Xeon Platinum 8362 (Intel ARK)" },
+  { name: "Intel Xeon Platinum 8370C", pattern: /Platinum 8370C\b/i, tdpW: 265, cores: 32, threads: 64, rangeFraction: SIBLING, source: "Azure custom SKU; TDP of Xeon Platinum 8362 (Intel ARK)", generation: ICE },
   // Azure Dv4/Ev4 and older GitHub-hosted runners, Cascade Lake 26 cores; nearest public: Xeon Platinum 8270, 26 cores, 205 W (ark.intel.com)
-  { name: "Intel Xeon Platinum 8272CL", pattern: /Platinum 8272CL\b/i, tdpW: 205, cores: 26, threads: 52, rangeFraction: SIBLING, source: "Azure custom SKU; TDP of Xeon Platinum 8270 (Intel ARK)" },
+  { name: "Intel Xeon Platinum 8272CL", pattern: /Platinum 8272CL\b/i, tdpW: 205, cores: 26, threads: 52, rangeFraction: SIBLING, source: "Azure custom SKU; TDP of Xeon Platinum 8270 (Intel ARK)", generation: CASCADE },
   // Azure Dv3/Ev3, Skylake 26 cores; nearest public: Xeon Platinum 8170, 26 cores, 165 W (ark.intel.com)
-  { name: "Intel Xeon Platinum 8171M", pattern: /Platinum 8171M\b/i, tdpW: 165, cores: 26, threads: 52, rangeFraction: SIBLING, source: "Azure custom SKU; TDP of Xeon Platinum 8170 (Intel ARK)" },
+  { name: "Intel Xeon Platinum 8171M", pattern: /Platinum 8171M\b/i, tdpW: 165, cores: 26, threads: 52, rangeFraction: SIBLING, source: "Azure custom SKU; TDP of Xeon Platinum 8170 (Intel ARK)", generation: SKYLAKE },
   // AWS m5/c5/r5, Cascade Lake 24 cores; nearest public: Xeon Platinum 8260, 24 cores, 165 W (ark.intel.com)
-  { name: "Intel Xeon Platinum 8259CL", pattern: /Platinum 8259CL\b/i, tdpW: 165, cores: 24, threads: 48, rangeFraction: SIBLING, source: "AWS custom SKU; TDP of Xeon Platinum 8260 (Intel ARK)" },
+  { name: "Intel Xeon Platinum 8259CL", pattern: /Platinum 8259CL\b/i, tdpW: 165, cores: 24, threads: 48, rangeFraction: SIBLING, source: "AWS custom SKU; TDP of Xeon Platinum 8260 (Intel ARK)", generation: CASCADE },
   // AWS m6i/c6i/r6i, Ice Lake 32 cores; nearest public: Xeon Platinum 8362, 32 cores, 265 W (ark.intel.com)
-  { name: "Intel Xeon Platinum 8375C", pattern: /Platinum 8375C\b/i, tdpW: 265, cores: 32, threads: 64, rangeFraction: SIBLING, source: "AWS custom SKU; TDP of Xeon Platinum 8362 (Intel ARK)" },
+  { name: "Intel Xeon Platinum 8375C", pattern: /Platinum 8375C\b/i, tdpW: 265, cores: 32, threads: 64, rangeFraction: SIBLING, source: "AWS custom SKU; TDP of Xeon Platinum 8362 (Intel ARK)", generation: ICE },
   // ark.intel.com: Xeon Platinum 8480+ (Sapphire Rapids), 56 cores, 350 W; 8480C is its cloud variant
-  { name: "Intel Xeon Platinum 8480+", pattern: /Platinum 8480(?:\+|C\b|\b)/i, tdpW: 350, cores: 56, threads: 112, rangeFraction: VENDOR, source: "Intel ARK, Xeon Platinum 8480+" },
+  { name: "Intel Xeon Platinum 8480+", pattern: /Platinum 8480(?:\+|C\b|\b)/i, tdpW: 350, cores: 56, threads: 112, rangeFraction: VENDOR, source: "Intel ARK, Xeon Platinum 8480+", generation: SPR },
   // macOS arm64 runners (virtualised M1). Apple publishes no TDP; AnandTech ("The 2020 Mac Mini Unleashed", 2020)
   // measured about 20 W of CPU package power under an all-core load: used as the "TDP".
   { name: "Apple M1", pattern: /Apple M1\b(?!\s*(?:Pro|Max|Ultra))/i, tdpW: 20, cores: 8, threads: 8, rangeFraction: NO_TDP, source: "no Apple TDP; ~20 W all-core package power measured by AnandTech (2020)" },
@@ -106,93 +128,26 @@ export const CCF_MAX_WATTS_PER_VCPU = 3.5;
  */
 export const CCF_MEMORY_GB_PER_CHIP_AVG = 80.69;
 /**
- * Logical CPUs per chip when the part is unknown (assumed): 48, one socket of the 2-socket, 96-thread host
- * that the embodied share assumes (HOST_THREADS in src/carbon/constants.ts). Only used to turn CCF's
- * per-chip memory into the memory included in a VM's vCPU watts.
+ * vCPUs of one "physical chip" in CCF's memory rule: getPhysicalChips() in @cloud-carbon-footprint/core
+ * (src/memory/helpers.ts: "we roughly equivalate one physical chip to be at most 96 vCpus"). calculateGigabyteHours
+ * then adds, for an instance of M GB, M × (1 − GB per chip × chips / largest instance's GB): for a family whose
+ * largest size is one 96-vCPU chip this is M − vCPUs × GB per chip / 96. For the GitHub-hosted runner's family
+ * (Azure Dadsv5, largest D96ads_v5: 96 vCPUs, 384 GB; EPYC 3rd Gen 128 GB per chip) a 4-vCPU, 16 GB VM adds
+ * 10.67 GB and its CPU watts include 5.33 GB — CCF's own figures.
  */
-export const ASSUMED_THREADS_PER_CHIP = 48;
+export const CCF_VCPUS_PER_CHIP = 96;
 
-/** CPUID identity as /proc/cpuinfo reports it ("vendor_id", "cpu family", "model"). */
-export interface CpuId {
-  vendor: string;
-  family: number;
-  model: number;
-}
-
-/** Cloud Carbon Footprint's per-generation figures (W per vCPU, GB of memory per chip in SPECpower). */
-export interface CcfGeneration {
-  minWattsPerVcpu: number;
-  maxWattsPerVcpu: number;
-  memoryGBPerChip: number;
-  source: string;
-}
-
-export interface Microarchitecture {
-  name: string;
-  vendor: "AuthenticAMD" | "GenuineIntel";
-  family: number;
-  /** exact CPUID model numbers (no ranges: only models checked against the source) */
-  models: readonly number[];
-  /** where the family/model numbers come from */
-  idSource: string;
-  ccf: CcfGeneration | null;
-  /** logical CPUs of one package of the parts cloud hosts use, or null when not known */
-  threadsPerChip: number | null;
-  threadsSource: string;
-}
-
-const CCF_AZURE = "Cloud Carbon Footprint AZURE_CLOUD_CONSTANTS, @cloud-carbon-footprint/azure@1.8.0";
-
-/**
- * Brand strings without a model number ("AMD EPYC", seen on GitHub-hosted runners) are mapped by CPUID vendor,
- * family and model to the microarchitecture, and from there to CCF's per-generation watts (CCF itself estimates
- * per microarchitecture). Family/model numbers: AMD's Processor Programming Reference titles name them per
- * product (PPR 54945 "AMD Family 17h Model 01h, Revision B1" = EPYC 7001 Naples, Zen; PPR 55803 "Family 17h
- * Model 31h, Revision B0" = EPYC 7002 Rome, Zen 2; PPR 55898 "Family 19h Model 01h, Revision B1" = EPYC 7003
- * Milan, Zen 3, 2021); Intel's from the Linux kernel's arch/x86/include/asm/intel-family.h (INTEL_FAM6_*_X).
- * Intel model 0x55 is both Skylake-SP and Cascade Lake-SP (they differ by stepping only): CCF's two figures are
- * averaged, as CCF does for instance types that may run on several microarchitectures.
- */
-// prettier-ignore
-export const MICROARCHITECTURES: readonly Microarchitecture[] = [
-  { name: "AMD Zen (EPYC 7001 Naples)", vendor: "AuthenticAMD", family: 0x17, models: [0x01], idSource: "AMD PPR 54945, Family 17h Model 01h",
-    ccf: { minWattsPerVcpu: 0.82, maxWattsPerVcpu: 2.55, memoryGBPerChip: 89.6, source: `${CCF_AZURE}, AMD_EPYC_1ST_GEN` },
-    threadsPerChip: null, threadsSource: "not known (assumed 48)" },
-  { name: "AMD Zen 2 (EPYC 7002 Rome)", vendor: "AuthenticAMD", family: 0x17, models: [0x31], idSource: "AMD PPR 55803, Family 17h Model 31h",
-    ccf: { minWattsPerVcpu: 0.47, maxWattsPerVcpu: 1.69, memoryGBPerChip: 129.78, source: `${CCF_AZURE}, AMD_EPYC_2ND_GEN` },
-    threadsPerChip: 128, threadsSource: "EPYC 7V12 / 7742 (64 cores, 128 threads; CPU table)" },
-  { name: "AMD Zen 3 (EPYC 7003 Milan)", vendor: "AuthenticAMD", family: 0x19, models: [0x01], idSource: "AMD PPR 55898, Family 19h Model 01h (2021)",
-    ccf: { minWattsPerVcpu: 0.45, maxWattsPerVcpu: 2.02, memoryGBPerChip: 128, source: `${CCF_AZURE}, AMD_EPYC_3RD_GEN` },
-    threadsPerChip: 128, threadsSource: "EPYC 7763 (64 cores, 128 threads; CPU table)" },
-  { name: "Intel Skylake-SP / Cascade Lake-SP", vendor: "GenuineIntel", family: 6, models: [0x55], idSource: "Linux intel-family.h INTEL_FAM6_SKYLAKE_X 0x55",
-    ccf: { minWattsPerVcpu: (0.65 + 0.64) / 2, maxWattsPerVcpu: (4.26 + 3.97) / 2, memoryGBPerChip: (81.32 + 98.12) / 2, source: `${CCF_AZURE}, mean of SKYLAKE and CASCADE_LAKE` },
-    threadsPerChip: 52, threadsSource: "Xeon Platinum 8171M / 8272CL (26 cores, 52 threads; CPU table)" },
-  { name: "Intel Broadwell-EP/EX", vendor: "GenuineIntel", family: 6, models: [0x4f], idSource: "Linux intel-family.h INTEL_FAM6_BROADWELL_X 0x4F",
-    ccf: { minWattsPerVcpu: 0.71, maxWattsPerVcpu: 3.69, memoryGBPerChip: 69.65, source: `${CCF_AZURE}, BROADWELL` },
-    threadsPerChip: null, threadsSource: "not known (assumed 48)" },
-  { name: "Intel Haswell-EP/EX", vendor: "GenuineIntel", family: 6, models: [0x3f], idSource: "Linux intel-family.h INTEL_FAM6_HASWELL_X 0x3F",
-    ccf: { minWattsPerVcpu: 1, maxWattsPerVcpu: 4.74, memoryGBPerChip: 27.71, source: `${CCF_AZURE}, HASWELL` },
-    threadsPerChip: null, threadsSource: "not known (assumed 48)" },
-  // No CCF figures for these in the published packages: named, then the generic average applies.
-  { name: "Intel Ice Lake-SP", vendor: "GenuineIntel", family: 6, models: [0x6a], idSource: "Linux intel-family.h INTEL_FAM6_ICELAKE_X 0x6A",
-    ccf: null, threadsPerChip: 64, threadsSource: "Xeon Platinum 8370C / 8375C (32 cores, 64 threads; CPU table)" },
-  { name: "Intel Sapphire Rapids", vendor: "GenuineIntel", family: 6, models: [0x8f], idSource: "Linux intel-family.h INTEL_FAM6_SAPPHIRERAPIDS_X 0x8F",
-    ccf: null, threadsPerChip: 112, threadsSource: "Xeon Platinum 8480+ (56 cores, 112 threads; CPU table)" },
-];
-
-/** The microarchitecture for a CPUID vendor/family/model, or null. */
-export function findMicroarchitecture(id: CpuId | null | undefined): Microarchitecture | null {
-  if (!id) return null;
-  return (
-    MICROARCHITECTURES.find(
-      (m) => m.vendor === id.vendor && m.family === id.family && m.models.includes(id.model),
-    ) ?? null
-  );
-}
 /** ±50 % for unknown CPUs: twice the table range, because the CPU itself is unknown (assumed). */
 export const UNKNOWN_RANGE_FRACTION = 0.5;
 /** ±35 % for a known generation but unknown part: CCF's per-generation average (assumed, as SIBLING above). */
 export const GENERATION_RANGE_FRACTION = 0.35;
+/**
+ * Extra headroom above a CCF figure: high = max(w × (1 + range), w + vCPUs × CCF's minimum watts). The low-load end
+ * is the least certain for a VM slice (its share of the host's idle draw): Eco CI's model for the 4-vCPU EPYC 7763
+ * runner gives 3.62 W at 10 %, 1.49× CCF's 2.43 W. One idle draw (1.80 W there) is the smallest round margin that
+ * contains it (docs/methodology.md, table); from 25 % up it changes little.
+ */
+export const CCF_HIGH_MARGIN_IDLE_DRAWS = 1;
 
 export interface CpuPowerOverrides {
   /** TDP of the whole package the job runs on, W (the job gets its vCPU share of it) */
@@ -229,6 +184,14 @@ export function findCpuSpec(brand: string): CpuSpec | null {
   return CPU_POWER_TABLE.find((spec) => spec.pattern.test(normalised)) ?? null;
 }
 
+/**
+ * One answer per machine. Order: the user's watts; the user's TDP; CCF's per-generation watts whenever the generation
+ * is known, from the CPU table or from CPUID (so "AMD EPYC 7763" and "AMD EPYC" with Milan's CPUID give the same
+ * figure, the named part only a narrower range); the TDP on the Teads curve for table parts without CCF figures
+ * (Apple); CCF's average for the rest. CCF wins over the TDP curve because it is measured whole-server power of the
+ * generation (SPECpower), where a TDP is a thermal limit, and it is the closer of the two to Eco CI's model of the
+ * GitHub-hosted runner (docs/methodology.md, "One answer per machine").
+ */
 export function buildCpuPowerModel(opts: CpuPowerModelOptions): CpuPowerModel {
   const { brand, threads } = opts;
   if (!Number.isInteger(threads) || threads < 1) {
@@ -236,9 +199,10 @@ export function buildCpuPowerModel(opts: CpuPowerModelOptions): CpuPowerModel {
   }
   const overrides = validateOverrides(opts.overrides ?? {});
   const spec = findCpuSpec(brand);
-  const arch = spec ? null : findMicroarchitecture(opts.cpuId);
+  const byCpuId = findMicroarchitecture(opts.cpuId);
+  const arch = generationNamed(spec?.generation) ?? byCpuId;
   const label = brand.trim() || "unknown CPU";
-  const archNote = arch ? ` (${arch.name} by CPUID family/model: ${arch.idSource})` : "";
+  const archNote = !spec && byCpuId ? ` (${byCpuId.name} by CPUID family/model: ${byCpuId.idSource})` : "";
 
   if (overrides.minWattsPerVcpu !== undefined || overrides.maxWattsPerVcpu !== undefined) {
     // Direct watts from the user beat any TDP heuristic (also when tdpW is given). They are taken as CPU-only
@@ -281,24 +245,25 @@ export function buildCpuPowerModel(opts: CpuPowerModelOptions): CpuPowerModel {
     );
   }
 
-  if (spec) {
-    return curveModel(
-      (spec.tdpW * threads) / spec.threads,
-      spec.rangeFraction,
-      `${spec.name}: TDP ${spec.tdpW} W x ${threads}/${spec.threads} threads on the Teads curve (cpu table: ${spec.source})`,
-    );
-  }
-
   if (arch?.ccf) {
-    const perChip = arch.threadsPerChip ?? ASSUMED_THREADS_PER_CHIP;
+    const via = spec ? `${spec.name}, ${arch.name} (CPU table)` : `${label}${archNote}`;
     return linearModel(
       threads,
       arch.ccf.minWattsPerVcpu,
       arch.ccf.maxWattsPerVcpu,
-      GENERATION_RANGE_FRACTION,
+      spec ? CURVE_RANGE_FRACTION : GENERATION_RANGE_FRACTION,
       "modelled",
-      `${label}${archNote}: ${round3(arch.ccf.minWattsPerVcpu)}–${round3(arch.ccf.maxWattsPerVcpu)} W per vCPU (${arch.ccf.source}) x ${threads} vCPUs`,
-      (threads * arch.ccf.memoryGBPerChip) / perChip,
+      `${via}: ${round3(arch.ccf.minWattsPerVcpu)}–${round3(arch.ccf.maxWattsPerVcpu)} W per vCPU (${arch.ccf.source}) x ${threads} vCPUs`,
+      (threads * arch.ccf.memoryGBPerChip) / CCF_VCPUS_PER_CHIP,
+      threads * arch.ccf.minWattsPerVcpu * CCF_HIGH_MARGIN_IDLE_DRAWS,
+    );
+  }
+
+  if (spec) {
+    return curveModel(
+      (spec.tdpW * threads) / spec.threads,
+      spec.rangeFraction,
+      `${spec.name}: TDP ${spec.tdpW} W x ${threads}/${spec.threads} threads on the Teads curve (cpu table: ${spec.source}; CCF has no figures for it)`,
     );
   }
 
@@ -308,8 +273,8 @@ export function buildCpuPowerModel(opts: CpuPowerModelOptions): CpuPowerModel {
     CCF_MAX_WATTS_PER_VCPU,
     UNKNOWN_RANGE_FRACTION,
     "assumed",
-    `${label}${archNote} is not in the CPU table${arch ? " and CCF has no figures for it" : ""}: ${CCF_MIN_WATTS_PER_VCPU}–${CCF_MAX_WATTS_PER_VCPU} W per vCPU (Cloud Carbon Footprint AWS average) x ${threads} vCPUs`,
-    (threads * CCF_MEMORY_GB_PER_CHIP_AVG) / (arch?.threadsPerChip ?? ASSUMED_THREADS_PER_CHIP),
+    `${label}${archNote} is not in the CPU table${arch ? " and CCF has no figures for it" : ""}: ${CCF_MIN_WATTS_PER_VCPU}–${CCF_MAX_WATTS_PER_VCPU} W per vCPU (Cloud Carbon Footprint AWS average, generic range) x ${threads} vCPUs`,
+    (threads * CCF_MEMORY_GB_PER_CHIP_AVG) / CCF_VCPUS_PER_CHIP,
   );
 }
 
@@ -346,10 +311,14 @@ function linearModel(
   provenance: CpuPowerModel["provenance"],
   detail: string,
   includedMemoryGB: number,
+  highMarginW = 0,
 ): CpuPowerModel {
   return {
     includedMemoryGB,
-    powerW: (util) => range(threads * (minW + checkUtil(util) * (maxW - minW)), rangeFraction),
+    powerW: (util) => {
+      const r = range(threads * (minW + checkUtil(util) * (maxW - minW)), rangeFraction);
+      return { ...r, highW: Math.max(r.highW, r.w + highMarginW) };
+    },
     detail,
     provenance,
   };

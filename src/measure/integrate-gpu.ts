@@ -10,7 +10,8 @@ import { component, type ComponentAcc, type PhaseAcc, type SampleState } from ".
 /**
  * nvidia-smi power.draw: NVIDIA documents "accurate to within +/- 5 watts" (nvidia-smi(1) manual, power.draw).
  * Yang et al., "Part-time Power Measurements: nvidia-smi's Lack of Attention" (arXiv:2312.02741, 2023) show
- * A100/H100 readings cover part of each window, so we add ±5 % of energy for sampling error on top.
+ * A100/H100 readings cover part of each window, so we add a sampling error on top: ±5 % of energy is our assumption
+ * (the paper gives no such percentage; its errors depend on the workload and the averaging window).
  */
 const GPU_ABSOLUTE_ERROR_W = 5;
 const GPU_RELATIVE_ERROR = 0.05;

@@ -45,7 +45,7 @@ function collect(opts: InventoryOptions): HardwareInventory {
   const os = opts.os ?? nodeOs;
   const info = readCpuInfo(opts.procRoot ?? "/proc");
   const modelLine = info?.modelName ?? (info ? armCoreName(info) : null) ?? os.cpus()[0]?.model ?? "";
-  const cpuId = info ? parseCpuId(info.vendorId, info.family, info.model) : null;
+  const cpuId = info ? (parseCpuId(info.vendorId, info.family, info.model) ?? armCpuId(info)) : null;
   return {
     brand: brandLabel(modelLine) || "unknown CPU",
     threads: usableThreads(os),
@@ -123,6 +123,17 @@ function armCoreName(info: CpuInfo): string | null {
   const implementer = Number.parseInt(info.implementer ?? "", 16);
   const part = Number.parseInt(info.part ?? "", 16);
   return ARM_CORES[implementer]?.parts[part] ?? null;
+}
+
+/**
+ * arm64 kernels print no vendor_id/family/model: the core's implementer and part ids identify it instead (vendor
+ * "ARM", family = implementer, model = part), which cpu-power.ts maps to a microarchitecture.
+ */
+function armCpuId(info: CpuInfo): CpuId | null {
+  const implementer = Number.parseInt(info.implementer ?? "", 16);
+  const part = Number.parseInt(info.part ?? "", 16);
+  if (!Number.isInteger(implementer) || !Number.isInteger(part)) return null;
+  return { vendor: "ARM", family: implementer, model: part };
 }
 
 /**

@@ -185,6 +185,25 @@ export const Carbon = z.object({
   /** per-phase totals (operational + embodied), same order as `phases` */
   phaseEmissionsG: z.array(z.object({ name: label, totalG: nonNeg, lowG: nonNeg, highG: nonNeg })).max(1_000),
   notes: z.array(shortText).max(50),
+  /**
+   * Scheduled workflows with a live provider opted in: when in the next day the same job would emit least, from the
+   * provider's forecast (src/carbon/timeshift.ts). Absent otherwise, and in older reports.
+   */
+  timeShift: z
+    .object({
+      /** the job's own start, next day (or the forecast's first hour when that is not covered), ISO */
+      baselineStart: z.iso.datetime(),
+      baselineGPerKWh: nonNeg,
+      /** the start with the lowest forecast mean over the job's duration, ISO */
+      bestStart: z.iso.datetime(),
+      bestGPerKWh: nonNeg,
+      /** (baseline − best) / baseline, 0..1 */
+      savingFraction: z.number().min(0).max(1),
+      /** the forecast's source, one line */
+      source: shortText,
+    })
+    .nullable()
+    .optional(),
 });
 export type Carbon = z.infer<typeof Carbon>;
 

@@ -1,5 +1,12 @@
 /** Carbon for a finished measurement: resolve region/intensity/PUE, then compute emissions with ranges. */
-import { applyLiveIntensity, computeCarbon, resolveCarbonContext } from "../carbon/index.js";
+import {
+  applyLiveIntensity,
+  computeCarbon,
+  resolveCarbonContext,
+  timeShiftForJob,
+  zoneForPlace,
+  type CarbonContext,
+} from "../carbon/index.js";
 import type { LiveResult } from "../carbon/live.js";
 import type { CarbonStep } from "./report-from-samples.js";
 
@@ -27,8 +34,32 @@ export function carbonForMeasurement(
   const context = resolveCarbonContext({ ...inputs, env, endpoints, deferLive: true });
   // Avoid an unhandled rejection while the command runs; the error surfaces when awaited below.
   context.catch(() => undefined);
-  return async (integration, hardware) =>
-    computeCarbon(
+  return async (integration, hardware) => {
+    const window = { startMs: integration.startMs, endMs: Math.max(integration.endMs, integration.startMs) };
+    const ctx = await applyLiveIntensity(await context, {
+      electricityMapsToken: inputs.electricityMapsToken,
+      liveIntensity: inputs.liveIntensity,
+      endpoints,
+      window,
+      liveCache: LIVE_CACHE,
+    });
+    const warnings: string[] = [];
+    // Scheduled workflows with a live provider opted in: when in the next day the job would emit least.
+    const timeShift = await timeShiftForJob(
+      {
+        env,
+        electricityMapsToken: inputs.electricityMapsToken,
+        liveIntensity: inputs.liveIntensity,
+        zone: zoneOf(ctx),
+        inGB: ctx.region.country === "GB",
+        window,
+        // the forecast is read from the job's end: "the next day" is the day after this run
+        nowMs: window.endMs,
+        endpoints,
+      },
+      warnings,
+    );
+    const carbon = computeCarbon(
       {
         energyWh: integration.energyWh,
         lowWh: integration.lowWh,
@@ -43,12 +74,13 @@ export function carbonForMeasurement(
         })),
         hardware,
       },
-      await applyLiveIntensity(await context, {
-        electricityMapsToken: inputs.electricityMapsToken,
-        liveIntensity: inputs.liveIntensity,
-        endpoints,
-        window: { startMs: integration.startMs, endMs: Math.max(integration.endMs, integration.startMs) },
-        liveCache: LIVE_CACHE,
-      }),
+      warnings.length ? { ...ctx, warnings: [...ctx.warnings, ...warnings] } : ctx,
     );
+    return timeShift ? { ...carbon, timeShift } : carbon;
+  };
+}
+
+function zoneOf(ctx: CarbonContext): string | null {
+  const kind = ctx.region.provider ? "cloud" : ctx.region.country ? "country" : "world";
+  return zoneForPlace({ id: ctx.region.id, kind, country: ctx.region.country });
 }

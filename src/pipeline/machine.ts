@@ -26,7 +26,8 @@ export interface Machine {
 }
 
 export async function loadMachine(options: MachineOptions): Promise<Machine> {
-  const inventory = await getHardwareInventory();
+  // Under the same test root as the sampler's /proc/stat (ML_FOOTPRINT_PROC_ROOT), so a fake cpuinfo reaches a run.
+  const inventory = await getHardwareInventory(options.procRoot ? { procRoot: options.procRoot } : {});
   const cpu: Hardware["cpu"] = { brand: inventory.brand, threads: inventory.threads, cores: inventory.cores };
   const overrides = {
     ...(options.cpuTdpW !== undefined ? { tdpW: options.cpuTdpW } : {}),
@@ -44,7 +45,8 @@ export async function loadMachine(options: MachineOptions): Promise<Machine> {
     cpu: cpuModel,
     memory: memoryPowerModel(inventory.memoryGB, undefined, {
       includedGB: cpuModel.includedMemoryGB ?? 0,
-      includedBy: "CCF per-vCPU watts include memory up to the SPECpower average per chip",
+      includedBy:
+        "CCF per-vCPU watts include memory up to the SPECpower average per chip, one chip = 96 vCPUs as in CCF",
     }),
     // No input declares a fixed extra draw yet; the integrator supports one (PowerModels.other).
     other: null,

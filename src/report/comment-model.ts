@@ -31,6 +31,11 @@ export interface Advice {
   options: GreenerOption[];
   /** where the options' figures come from, one line */
   source?: string;
+  /**
+   * The GitHub-hosted default (its region is not published): the saving of the best option as a range over the
+   * hosted runner's assumed intensity range, percent, and what would have to change to get it.
+   */
+  hosted?: { lowPercent: number; highPercent: number; how: string };
 }
 
 export interface CommentModelInput {
@@ -93,6 +98,8 @@ export interface CommentModel {
   context: string;
   trends: TrendSection[];
   advice: AdviceSection | null;
+  /** scheduled jobs with a live forecast: when in the next day the job would emit least */
+  timeShift?: AdviceSection | null;
   details: DetailSection[];
   noiseRule: string;
   footer: string;

@@ -54,7 +54,7 @@ export function projectFullTraining(measured: MeasuredFigures, progress: EpochPr
     emissionsG: e ? e.totalG * scale : null,
     lowG: e ? e.lowG * scale * (1 - spread) : null,
     highG: e ? e.highG * scale * (1 + spread) : null,
-    method: `measured job × ${formatCount(progress.total)}/${formatCount(progress.done)} epochs (linear), range widened by ±${Math.round(spread * 100)} %`,
+    method: `measured job × ${formatCount(progress.total)}/${formatCount(progress.done)} epochs (linear), range widened by ±${Math.round(spread * 100)} % (assumed: ±25 %/√epochs measured, at least ±5 %; not a published figure)`,
   };
 }
 

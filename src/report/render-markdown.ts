@@ -93,6 +93,13 @@ function render(model: CommentModel, limits: Limits, withMarker: boolean, where:
         model.advice.lines.map((l) => `- ${l}`),
       ),
     );
+  if (model.timeShift)
+    out.push(
+      ...collapsed(
+        model.timeShift.summary,
+        model.timeShift.lines.map((l) => `- ${l}`),
+      ),
+    );
   if (limits.maxDetailJobs > 0) {
     const body: string[] = [];
     const jobs = model.details.slice(0, limits.maxDetailJobs);

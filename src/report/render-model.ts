@@ -157,6 +157,16 @@ function adviceSection(advice: Advice | null | undefined): AdviceSection | null 
     .slice(0, MAX_ADVICE_OPTIONS);
   const best = options[0];
   if (!best) return null;
+  if (advice.hosted) {
+    const h = advice.hosted;
+    return {
+      summary: `🌱 ${escapeMarkdown(h.how, 160)} in ${escapeHtmlText(best.id, 40)} would cut operational emissions by ${percent(h.lowPercent)}–${percent(h.highPercent)} (the hosted runner's region is not published; embodied unchanged)`,
+      lines: [
+        `${escapeMarkdown(best.name, 80)}: ${mass(best.emissionsG)} instead of about ${mass(advice.currentG)}, ${figure(`${Math.round(best.gPerKWh)} g`)} CO2e/kWh${best.year ? ` (${best.year})` : ""}`,
+        `Same energy, operational emissions only, compared with ${escapeMarkdown(advice.region.name, 80)}${advice.source ? `: ${escapeMarkdown(advice.source, 200)}` : ""}.`,
+      ],
+    };
+  }
   return {
     summary: `🌱 Running in ${escapeHtmlText(best.id, 40)} would cut operational emissions by ${percent(best.saving)}: ${mass(best.emissionsG)} instead of ${mass(advice.currentG)} CO2e (embodied unchanged)`,
     lines: [
@@ -168,6 +178,32 @@ function adviceSection(advice: Advice | null | undefined): AdviceSection | null 
     ],
   };
 }
+
+/**
+ * The time-shift line of a scheduled job (one report with carbon.timeShift): when in the next day the same job would
+ * emit least, from the live provider's forecast. The report may come from a fork: every string is escaped.
+ */
+function timeShiftSection(input: CommentModelInput): AdviceSection | null {
+  if (input.reports.length !== 1) return null;
+  const shift = input.reports[0]?.head.carbon?.timeShift;
+  if (!shift) return null;
+  const hhmm = (iso: string) => escapeHtmlText(iso.slice(11, 16), 5);
+  const saving = shift.savingFraction * 100;
+  const summary =
+    saving >= TIME_SHIFT_MIN_SAVING_PERCENT
+      ? `⏰ Scheduled job: starting at ${hhmm(shift.bestStart)} UTC would emit about ${percent(saving)} less than at ${hhmm(shift.baselineStart)} UTC (forecast)`
+      : `⏰ Scheduled job: no start time in the next day is clearly cleaner than ${hhmm(shift.baselineStart)} UTC (forecast, within ${percent(TIME_SHIFT_MIN_SAVING_PERCENT)})`;
+  return {
+    summary,
+    lines: [
+      `Forecast mean over the job's duration: ${figure(`${Math.round(shift.bestGPerKWh)} g`)} CO2e/kWh from ${escapeMarkdown(shift.bestStart.slice(0, 16), 20)} UTC, ${figure(`${Math.round(shift.baselineGPerKWh)} g`)} CO2e/kWh from ${escapeMarkdown(shift.baselineStart.slice(0, 16), 20)} UTC.`,
+      `Source: ${escapeMarkdown(shift.source, 300)}. A forecast, not a measurement; operational emissions only (the same energy assumed).`,
+    ],
+  };
+}
+
+/** Smallest forecast saving worth a time-shift suggestion (assumed: forecasts for the next day err by several %). */
+const TIME_SHIFT_MIN_SAVING_PERCENT = 10;
 
 function tableRows(input: CommentModelInput, overall: Comparison): TableRow[] {
   const multi = input.reports.length > 1;
@@ -276,6 +312,7 @@ export function buildCommentModel(input: CommentModelInput): CommentModel {
     context: contextLine(input, baseRefText),
     trends: trendsOf(input),
     advice: adviceSection(input.advice),
+    timeShift: timeShiftSection(input),
     details: input.reports.map((j) => jobDetails(j.head, j.comparison, multi, trusted)),
     noiseRule: unbreakFigures(escapeMarkdown(noiseRule, 1_000)),
     footer: `ml-footprint ${escapeMarkdown(input.toolVersion, 40)} · energy is compared first; emissions also move with the grid`,

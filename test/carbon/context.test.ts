@@ -100,7 +100,7 @@ describe("region resolution", () => {
     expect(hosted.intensity.highGPerKWh).toBeGreaterThan(hosted.intensity.gPerKWh);
     const world = await resolveCarbonContext({ env: { RUNNER_ENVIRONMENT: "self-hosted" }, endpoints });
     expect(world.region).toMatchObject({ id: "world", source: "world-default", provenance: "assumed" });
-    expect(world.intensity.gPerKWh).toBe(473.05);
+    expect(world.intensity.gPerKWh).toBe(472.94);
     expect(world.pue.value).toBe(1);
   });
 

@@ -33,18 +33,18 @@ describe("embedded intensity dataset", () => {
       basis: "direct-combustion",
     });
     expect(findPlace("gcp:us-central1")?.gPerKWh).toBe(431.95);
-    // CCF core@0.17.3 US_NERC_REGIONS_EMISSIONS_FACTORS.SERC 0.000379069 t/kWh: eGRID2020 (year-2020 data) per CCF's
-    // methodology; it was labelled 2021 before (issue #17).
-    expect(findPlace("aws:us-east-1")).toMatchObject({ gPerKWh: 379.07, year: 2020 });
-    expect(findPlace("aws:us-east-1")?.source).toContain("eGRID2020");
-    expect(findPlace("azure:eastus2")?.gPerKWh).toBe(379.07);
+    // CCF core@1.0.0 US_NERC_REGIONS_EMISSIONS_FACTORS.SERC 0.0003651277965 t/kWh (core@0.17.3: 0.000379069, eGRID2020);
+    // CCF names no eGRID edition for the newer table: data year ≥ 2021, 2021 assumed (issue #26).
+    expect(findPlace("aws:us-east-1")).toMatchObject({ gPerKWh: 365.13, year: 2021 });
+    expect(findPlace("aws:us-east-1")?.source).toContain("Cloud Carbon Footprint core 1.0.0");
+    expect(findPlace("azure:eastus2")?.gPerKWh).toBe(365.13);
     // CCF azure@1.8.0 westeurope 0.0003284 and aws@0.15.0 eu-west-1 0.0002786, eu-north-1 0.0000088: EEA (2020 values)
     // per CCF's methodology; the pinned older commits had 0.00039, 0.000316 and 0.000008 (carbonfootprint.com 2020).
     expect(findPlace("azure:westeurope")).toMatchObject({ gPerKWh: 328.4, year: 2020 });
     expect(findPlace("aws:eu-west-1")).toMatchObject({ gPerKWh: 278.6, year: 2020 });
     expect(findPlace("aws:eu-west-1")?.source).toContain("European Environment Agency");
     expect(findPlace("aws:eu-north-1")?.gPerKWh).toBe(8.8);
-    // Ember via co2.js: France 2024 44.18, world 2024 473.05
+    // Ember via co2.js b459b5e: France 2024 44.18, world 2024 472.94 (473.05 at 6628f83)
     expect(findPlace("FR")).toMatchObject({
       gPerKWh: 44.18,
       year: 2024,
@@ -52,7 +52,9 @@ describe("embedded intensity dataset", () => {
       kind: "country",
     });
     expect(findPlace("fra")?.id).toBe("FR");
-    expect(findPlace("world")).toMatchObject({ gPerKWh: 473.05, year: 2024 });
+    expect(findPlace("world")).toMatchObject({ gPerKWh: 472.94, year: 2024 });
+    // a revised entry (issue #26): Canada 174.81 → 184.99 g/kWh in co2.js b459b5e
+    expect(findPlace("CA")).toMatchObject({ gPerKWh: 184.99, year: 2024 });
     // Azure regions CCF covers use CCF's factor, not the Ember country average (azure@1.8.0 EU_FRANCE_CENTRAL 0.00005128)
     expect(findPlace("azure:francecentral")).toMatchObject({
       gPerKWh: 51.28,

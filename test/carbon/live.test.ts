@@ -24,7 +24,10 @@ function everything(ctx: Awaited<ReturnType<typeof resolveCarbonContext>>): stri
 describe("live intensity", () => {
   it("reads Electricity Maps latest with the auth-token header", async () => {
     const s = await em((req, res) => {
-      if (req.url === "/v3/carbon-intensity/latest?zone=FR" && req.headers["auth-token"] === TOKEN)
+      if (
+        req.url === "/v3/carbon-intensity/latest?zone=FR&shouldUseFallbackCallerLookup=false" &&
+        req.headers["auth-token"] === TOKEN
+      )
         send(res, 200, EM_OK, "application/json");
       else send(res, 401, "{}");
     });
@@ -154,7 +157,10 @@ describe("live intensity", () => {
       ],
     };
     const s = await em((req, res) => {
-      if (req.url === "/v3/carbon-intensity/history?zone=FR" && req.headers["auth-token"] === TOKEN)
+      if (
+        req.url === "/v3/carbon-intensity/history?zone=FR&shouldUseFallbackCallerLookup=false" &&
+        req.headers["auth-token"] === TOKEN
+      )
         send(res, 200, JSON.stringify(history), "application/json");
       else send(res, 404, "{}");
     });
@@ -336,7 +342,8 @@ describe("live intensity through the measurement pipeline (carbonForMeasurement)
 
   it("token + region FR: the finished job's window is requested and its mean used; no token: no request", async () => {
     const s = await em((req, res) =>
-      req.url === "/v3/carbon-intensity/history?zone=FR" && req.headers["auth-token"] === TOKEN
+      req.url === "/v3/carbon-intensity/history?zone=FR&shouldUseFallbackCallerLookup=false" &&
+      req.headers["auth-token"] === TOKEN
         ? send(
             res,
             200,

@@ -35,7 +35,7 @@ describe("ml-footprint estimate", () => {
     expect(out).toContain("energy:      1200 Wh");
     expect(out).toContain("126.4 gCO2e/kWh");
     expect(out).toContain(`${formatMass(1.2 * 1.1 * 126.43)} CO2e operational`);
-    expect(out).toContain("greener choices:");
+    expect(out).toContain("greener choices (like with like: direct-combustion figures of 2023–2027");
   });
 
   it("prints JSON with --json, using a direct intensity and PUE", async () => {
@@ -78,10 +78,21 @@ describe("ml-footprint regions", () => {
   it("lists a provider's regions sorted by intensity with emissions for an energy", async () => {
     const out = await run(["regions", "--provider", "gcp", "--energy", "1 kWh"]);
     const lines = out.trim().split("\n");
-    expect(lines[0]).toMatch(/^region\s+gCO2e\/kWh\s+year\s+basis\s+figure\s+emissions$/);
-    expect(lines[1]).toMatch(/^gcp:northamerica-northeast1\s+11\.4\s+2025/);
-    expect(lines).toHaveLength(47);
-    const values = lines.slice(1).map((l) => Number(l.split(/\s+/)[1]));
+    expect(lines[0]).toBe("direct-combustion figures (2025–2025; not comparable with another basis):");
+    expect(lines[1]).toMatch(/^region\s+gCO2e\/kWh\s+year\s+basis\s+figure\s+emissions$/);
+    expect(lines[2]).toMatch(/^gcp:northamerica-northeast1\s+11\.4\s+2025/);
+    expect(lines).toHaveLength(48);
+    const values = lines.slice(2).map((l) => Number(l.split(/\s+/)[1]));
     expect(values).toEqual([...values].sort((a, b) => a - b));
+  });
+
+  it("never ranks figures of different bases in one list (issue #26)", async () => {
+    const out = await run(["regions", "--provider", "azure"]);
+    const tables = out.trim().split("\n\n");
+    expect(tables.map((t) => t.split("\n")[0]?.split(" ")[0])).toEqual(["direct-combustion", "lifecycle"]);
+    for (const table of tables) {
+      const basis = table.split(" ")[0];
+      for (const row of table.split("\n").slice(2)) expect(row.split(/\s+/)[3]).toBe(basis);
+    }
   });
 });

@@ -10,6 +10,7 @@ import {
   findCpuSpec,
   findMicroarchitecture,
   teadsFraction,
+  type CpuId,
 } from "../../src/measure/cpu-power.js";
 
 describe("teadsFraction", () => {
@@ -91,22 +92,61 @@ describe("CPU_POWER_TABLE", () => {
 });
 
 describe("buildCpuPowerModel", () => {
-  it("gives a GitHub-hosted 4-vCPU EPYC 7763 runner its TDP share on the curve", () => {
+  it("gives a GitHub-hosted 4-vCPU EPYC 7763 runner CCF's EPYC 3rd Gen watts (its generation), ±25 % as a named part", () => {
     const model = buildCpuPowerModel({ brand: "AMD EPYC 7763 64-Core Processor", threads: 4 });
-    const share = (280 * 4) / 128; // 8.75 W
     expect(model.provenance).toBe("modelled");
-    expect(model.powerW(0).w).toBeCloseTo(share * 0.12, 10);
-    expect(model.powerW(1).w).toBeCloseTo(share * 1.02, 10);
+    expect(model.powerW(0).w).toBeCloseTo(4 * 0.45, 10);
+    expect(model.powerW(1).w).toBeCloseTo(4 * 2.02, 10);
     const half = model.powerW(0.5);
-    expect(half.w).toBeCloseTo(share * 0.75, 10);
+    expect(half.w).toBeCloseTo(4 * (0.45 + 0.5 * 1.57), 10);
     expect(half.lowW).toBeCloseTo(half.w * 0.75, 10);
-    expect(half.highW).toBeCloseTo(half.w * 1.25, 10);
-    expect(model.detail).toMatch(/AMD EPYC 7763: TDP 280 W x 4\/128 threads on the Teads curve/);
+    expect(half.highW).toBeCloseTo(Math.max(half.w * 1.25, half.w + 4 * 0.45), 10);
+    // CCF's memory rule (one chip = 96 vCPUs): 4 × 128 / 96 GB already in these watts
+    expect(model.includedMemoryGB).toBeCloseTo((4 * 128) / 96, 10);
+    expect(model.detail).toMatch(
+      /AMD EPYC 7763, AMD Zen 3 \(EPYC 7003 Milan\) \(CPU table\): 0\.45–2\.02 W per vCPU/,
+    );
+  });
+
+  it("one answer per machine: the brand string and CPUID alone give the same watts for every CPU-table part with CCF figures", () => {
+    const ids: Record<string, CpuId> = {
+      "AMD EPYC 7763": { vendor: "AuthenticAMD", family: 25, model: 1 },
+      "AMD EPYC 9V74": { vendor: "AuthenticAMD", family: 25, model: 0x11 },
+      "AMD EPYC 7V12": { vendor: "AuthenticAMD", family: 23, model: 0x31 },
+      "Intel Xeon Platinum 8370C": { vendor: "GenuineIntel", family: 6, model: 0x6a },
+      "Intel Xeon Platinum 8480+": { vendor: "GenuineIntel", family: 6, model: 0x8f },
+      "Intel Xeon Platinum 8272CL": { vendor: "GenuineIntel", family: 6, model: 0x55 },
+    };
+    for (const [part, cpuId] of Object.entries(ids)) {
+      const named = buildCpuPowerModel({ brand: part, threads: 4 });
+      const byId = buildCpuPowerModel({ brand: part.split(" ").slice(0, 2).join(" "), threads: 4, cpuId });
+      for (const util of [0, 0.1, 0.5, 1]) {
+        const a = named.powerW(util);
+        const b = byId.powerW(util);
+        expect({ part, util, within5: Math.abs(a.w - b.w) / b.w <= 0.05 }).toEqual({
+          part,
+          util,
+          within5: true,
+        });
+        expect(a.w).toBeGreaterThanOrEqual(b.lowW);
+        expect(a.w).toBeLessThanOrEqual(b.highW);
+        expect(b.w).toBeGreaterThanOrEqual(a.lowW);
+        expect(b.w).toBeLessThanOrEqual(a.highW);
+      }
+      expect(Math.abs((named.includedMemoryGB ?? 0) - (byId.includedMemoryGB ?? 0))).toBeLessThan(0.5);
+    }
+  });
+
+  it("keeps the TDP curve for table parts CCF has no figures for (Apple)", () => {
+    const model = buildCpuPowerModel({ brand: "Apple M1 (Virtual)", threads: 3 });
+    expect(model.powerW(0.5).w).toBeCloseTo(((20 * 3) / 8) * 0.75, 10);
+    expect(model.detail).toMatch(/Teads curve.*CCF has no figures/);
+    expect(model.includedMemoryGB).toBe(0);
   });
 
   it("scales past one package for multi-socket machines (no cap at one TDP)", () => {
     const model = buildCpuPowerModel({ brand: "AMD EPYC 9654 96-Core Processor", threads: 384 });
-    expect(model.powerW(1).w).toBeCloseTo(2 * 360 * 1.02, 8);
+    expect(model.powerW(1).w).toBeCloseTo(384 * 2.282, 8);
   });
 
   it("uses CCF per-vCPU watts for an unknown CPU, flagged assumed, with a wider range", () => {
@@ -177,11 +217,30 @@ describe("buildCpuPowerModel", () => {
     // AZURE_CLOUD_CONSTANTS (azure@1.8.0): AMD_EPYC_3RD_GEN min 0.45, max 2.02 W per vCPU, 128 GB per chip
     expect(model.powerW(0).w).toBeCloseTo(4 * 0.45, 10);
     expect(model.powerW(1).w).toBeCloseTo(4 * 2.02, 10);
-    expect(model.powerW(0.5).highW / model.powerW(0.5).w).toBeCloseTo(1.35, 10);
-    expect(model.includedMemoryGB).toBeCloseTo((4 * 128) / 128, 10);
+    expect(model.powerW(0.5).lowW / model.powerW(0.5).w).toBeCloseTo(0.65, 10);
+    expect(model.powerW(0.5).highW).toBeCloseTo(model.powerW(0.5).w + 4 * 0.45, 10); // one idle draw above
+    expect(model.includedMemoryGB).toBeCloseTo((4 * 128) / 96, 10);
     expect(model.detail).toMatch(
       /AMD EPYC \(AMD Zen 3 \(EPYC 7003 Milan\) by CPUID family\/model: AMD PPR 55898/,
     );
+  });
+
+  it("maps Linux arm64 cores to CCF's Graviton figures where CCF has them (Neoverse N1/V1/V2)", () => {
+    for (const [part, name] of [
+      [0xd0c, /Graviton2/],
+      [0xd40, /Graviton3/],
+      [0xd4f, /Graviton4/],
+    ] as const) {
+      const model = buildCpuPowerModel({
+        brand: "Neoverse",
+        threads: 2,
+        cpuId: { vendor: "ARM", family: 0x41, model: part },
+      });
+      expect(model.provenance).toBe("modelled");
+      expect(model.powerW(1).w).toBeCloseTo(2 * 1.693, 10);
+      expect(model.detail).toMatch(name);
+      expect(model.detail).toMatch(/EPYC 2nd Gen figures/);
+    }
   });
 
   it("maps Intel family 6 model 0x55 to Skylake/Cascade Lake (mean of CCF's two) and leaves unknown ids generic", () => {
@@ -202,30 +261,33 @@ describe("buildCpuPowerModel", () => {
     });
     expect(zen5.provenance).toBe("assumed");
     expect(zen5.powerW(1).w).toBeCloseTo(2 * CCF_MAX_WATTS_PER_VCPU, 10);
-    expect(zen5.includedMemoryGB).toBeCloseTo((2 * 80.69) / 48, 10);
-    // a known generation without CCF figures is named, then generic
+    expect(zen5.includedMemoryGB).toBeCloseTo((2 * 80.69) / 96, 10);
+    // a known generation without CCF figures is named, then generic (Arm Neoverse N2)
+    const n2 = buildCpuPowerModel({
+      brand: "Neoverse-N2",
+      threads: 2,
+      cpuId: { vendor: "ARM", family: 0x41, model: 0xd49 },
+    });
+    expect(n2.provenance).toBe("assumed");
+    expect(n2.detail).toMatch(/Neoverse N2.*CCF has no figures.*generic range/);
+    // Ice Lake now has CCF's 2026 figures
     const ice = buildCpuPowerModel({
       brand: "Intel Xeon",
       threads: 2,
       cpuId: { vendor: "GenuineIntel", family: 6, model: 0x6a },
     });
-    expect(ice.provenance).toBe("assumed");
-    expect(ice.detail).toMatch(/Ice Lake-SP.*CCF has no figures/);
-    // a table match wins over CPUID
-    expect(
-      buildCpuPowerModel({
-        brand: "AMD EPYC 7763 64-Core Processor",
-        threads: 4,
-        cpuId: { vendor: "AuthenticAMD", family: 25, model: 1 },
-      }).detail,
-    ).toMatch(/^AMD EPYC 7763: TDP 280 W/);
+    expect(ice.provenance).toBe("modelled");
+    expect(ice.powerW(1).w).toBeCloseTo(2 * 3.758, 10);
+    expect(ice.detail).toMatch(/ccf-coefficients@b0032d9/);
   });
 
   it("names a source for every microarchitecture and its family/model", () => {
     for (const arch of MICROARCHITECTURES) {
-      expect(arch.idSource).toMatch(/PPR|intel-family\.h/);
-      if (arch.ccf) expect(arch.ccf.source).toMatch(/@cloud-carbon-footprint\/(azure|aws)@/);
-      expect(arch.models.length).toBeGreaterThan(0);
+      expect(arch.idSource).toMatch(/PPR|intel-family\.h|WikiChip|lscpu-arm\.c|CPU table only/);
+      if (arch.ccf)
+        expect(arch.ccf.source).toMatch(/@cloud-carbon-footprint\/(azure|aws)@|ccf-coefficients@b0032d9/);
+      if (arch.models.length === 0)
+        expect(CPU_POWER_TABLE.some((s) => s.generation === arch.name)).toBe(true);
     }
   });
 

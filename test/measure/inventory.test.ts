@@ -32,20 +32,32 @@ describe("getHardwareInventory", () => {
 
   it("arm64: the core named from its implementer and part ids, as lscpu does; no CPUID, no core count", async () => {
     const inventory = await getHardwareInventory({ procRoot: proc("cpuinfo-graviton2"), os: fakeOs });
-    expect(inventory).toEqual({ brand: "Neoverse-N1", threads: 4, cores: null, memoryGB: 16 });
+    expect(inventory).toEqual({
+      brand: "Neoverse-N1",
+      threads: 4,
+      cores: null,
+      memoryGB: 16,
+      cpuId: { vendor: "ARM", family: 0x41, model: 0xd0c },
+    });
   });
 
   it("an unknown ARM part or no /proc (macOS, Windows): node:os's model line, by the same rule", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mlf-cpuinfo-"));
     writeFileSync(join(dir, "cpuinfo"), "processor\t: 0\nCPU implementer\t: 0x41\nCPU part\t: 0xfff\n");
     for (const procRoot of [dir, join(dir, "missing")]) {
-      expect(await getHardwareInventory({ procRoot, os: fakeOs })).toEqual({
+      expect(await getHardwareInventory({ procRoot, os: fakeOs })).toMatchObject({
         brand: "Intel Xeon® Platinum 8370C",
         threads: 4,
         cores: null,
         memoryGB: 16,
       });
     }
+    // the unknown part still carries its ids (the CPU model names it generic)
+    expect((await getHardwareInventory({ procRoot: dir, os: fakeOs })).cpuId).toEqual({
+      vendor: "ARM",
+      family: 0x41,
+      model: 0xfff,
+    });
   });
 
   it("counts CPUs when availableParallelism is missing", async () => {

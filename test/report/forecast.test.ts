@@ -38,6 +38,8 @@ describe("forecast", () => {
     expect(extrapolationSpread(4)).toBeCloseTo(0.125, 9);
     expect(extrapolationSpread(1_000)).toBe(0.05);
     expect(f.method).toMatch(/× 30\/1 epochs \(linear\), range widened by ±25 %/);
+    // the widening is our assumption, and the report says so (issue #26)
+    expect(f.method).toMatch(/\(assumed: ±25 %\/√epochs measured, at least ±5 %; not a published figure\)/);
   });
 
   it("goes into the report (schema-valid) and its text: 'projected for the full training'", () => {

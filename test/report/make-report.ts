@@ -86,8 +86,8 @@ export function makeReport(opts: MakeReportOptions = {}): Report {
             lowGPerKWh: intensity * 0.85,
             highGPerKWh: intensity * 1.15,
             source: "Ember yearly electricity data via @tgwf/co2",
-            year: 2024,
-            basis: "lifecycle" as const,
+            year: 2021, // azure:eastus: CCF NERC factor (direct combustion), as the dataset has it
+            basis: "direct-combustion" as const,
             provenance: "assumed" as const,
             live: false,
           },

@@ -258,7 +258,7 @@ describe("context line", () => {
       toolVersion: "test",
     });
     expect(plain(model.context)).toBe(
-      "Region azure:eastus (from cloud metadata) · 380 g CO2e/kWh (2024) · base: 1 run of base, newest 2026-11-20 10:00 (no commit recorded)",
+      "Region azure:eastus (from cloud metadata) · 380 g CO2e/kWh (2021) · base: 1 run of base, newest 2026-11-20 10:00 (no commit recorded)",
     );
     const none = buildCommentModel({
       key: "train",
@@ -269,7 +269,7 @@ describe("context line", () => {
       toolVersion: "test",
     });
     expect(plain(none.context)).toBe(
-      "Region azure:eastus (from cloud metadata) · 380 g CO2e/kWh (2024) · no base run of main",
+      "Region azure:eastus (from cloud metadata) · 380 g CO2e/kWh (2021) · no base run of main",
     );
   });
 });

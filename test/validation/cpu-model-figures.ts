@@ -5,7 +5,7 @@
  * low–high range contains every CPU-specific, utilization-aware model. No RAPL is readable on the runners
  * (nor on this project's development VM: no /sys/class/powercap), so published models are the reference.
  */
-import { buildCpuPowerModel } from "../../src/measure/cpu-power.js";
+import { buildCpuPowerModel, teadsFraction } from "../../src/measure/cpu-power.js";
 
 export const TRACE_UTIL = [0, 0.1, 0.25, 0.5, 0.75, 1] as const;
 export const RUNNER_BRAND = "AMD EPYC 7763 64-Core Processor";
@@ -23,8 +23,11 @@ export interface OtherModel {
 
 /**
  * Eco CI (Green Coding Solutions), machine-power-data/github_EPYC_7763_4_CPU_shared.sh at commit
- * 7168f453e9c9f709a90665d7149b96c38c9675c7: watts per utilization percent from their XGBoost model trained on
- * SPECpower_ssj2008 results (green-coding-solutions/cloud-energy), for the 4-vCPU share of an EPYC 7763.
+ * 7168f453e9c9f709a90665d7149b96c38c9675c7 (the file was first added on 2024-06-18, PR #76; unchanged at c10acd3,
+ * 2026-06-23): watts per utilization percent from their XGBoost model trained on SPECpower_ssj2008 results
+ * (green-coding-solutions/cloud-energy), for the 4-vCPU share (vhost-ratio 1/32) of an EPYC 7763 server with
+ * 512 GB (README: `xgb.py --tdp 280 --cpu-threads 128 ... --ram 512 --vhost-ratio=0.03125`). SPECpower is wall
+ * power, so this is the whole share, memory included: compared with our CPU figure alone it is an upper bound.
  * Points read from the table: 0 → 1.7586, 10 → 3.6172, 25 → 4.0576, 50 → 5.1641, 75 → 6.6050, 100 → 8.1796.
  */
 const ECO_CI = [
@@ -52,6 +55,9 @@ export const CODECARBON_TDP_SHARE = 0.5;
 const EPYC_7763_TDP_W = 280; // AMD EPYC 7763 spec page (the same figure as our CPU table)
 const SHARE_TDP_W = (EPYC_7763_TDP_W * RUNNER_VCPUS) / 128;
 
+/** Teads curve on the 4/128 share of the 280 W TDP: the CPU table's model before CCF's generation figures won. */
+const TEADS_SHARE = TRACE_UTIL.map((u) => SHARE_TDP_W * teadsFraction(u));
+
 export const OTHER_MODELS: readonly OtherModel[] = [
   {
     name: "Eco CI (EPYC 7763, 4 vCPU)",
@@ -67,6 +73,13 @@ export const OTHER_MODELS: readonly OtherModel[] = [
     watts: ccf(CCF_EPYC3_MIN_W, CCF_EPYC3_MAX_W),
     mustContain: true,
     note: "linear min→max per vCPU, from SPECpower",
+  },
+  {
+    name: "Teads curve on the TDP share",
+    source: "Teads Engineering 2021 (SPECpower fit) × 280 W × 4/128 (our CPU table's TDP)",
+    watts: TEADS_SHARE,
+    mustContain: false,
+    note: "what the brand path gave before one answer per machine: 0.6× Eco CI idle, 1.27× at 50 %",
   },
   {
     name: "CCF, Azure average",
