@@ -55,6 +55,8 @@ export interface IntegrationResult {
   gpus: Hardware["gpus"];
   /** which GPUs were counted and why (absent in samples files older than this field) */
   gpuSelection?: Hardware["gpuSelection"];
+  /** whose CPU time the sampler measured and over how many vCPUs (absent in older samples files) */
+  samplerCpu?: NonNullable<MetaLine["cpu"]>;
   warnings: string[];
 }
 
@@ -360,6 +362,7 @@ export class EnergyIntegrator {
         };
       }),
       ...(this.gpuSelection ? { gpuSelection: this.gpuSelection } : {}),
+      ...(this.meta?.cpu ? { samplerCpu: this.meta.cpu } : {}),
       warnings,
     };
   }

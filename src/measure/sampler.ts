@@ -7,7 +7,9 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { Hardware } from "../model/report.js";
 import { discoverRapl, readRaplCounters, type RaplDomain } from "./sources/rapl.js";
-import { createCpuUtilReader } from "./sources/proc-stat.js";
+import { createCpuUtilReader, type CpuUtilReader } from "./sources/proc-stat.js";
+import { createCgroupCpuReader } from "./sources/cgroup-cpu.js";
+import { jobAttribution, type AttributionResult, type OsShape } from "./attribution.js";
 import { startNvidiaSmiStream, type NvidiaSmiRow, type NvidiaSmiStream } from "./sources/nvidia-smi.js";
 import { anchoredClock } from "./clock.js";
 import { formatLine, type GpuReading, type SamplesFileLine } from "./samples.js";
@@ -23,6 +25,9 @@ export interface SamplerOptions {
   phase: string;
   procRoot?: string;
   sysRoot?: string;
+  /** tests: the platform and node:os functions (CPU counts, memory, os.cpus() times); default the real ones */
+  platform?: NodeJS.Platform;
+  os?: OsShape;
   /** path or name of nvidia-smi; null disables GPU measurement */
   nvidiaSmi?: string | null;
   /** environment of nvidia-smi and the NVML helper; default process.env */
@@ -81,7 +86,9 @@ export class Sampler {
   private timer: NodeJS.Timeout | null = null;
   private nextTickAt = 0;
   private ticks = 0;
-  private readonly cpuReader;
+  private readonly cpuReader: CpuUtilReader;
+  /** whose CPU time the utilisation is: the job's cgroup share or the host (see attribution.ts) */
+  private readonly attribution: AttributionResult;
   private raplDomains: RaplDomain[] = [];
   private gpuStream: NvidiaSmiStream | null = null;
   private gpuPresent = false;
@@ -112,7 +119,20 @@ export class Sampler {
     // Intervals and timestamps follow the monotonic clock: a wall-clock step back must not freeze the
     // schedule below, and one forward must not skip ticks or stretch the duration.
     this.now = anchoredClock({ wallNow: options.now, monotonicNow: options.monotonicNow });
-    this.cpuReader = createCpuUtilReader(options.procRoot);
+    this.attribution = jobAttribution({
+      procRoot: options.procRoot,
+      sysRoot: options.sysRoot,
+      env: options.env ?? process.env,
+      ...(options.platform ? { platform: options.platform } : {}),
+      ...(options.os ? { os: options.os } : {}),
+    });
+    const usage = this.attribution.usage;
+    this.cpuReader = usage
+      ? createCgroupCpuReader(usage, this.attribution.vcpus)
+      : createCpuUtilReader(options.procRoot, {
+          ...(options.platform ? { platform: options.platform } : {}),
+          ...(options.os ? { cpus: () => options.os!.cpus() } : {}),
+        });
   }
 
   private write(line: SamplesFileLine): void {
@@ -147,6 +167,7 @@ export class Sampler {
       v: 1,
       startMs,
       intervalMs: this.options.intervalMs,
+      cpu: { scope: this.attribution.attribution.scope, vcpus: this.attribution.vcpus },
       ...(rapl.domains.length
         ? { raplMaxUj: Object.fromEntries(rapl.domains.map((d) => [d.id, d.maxEnergyRangeUj])) }
         : {}),
@@ -260,7 +281,7 @@ export class Sampler {
 
   private async sample(tsAt?: number): Promise<number> {
     let ts = tsAt ?? this.now();
-    const line: Extract<SamplesFileLine, { t: "s" }> = { t: "s", ts, cpu: this.cpuReader.read() };
+    const line: Extract<SamplesFileLine, { t: "s" }> = { t: "s", ts, cpu: this.cpuReader.read(ts) };
     if (this.raplDomains.length) line.rapl = readRaplCounters(this.raplDomains);
     if (this.nvmlUuids !== null && this.nvml) {
       const askedAt = this.now();
