@@ -57,6 +57,10 @@ export const SampleLine = z.object({
   rapl: z.record(z.string(), finite.nonnegative()).optional(),
   /** latest reading per GPU, only when fresh (received within the last two intervals) */
   gpu: z.array(GpuReading).optional(),
+  /** Apple silicon: powermetrics' energy per rail in mJ, cumulative (see sources/powermetrics.ts) */
+  soc: z
+    .object({ cpu: finite.nonnegative(), gpu: finite.nonnegative(), ane: finite.nonnegative() })
+    .optional(),
 });
 export type SampleLine = z.infer<typeof SampleLine>;
 

@@ -18,6 +18,7 @@ export const EnergyMethod = z.enum([
   "rapl", // RAPL energy counters (exact differences)
   "nvidia-smi", // power.draw sampled from one long-running nvidia-smi stream, trapezoid rule
   "nvml-counter", // NVML total energy counter (nvmlDeviceGetTotalEnergyConsumption), exact differences
+  "powermetrics", // Apple silicon: powermetrics' CPU / GPU / ANE power, each window's average × its length
   "cpu-model", // CPU utilization x power curve for this CPU
   "memory-model", // W per GB of installed memory
   "fixed", // a constant wattage given by the user
