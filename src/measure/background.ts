@@ -3,7 +3,16 @@
  * directory (under RUNNER_TEMP in the action): the samples file and a pid file.
  */
 import { spawn } from "node:child_process";
-import { appendFileSync, existsSync, openSync, closeSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import { formatLine } from "./samples.js";
 
@@ -11,6 +20,12 @@ export const SAMPLES_FILE = "samples.ndjson";
 export const PID_FILE = "sampler.pid";
 /** The sampler's start time (proc(5) stat field 22, clock ticks since boot), next to its pid. */
 export const START_FILE = "sampler.start";
+/**
+ * A stop request every platform understands: the sampler looks for this file on each tick, then takes its last
+ * sample, writes the end line and exits. Windows has no SIGTERM (process.kill there terminates at once, and the
+ * last interval would be lost); elsewhere SIGTERM is sent too, for an immediate stop.
+ */
+export const STOP_FILE = "sampler.stop";
 
 export interface BackgroundStart {
   dir: string;
@@ -54,6 +69,8 @@ function isZombie(pid: number): boolean {
 /** Spawn the detached sampler and wait until it has written its first line. Returns its pid. */
 export async function startBackgroundSampler(options: BackgroundStart): Promise<number> {
   const samplesPath = join(options.dir, SAMPLES_FILE);
+  // A stop request left in a reused state directory must not stop the new sampler at its first tick.
+  rmSync(join(options.dir, STOP_FILE), { force: true });
   const log = openSync(join(options.dir, "sampler.log"), "a");
   const child = spawn(
     process.execPath,
@@ -138,7 +155,9 @@ export function samplerProcess(dir: string, procRoot = "/proc"): number | null {
   } catch {
     return null; // ESRCH: gone; EPERM: another user's process, not our sampler
   }
-  if (!existsSync(procRoot)) return pid;
+  // Without /proc (macOS, Windows) the sampler's own heartbeat vouches for it: its samples file is written every
+  // tick, so a pid file whose samples went quiet names a process that is not (or no longer) our sampler.
+  if (!existsSync(procRoot)) return samplesFresh(dir) ? pid : null;
   if (isZombie(pid)) return null;
   let recorded = "";
   try {
@@ -176,15 +195,41 @@ export async function stopBackgroundSampler(
   dir: string,
   timeoutMs = 5_000,
   procRoot = "/proc",
+  platform: NodeJS.Platform = process.platform,
 ): Promise<"stopped" | "killed" | "not-running"> {
   const pid = samplerProcess(dir, procRoot);
   if (pid === null) return "not-running";
-  if (!signal(pid, "SIGTERM")) return "not-running";
-  const deadline = Date.now() + timeoutMs;
+  writeFileSync(join(dir, STOP_FILE), `${Date.now()}\n`);
+  if (platform !== "win32" && !signal(pid, "SIGTERM")) return "not-running";
+  // The stop file is seen at the sampler's next tick: give it two intervals before the hard stop.
+  const bound = platform === "win32" ? Math.max(timeoutMs, 2 * samplesIntervalMs(dir) + 2_000) : timeoutMs;
+  const deadline = Date.now() + bound;
   while (Date.now() < deadline) {
     if (!isAlive(pid)) return "stopped";
     await sleep(20);
   }
   signal(pid, "SIGKILL");
   return "killed";
+}
+
+/** A samples file written within this long counts as a live sampler's (two of the longest interval, 60 s). */
+const HEARTBEAT_MS = 120_000;
+
+function samplesFresh(dir: string, now = Date.now()): boolean {
+  try {
+    return now - statSync(join(dir, SAMPLES_FILE)).mtimeMs <= HEARTBEAT_MS;
+  } catch {
+    return false;
+  }
+}
+
+/** The sampling interval from the samples file's meta line (default 1 s). */
+function samplesIntervalMs(dir: string): number {
+  try {
+    const first = readFileSync(join(dir, SAMPLES_FILE), "utf8").split("\n", 1)[0] ?? "";
+    const interval = (JSON.parse(first) as { intervalMs?: unknown }).intervalMs;
+    return typeof interval === "number" && interval > 0 && interval <= 60_000 ? interval : 1_000;
+  } catch {
+    return 1_000;
+  }
 }

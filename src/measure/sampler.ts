@@ -4,7 +4,7 @@
  * sample (the GPU stream is one long-running nvidia-smi child, NVML's energy counter one long-running python3
  * helper asked once per tick), no buffering in memory.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, writeSync } from "node:fs";
 import type { Hardware } from "../model/report.js";
 import { discoverRapl, readRaplCounters, type RaplDomain } from "./sources/rapl.js";
 import { createCpuUtilReader, type CpuUtilReader } from "./sources/proc-stat.js";
@@ -40,6 +40,11 @@ export interface SamplerOptions {
    * ML_FOOTPRINT_POWERMETRICS path, else `sudo -n powermetrics` on macOS on Apple silicon (see powermetrics.ts).
    */
   powermetrics?: string[] | null;
+  /**
+   * A file whose appearance asks the sampler to stop (background mode; Windows has no SIGTERM): looked for after
+   * each tick, then `stopRequested` resolves and the owner calls stop().
+   */
+  stopFile?: string;
   /** bound on the wait for powermetrics' first window (default max(3 s, 3 intervals)) */
   powermetricsStartWaitMs?: number;
   /** path or name of nvidia-smi; null disables GPU measurement */
@@ -133,6 +138,9 @@ export class Sampler {
   private socWritten: SocEnergy | null = null;
   /** called whenever a powermetrics window arrives or the stream ends (waits at start and stop) */
   private socChanged: () => void = () => {};
+  private stopRequest: () => void = () => {};
+  /** resolves when the stop file appears (see SamplerOptions.stopFile) */
+  readonly stopRequested: Promise<void> = new Promise((resolve) => (this.stopRequest = resolve));
 
   constructor(options: SamplerOptions) {
     this.options = options;
@@ -362,6 +370,7 @@ export class Sampler {
     const delay = Math.max(0, this.nextTickAt - this.now());
     this.timer = setTimeout(() => {
       void this.tick().then(() => {
+        if (this.options.stopFile && existsSync(this.options.stopFile)) this.stopRequest();
         const now = this.now();
         this.nextTickAt += this.options.intervalMs;
         if (this.nextTickAt < now) this.nextTickAt = now + this.options.intervalMs; // skip missed ticks
