@@ -10,13 +10,15 @@ import {
   startBackgroundSampler,
 } from "../../measure/background.js";
 import { runCommand } from "../../measure/run-command.js";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { integrateSamplesFile } from "../../measure/read-samples.js";
 import { carbonForMeasurement } from "../../pipeline/carbon.js";
 import type { CarbonStep } from "../../pipeline/report-from-samples.js";
 import { loadMachine, type Machine } from "../../pipeline/machine.js";
 import { commandEnv, samplerEnv } from "../child-env.js";
 import { Outputs, State } from "../constants.js";
+import { prepareRun, resolveShell } from "../shell.js";
 import { carbonInputsFor, machineOptionsFor } from "../pipeline-options.js";
 import type { CoreLike, StepEnv } from "../core.js";
 import type { ActionConfig } from "../inputs.js";
@@ -194,11 +196,22 @@ export async function mainStep({ core, env, cwd, cliPath, config }: MainInput): 
     // `live-intensity` (the keyless GB lookup) stays the reporting step's; a token still asks Electricity Maps.
     const carbon =
       phase !== null ? carbonForMeasurement({ ...carbonInputsFor(config), liveIntensity: false }, env) : null;
-    const result = await runCommand(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", config.run], {
+    // The way a run: step runs it: the shell input (default bash where present, else pwsh), from a script file.
+    const commandEnvironment = { ...process.env, ...env };
+    const shell = resolveShell(config.shell, commandEnvironment);
+    const argv = shell.binary
+      ? prepareRun(
+          { ...shell, binary: shell.binary },
+          config.run,
+          mkdtempSync(join(env.RUNNER_TEMP || tmpdir(), "ml-footprint-run-")),
+          String(process.pid),
+        )
+      : [shell.shell];
+    const result = await runCommand(argv, {
       // `working-directory:` is relative to the step's directory (the workspace), like a `run:` step's
       cwd: resolve(cwd ?? process.cwd(), config.workingDirectory ?? "."),
       env: {
-        ...commandEnv({ ...process.env, ...env }),
+        ...commandEnv(commandEnvironment),
         ...(metricsPath !== null ? { ML_FOOTPRINT_METRICS: metricsPath } : {}),
       },
     });
@@ -211,7 +224,7 @@ export async function mainStep({ core, env, cwd, cliPath, config }: MainInput): 
     } else {
       core.setOutput(Outputs.DurationS, (result.durationMs / 1_000).toFixed(3));
     }
-    if (result.startError) throw new Error(`run: could not start bash: ${result.startError}`);
+    if (result.startError) throw new Error(`run: could not start ${shell.shell}: ${result.startError}`);
     if (result.exitCode !== 0) {
       core.setFailed(
         result.signal
