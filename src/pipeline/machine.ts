@@ -1,5 +1,5 @@
 /** The machine being measured: hardware inventory and the power models built for it. */
-import { getHardwareInventory } from "../measure/inventory.js";
+import { getHardwareInventory, type SystemInformationLike } from "../measure/inventory.js";
 import { jobAttribution, type Attribution, type OsShape } from "../measure/attribution.js";
 import { buildCpuPowerModel } from "../measure/cpu-power.js";
 import { memoryPowerModel } from "../measure/memory-power.js";
@@ -22,6 +22,8 @@ export interface MachineOptions {
   /** tests: the platform and node:os functions; default the real ones */
   platform?: NodeJS.Platform;
   os?: OsShape;
+  /** tests: systeminformation (macOS and Windows inventory); default the real one, imported there only */
+  systemInformation?: () => Promise<SystemInformationLike>;
 }
 
 export interface Machine {
@@ -37,6 +39,8 @@ export async function loadMachine(options: MachineOptions): Promise<Machine> {
   const inventory = await getHardwareInventory({
     ...(options.procRoot ? { procRoot: options.procRoot } : {}),
     ...(options.os ? { os: options.os } : {}),
+    ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.systemInformation ? { systemInformation: options.systemInformation } : {}),
   });
   const share = jobAttribution({
     procRoot: options.procRoot,

@@ -49,7 +49,12 @@ describe.each(["darwin", "win32"] as const)("%s: utilisation from os.cpus() time
       os,
       env: {},
       procRoot: join(dir, "no-proc"),
+      systemInformation: () =>
+        Promise.resolve({
+          cpu: () => Promise.resolve({ manufacturer: "Apple", brand: "M2", physicalCores: 8 }),
+        }),
     });
+    expect(machine.cpu).toMatchObject({ brand: "Apple M2", cores: 8 });
     expect(machine.attribution).toMatchObject({ scope: "host", cpuSource: "os-cpus" });
     expect(machine.cpu.threads).toBe(8);
     expect(machine.memoryGB).toBe(16);
