@@ -50,6 +50,9 @@ export interface CgroupRoots {
   sysRoot?: string;
 }
 
+/** At or above this, a v1 memory.limit_in_bytes means "no limit" (2^60 bytes: 1 EiB, past any machine). */
+const V1_NO_LIMIT_BYTES = 2 ** 60;
+
 /** Ancestors read for limits, at most (a real hierarchy is a handful deep). */
 const MAX_DEPTH = 32;
 
@@ -117,7 +120,9 @@ function readV1(mount: string, v1: Map<string, { path: string; hierarchy: string
   let memoryLimitBytes: number | null = null;
   for (const dir of memory ?? []) {
     const limit = readParsed(join(dir, "memory.limit_in_bytes"), parseMemoryBytes);
-    if (limit?.bytes != null) memoryLimitBytes = Math.min(memoryLimitBytes ?? Infinity, limit.bytes);
+    // v1 writes "no limit" as PAGE_COUNTER_MAX pages (9223372036854771712 with 4 KiB pages): not a limit.
+    if (limit?.bytes != null && limit.bytes < V1_NO_LIMIT_BYTES)
+      memoryLimitBytes = Math.min(memoryLimitBytes ?? Infinity, limit.bytes);
   }
   const cpusetLeaf = cpuset?.[0];
   const memoryLeaf = memory?.[0];
@@ -125,7 +130,8 @@ function readV1(mount: string, v1: Map<string, { path: string; hierarchy: string
   return {
     version: 1,
     path,
-    root: path === "/",
+    // "/" with limits at the mount's top is a container in its own cgroup namespace, not the root.
+    root: path === "/" && quotaCores === null && memoryLimitBytes === null,
     quotaCores,
     cpusetCpus: cpusetLeaf
       ? (readParsed(join(cpusetLeaf, "cpuset.effective_cpus"), parseCpuListCount) ??
