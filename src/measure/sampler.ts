@@ -134,7 +134,7 @@ export class Sampler {
   private tickChain: Promise<unknown> = Promise.resolve();
   private soc: SocCounter | null = null;
   private socStream: PowermetricsStream | null = null;
-  /** the last powermetrics counter written (kept monotone: a held estimate is never taken back) */
+  /** the last powermetrics counter written (kept monotone, a guard: SocCounter's answers never go back) */
   private socWritten: SocEnergy | null = null;
   /** called whenever a powermetrics window arrives or the stream ends (waits at start and stop) */
   private socChanged: () => void = () => {};
@@ -577,7 +577,7 @@ export class Sampler {
       // The measurement ends at the last sample: stopping the GPU child afterwards is not the job's time.
       await this.tickChain;
       // powermetrics prints a window at its end: wait (bounded) for the one that covers the stop, so the last
-      // interval is its measured average rather than the previous window's power held forward.
+      // interval ends with its measured average (the counter only moves when a window arrives).
       const stopAt = this.now();
       const soc = this.soc;
       if (soc && !soc.isEnded)

@@ -27,11 +27,15 @@ function fixtureWindows(): PowermetricsWindow[] {
 }
 const wh = (ws: PowermetricsWindow[]) => ws.reduce((s, w) => s + w.combinedMw * w.elapsedMs, 0) / 3.6e9;
 
-/** A command that ends once the fake has printed every window (a readiness signal, not a sleep). */
-const waitFor = (file: string) => [
+/**
+ * The measured command: it says "go" (the measurement has started; the fake holds its windows after the first until
+ * then) and ends once the fake has printed every window. Readiness signals, not sleeps.
+ */
+const goThenWaitFor = (go: string, done: string) => [
   process.execPath,
   "-e",
-  `const fs=require("fs");const t=setInterval(()=>{if(fs.existsSync(${JSON.stringify(file)}))clearInterval(t)},10)`,
+  `const fs=require("fs");fs.writeFileSync(${JSON.stringify(go)},"");` +
+    `const t=setInterval(()=>{if(fs.existsSync(${JSON.stringify(done)}))clearInterval(t)},10)`,
 ];
 
 describe("ml-footprint run with powermetrics (fake, recorded format)", () => {
@@ -40,9 +44,11 @@ describe("ml-footprint run with powermetrics (fake, recorded format)", () => {
     const out = join(dir, "report.json");
     const done = join(dir, "done");
     const pids = join(dir, "pids");
-    const result = await runBundledCli(fastRunArgs(out, waitFor(done)), {
+    const go = join(dir, "go");
+    const result = await runBundledCli(fastRunArgs(out, goThenWaitFor(go, done)), {
       ML_FOOTPRINT_POWERMETRICS: FAKE,
       FAKE_POWERMETRICS_FIXTURE: FIXTURE,
+      FAKE_POWERMETRICS_GO: go,
       FAKE_POWERMETRICS_DONE: done,
       FAKE_POWERMETRICS_PIDFILE: pids,
     });
@@ -51,7 +57,8 @@ describe("ml-footprint run with powermetrics (fake, recorded format)", () => {
     const components = report.phases.flatMap((p) => p.components);
     const measured = components.filter((c) => c.method === "powermetrics");
     expect(measured.map((c) => c.component).sort()).toEqual(["cpu", "gpu"]);
-    // The measurement starts once the first window has arrived: it covers windows 2 to 6.
+    // The measurement starts once the first window has arrived, and the fake prints the others only after the
+    // command started: it covers windows 2 to 6, whatever the machine's load.
     const expected = wh(fixtureWindows().slice(1));
     const got = measured.reduce((s, c) => s + c.energyWh, 0);
     expect(Math.abs(got - expected) / expected).toBeLessThan(0.01);

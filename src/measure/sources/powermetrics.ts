@@ -5,8 +5,9 @@
  *
  * The windows it prints add up to a cumulative energy counter per rail (CPU, GPU, ANE): `SocCounter` holds it and
  * answers "energy up to time t" for the sampler's ticks — completed windows exactly, the window around t pro-rated
- * (its power is the window's average), and past the last window the last power held forward until the next window
- * replaces the estimate (the sampler keeps what it writes monotone).
+ * (its power is the window's average). Past the last window nothing is guessed: the counter stands until the next
+ * window arrives, so a tick's energy may land up to one interval late (in the next interval, possibly the next
+ * phase), never twice and never invented; at the stop the sampler waits for the window that covers it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -63,7 +64,7 @@ export class SocCounter {
       ane: base.ane + (last.mw.ane * ms) / 1_000,
     });
     if (ts >= last.endMs) {
-      if (!this.ended) return plus(this.completed, ts - last.endMs);
+      if (!this.ended) return { ...this.completed };
       if (this.endReported) return null;
       this.endReported = true;
       return { ...this.completed };

@@ -52,12 +52,12 @@ describe("powermetrics parser", () => {
 });
 
 describe("SocCounter", () => {
-  it("counts completed windows exactly, pro-rates the window around t, holds past the last one", () => {
+  it("counts completed windows exactly, pro-rates the window around t, guesses nothing past the last one", () => {
     const counter = new SocCounter();
     expect(counter.at(0)).toBeNull();
     counter.add({ elapsedMs: 1_000, cpuMw: 2_000, gpuMw: 1_000, aneMw: 0, combinedMw: 3_000 }, 1_000);
     expect(counter.at(500)).toEqual({ cpu: 1_000, gpu: 500, ane: 0 }); // half of the window
-    expect(counter.at(1_500)).toEqual({ cpu: 3_000, gpu: 1_500, ane: 0 }); // held forward
+    expect(counter.at(1_500)).toEqual({ cpu: 2_000, gpu: 1_000, ane: 0 }); // stands until the next window
     counter.add({ elapsedMs: 1_000, cpuMw: 0, gpuMw: 0, aneMw: 4_000, combinedMw: 4_000 }, 2_000);
     expect(counter.at(2_000)).toEqual({ cpu: 2_000, gpu: 1_000, ane: 4_000 });
     counter.end();
