@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decideAttribution, jobAttribution } from "../../src/measure/attribution.js";
@@ -140,5 +142,27 @@ describe("jobAttribution over fake cgroup trees (64 CPUs, 512 GiB host)", () => 
     );
     expect(unlimited.attribution.scope).toBe("host");
     expect(unlimited.warnings.join("\n")).toMatch(/without a CPU or memory limit/);
+  });
+});
+
+describe("cgroup v1 in its own namespace", () => {
+  it('"/" with a quota at the mount\'s top is a limited container, not the root; "no limit" is not a limit', () => {
+    const root = mkdtempSync(join(tmpdir(), "mlf-cg1-"));
+    const put = (path: string, text: string) => {
+      mkdirSync(join(root, path, ".."), { recursive: true });
+      writeFileSync(join(root, path), text);
+    };
+    put("proc/self/cgroup", "4:memory:/\n3:cpu,cpuacct:/\n");
+    put("sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us", "200000\n");
+    put("sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us", "100000\n");
+    put("sys/fs/cgroup/cpu,cpuacct/cpuacct.usage", "123\n");
+    put("sys/fs/cgroup/memory/memory.limit_in_bytes", "9223372036854771712\n");
+    put("sys/fs/cgroup/memory/memory.max_usage_in_bytes", `${2 * GiB}\n`);
+    const r = jobAttribution({ ...roots("v1"), procRoot: join(root, "proc"), sysRoot: join(root, "sys") });
+    expect(r.attribution.scope).toBe("cgroup");
+    expect(r.vcpus).toBe(2);
+    expect(r.attribution.cgroup?.memoryLimitGB).toBeNull();
+    expect(r.attribution.memorySource).toBe("memory.peak");
+    expect(r.memoryGB).toBe(2);
   });
 });

@@ -23,7 +23,11 @@ function procStat(busyTicks: number, idleTicks: number): string {
 }
 
 /** Measure 10 s in which the host's /proc/stat is fully busy and the cgroup's cpu.stat grows by `jobUs`. */
-async function measureTenSeconds(fixture: string, jobUs: number | null) {
+async function measureTenSeconds(
+  fixture: string,
+  jobUs: number | null,
+  afterStop?: (sysRoot: string) => void,
+) {
   const root = mkdtempSync(join(tmpdir(), `mlf-cg-${fixture}-`));
   cpSync(join(FIXTURES, fixture), root, { recursive: true });
   const procRoot = join(root, "proc");
@@ -52,6 +56,7 @@ async function measureTenSeconds(fixture: string, jobUs: number | null) {
     writeFileSync(join(sysRoot, "fs", "cgroup", V2_LEAF, "cpu.stat"), `usage_usec ${jobUs}\nuser_usec 0\n`);
   monoMs = 10_000;
   await sampler.stop();
+  afterStop?.(sysRoot);
   const machine = await loadMachine({ procRoot, sysRoot, nvidiaSmi: null, platform: "linux", os, env: {} });
   const report = await reportFromSamples({
     samplesPath,
@@ -91,6 +96,17 @@ describe("the job's cgroup share through the sampler and the report", () => {
     const memory = phase.components.find((c) => c.component === "memory")!;
     expect(memory.detail).toMatch(/^8 GB x/);
     expect(report.warnings.join("\n")).not.toMatch(/mixes the two/);
+  });
+
+  it("a limit that changed between the sampler's start and the report is said, not mixed silently", async () => {
+    const { report } = await measureTenSeconds("v2", 5_000_000, (sysRoot) => {
+      writeFileSync(join(sysRoot, "fs", "cgroup", V2_LEAF, "cpu.max"), "max 100000\n");
+      writeFileSync(join(sysRoot, "fs", "cgroup", V2_LEAF, "memory.max"), "max\n");
+    });
+    expect(report.hardware.attribution?.scope).toBe("host");
+    expect(report.warnings.join("\n")).toMatch(
+      /the sampler measured utilisation of the job's cgroup over 2 vCPUs, but the power model now sees the host with 64 vCPUs/,
+    );
   });
 
   it("without a cgroup limit the figures are the host's, the same as without any cgroup file", async () => {
