@@ -23,9 +23,12 @@
  * of the pod. Their CPU and memory are neither in the cgroup nor in a cgroup-scoped figure; a warning says so
  * where it can be detected (the runner's container-hooks variable).
  */
+import { readFileSync } from "node:fs";
 import * as nodeOs from "node:os";
+import { join } from "node:path";
 import type { Hardware } from "../model/report.js";
 import { readCgroupView, type CgroupRoots, type CgroupView } from "./sources/cgroup.js";
+import { parseCpuListCount } from "./sources/cgroup-parse.js";
 
 export type Attribution = NonNullable<Hardware["attribution"]>;
 
@@ -185,7 +188,38 @@ export function hostShape(os: OsShape = nodeOs, platform: NodeJS.Platform = proc
 export function jobAttribution(options: AttributionOptions = {}): AttributionResult {
   const platform = options.platform ?? process.platform;
   const view = platform === "linux" ? readCgroupView(options) : null;
-  return decideAttribution(view, hostShape(options.os, platform), options.env ?? {});
+  // An injected proc root (a fake tree) describes the host too, through the files node:os itself reads on Linux.
+  const host =
+    platform === "linux" && options.procRoot && !options.os
+      ? hostShapeFromProc(options.procRoot, hostShape(undefined, platform))
+      : hostShape(options.os, platform);
+  return decideAttribution(view, host, options.env ?? {});
+}
+
+/**
+ * The host's shape from a proc tree, as node:os reads it on Linux: online CPUs from the `cpuN` lines of `stat`,
+ * installed memory from `meminfo` MemTotal, the CPUs this process may use from `self/status` Cpus_allowed_list.
+ * Each falls back to `fallback` when its file is missing or unreadable.
+ */
+export function hostShapeFromProc(procRoot: string, fallback: HostShape): HostShape {
+  const read = (path: string): string | null => {
+    try {
+      return readFileSync(join(procRoot, path), "utf8");
+    } catch {
+      return null;
+    }
+  };
+  const cpuLines = (read("stat") ?? "").match(/^cpu\d+\s/gm)?.length ?? 0;
+  const memKb = /^MemTotal:\s+(\d+)\s+kB/m.exec(read("meminfo") ?? "")?.[1];
+  const allowed = /^Cpus_allowed_list:\s*(\S+)/m.exec(read("self/status") ?? "")?.[1];
+  const usable = allowed ? parseCpuListCount(allowed) : null;
+  const hostCpus = cpuLines > 0 ? cpuLines : fallback.hostCpus;
+  return {
+    hostCpus,
+    usableCpus: usable !== null ? Math.min(usable, hostCpus) : Math.min(fallback.usableCpus, hostCpus),
+    hostMemoryGB: memKb ? (Number(memKb) * 1_024) / BYTES_PER_GB : fallback.hostMemoryGB,
+    platform: fallback.platform,
+  };
 }
 
 function round2(value: number): number {

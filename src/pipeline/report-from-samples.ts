@@ -51,7 +51,9 @@ export async function reportFromSamples(parts: ReportFromSamples): Promise<Repor
   const work = await readWorkSources(parts.metrics);
   const warnings = [...machine.warnings, ...parts.warnings, ...work.warnings];
   const sampled = integration.samplerCpu;
-  if (sampled && (sampled.scope !== machine.attribution.scope || sampled.vcpus !== machine.cpu.threads)) {
+  // (In host scope the sampler's vCPU count is not used: /proc/stat utilisation is a fraction of all CPUs.)
+  const cgroupShareChanged = sampled?.scope === "cgroup" && sampled.vcpus !== machine.cpu.threads;
+  if (sampled && (sampled.scope !== machine.attribution.scope || cgroupShareChanged)) {
     // The sampler decided at its start, the models now: a limit changed in between (or another cgroup reports).
     warnings.push(
       `the sampler measured utilisation of the ${sampled.scope === "cgroup" ? "job's cgroup" : "host"} over ${sampled.vcpus} vCPUs, but the power model now sees the ${machine.attribution.scope === "cgroup" ? "job's cgroup" : "host"} with ${machine.cpu.threads} vCPUs; the CPU figure mixes the two`,
