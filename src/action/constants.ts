@@ -2,6 +2,7 @@
 export const Inputs = {
   Mode: "mode",
   Run: "run",
+  Shell: "shell",
   Phase: "phase",
   WorkingDirectory: "working-directory",
   Region: "region",

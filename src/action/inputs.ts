@@ -7,6 +7,7 @@ import { canonicalJson } from "./identity.js";
 import { parseGpusInput } from "../measure/gpu-select.js";
 import { parseOtlpEndpoint, parseOtlpHeaders } from "../export/otlp-target.js";
 import { Inputs } from "./constants.js";
+import { parseShellInput, type Shell } from "./shell.js";
 import type { CoreLike } from "./core.js";
 import { parseRegion } from "../carbon/context.js";
 import {
@@ -28,6 +29,8 @@ export type CommentMode = "auto" | "always" | "never";
 export interface ActionConfig {
   mode: Mode;
   run: string | null;
+  /** the shell input (run:); null: bash where present, else pwsh */
+  shell: Shell | null;
   phase: string | null;
   workingDirectory: string | null;
   region: string | null;
@@ -237,6 +240,7 @@ export function getActionConfig(getInput: (name: string) => string): ActionConfi
   return checkFinish({
     mode: oneOf(input(Inputs.Mode), Inputs.Mode, ["measure", "report", "publish"] as const, "measure"),
     run: text(Inputs.Run, 20_000),
+    shell: parseShellInput(input(Inputs.Shell), Inputs.Shell),
     phase: text(Inputs.Phase, 100),
     workingDirectory: text(Inputs.WorkingDirectory, 1_000),
     region: regionInput(text(Inputs.Region, 100)),

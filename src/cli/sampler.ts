@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import {
   markBackgroundPhase,
   SAMPLES_FILE,
+  STOP_FILE,
   startBackgroundSampler,
   stopBackgroundSampler,
 } from "../measure/background.js";
@@ -66,6 +67,7 @@ export function registerSamplerCommands(program: Command): void {
       const roots = injectedRoots(process.env);
       const instance = new Sampler({
         samplesPath: join(flags.dir, SAMPLES_FILE),
+        stopFile: join(flags.dir, STOP_FILE),
         intervalMs: parseIntervalMs(flags.interval, "--interval"),
         phase: flags.phase,
         gpuSelection: gpuSelectionFrom(flags.gpus, process.env, "--gpus"),
@@ -78,9 +80,16 @@ export function registerSamplerCommands(program: Command): void {
       });
       await instance.start();
       await new Promise<void>((resolveStop) => {
-        const stop = () => void instance.stop().then(() => resolveStop());
+        let stopping = false;
+        const stop = () => {
+          if (stopping) return;
+          stopping = true;
+          void instance.stop().then(() => resolveStop());
+        };
         process.once("SIGTERM", stop);
         process.once("SIGINT", stop);
+        // Windows: no SIGTERM; `sampler stop` leaves the stop file, seen at the next tick.
+        void instance.stopRequested.then(stop);
       });
     });
 }

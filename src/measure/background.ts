@@ -4,7 +4,15 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { appendFileSync, existsSync, openSync, closeSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import { formatLine } from "./samples.js";
 
@@ -17,6 +25,12 @@ export const START_FILE = "sampler.start";
  * absent (macOS, Windows) the process's command line, read with ps or CIM, must hold it.
  */
 export const TOKEN_FILE = "sampler.token";
+/**
+ * A stop request every platform understands: the sampler looks for this file on each tick, then takes its last
+ * sample, writes the end line and exits. Windows has no SIGTERM (process.kill there terminates at once, and the
+ * last interval would be lost); elsewhere SIGTERM is sent too, for an immediate stop.
+ */
+export const STOP_FILE = "sampler.stop";
 
 export interface BackgroundStart {
   dir: string;
@@ -61,6 +75,8 @@ function isZombie(pid: number): boolean {
 export async function startBackgroundSampler(options: BackgroundStart): Promise<number> {
   const samplesPath = join(options.dir, SAMPLES_FILE);
   const token = randomUUID();
+  // A stop request left in a reused state directory must not stop the new sampler at its first tick.
+  rmSync(join(options.dir, STOP_FILE), { force: true });
   const log = openSync(join(options.dir, "sampler.log"), "a");
   const child = spawn(
     process.execPath,
@@ -236,15 +252,30 @@ export async function stopBackgroundSampler(
   dir: string,
   timeoutMs = 5_000,
   view: ProcessView | string = {},
+  platform: NodeJS.Platform = process.platform,
 ): Promise<"stopped" | "killed" | "not-running"> {
   const pid = samplerProcess(dir, view);
   if (pid === null) return "not-running";
-  if (!signal(pid, "SIGTERM")) return "not-running";
-  const deadline = Date.now() + timeoutMs;
+  writeFileSync(join(dir, STOP_FILE), `${Date.now()}\n`);
+  if (platform !== "win32" && !signal(pid, "SIGTERM")) return "not-running";
+  // The stop file is seen at the sampler's next tick: give it two intervals before the hard stop.
+  const bound = platform === "win32" ? Math.max(timeoutMs, 2 * samplesIntervalMs(dir) + 2_000) : timeoutMs;
+  const deadline = Date.now() + bound;
   while (Date.now() < deadline) {
     if (!isAlive(pid)) return "stopped";
     await sleep(20);
   }
   signal(pid, "SIGKILL");
   return "killed";
+}
+
+/** The sampling interval from the samples file's meta line (default 1 s). */
+function samplesIntervalMs(dir: string): number {
+  try {
+    const first = readFileSync(join(dir, SAMPLES_FILE), "utf8").split("\n", 1)[0] ?? "";
+    const interval = (JSON.parse(first) as { intervalMs?: unknown }).intervalMs;
+    return typeof interval === "number" && interval > 0 && interval <= 60_000 ? interval : 1_000;
+  } catch {
+    return 1_000;
+  }
 }

@@ -11,6 +11,8 @@ export interface SampleState {
   cpu: number | null;
   rapl: Record<string, number> | undefined;
   gpu: Map<number, GpuReading>;
+  /** Apple silicon: powermetrics' cumulative energy per rail, mJ */
+  soc?: { cpu: number; gpu: number; ane: number } | undefined;
 }
 
 export interface ComponentAcc {
@@ -35,6 +37,10 @@ export interface PhaseAcc {
   gpuEdgeS: Map<number, number>;
   memory: ComponentAcc;
   other: ComponentAcc;
+  /** Apple silicon (powermetrics): CPU rail; GPU and ANE rails together, with the ANE's share in socAneJ */
+  socCpu: ComponentAcc;
+  socGpu: ComponentAcc;
+  socAneJ: number;
   cpuUtilWeighted: number;
   cpuUtilS: number;
   gpuUtilWeighted: number;

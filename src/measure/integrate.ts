@@ -27,6 +27,11 @@ import type { MetaLine, SamplesFileLine } from "./samples.js";
  * Measurements", ACM TOMPECS 3(2), 2018 (package+DRAM RAPL tracks wall-meter deltas within a few %).
  */
 const RAPL_RELATIVE_ERROR = 0.05;
+/**
+ * powermetrics accuracy: ±15 % (assumed). Apple publishes no calibration and its help text says the average power
+ * values "are estimated and may be inaccurate"; the figure is wider than RAPL's and narrower than the model's.
+ */
+const POWERMETRICS_RELATIVE_ERROR = 0.15;
 
 export interface IntegrationOptions {
   models: PowerModels;
@@ -55,6 +60,8 @@ export interface IntegrationResult {
   gpus: Hardware["gpus"];
   /** which GPUs were counted and why (absent in samples files older than this field) */
   gpuSelection?: Hardware["gpuSelection"];
+  /** whose CPU time the sampler measured and over how many vCPUs (absent in older samples files) */
+  samplerCpu?: NonNullable<MetaLine["cpu"]>;
   warnings: string[];
 }
 
@@ -167,6 +174,9 @@ export class EnergyIntegrator {
       gpuEdgeS: new Map(),
       memory: newAcc(),
       other: newAcc(),
+      socCpu: newAcc(),
+      socGpu: newAcc(),
+      socAneJ: 0,
       cpuUtilWeighted: 0,
       cpuUtilS: 0,
       gpuUtilWeighted: 0,
@@ -183,6 +193,7 @@ export class EnergyIntegrator {
       cpu: line.cpu ?? null,
       rapl: line.rapl,
       gpu: new Map((line.gpu ?? []).map((g) => [g.i, g])),
+      soc: line.soc,
     };
     for (const g of line.gpu ?? []) if (g.w !== null) this.gpuIndices.add(g.i);
 
@@ -233,6 +244,7 @@ export class EnergyIntegrator {
 
     // Counters are exact across gaps too.
     if (prev.rapl && cur.rapl) this.integrateRapl(phase, prev.rapl, cur.rapl, share, seconds);
+    const soc = prev.soc && cur.soc ? integrateSoc(phase, prev.soc, cur.soc, share, seconds) : false;
 
     if (isGap) {
       // GPUs: counters stay exact; sampled power is bridged with the range widened (edge rule).
@@ -249,7 +261,8 @@ export class EnergyIntegrator {
     }
 
     if (cur.cpu !== null && cur.cpu !== undefined) {
-      addPower(phase.cpu, this.models.cpu.powerW(cur.cpu), seconds);
+      // powermetrics measured this interval's CPU: the model only counts where it did not.
+      if (!soc) addPower(phase.cpu, this.models.cpu.powerW(cur.cpu), seconds);
       phase.cpuUtilWeighted += cur.cpu * seconds;
       phase.cpuUtilS += seconds;
     }
@@ -360,6 +373,7 @@ export class EnergyIntegrator {
         };
       }),
       ...(this.gpuSelection ? { gpuSelection: this.gpuSelection } : {}),
+      ...(this.meta?.cpu ? { samplerCpu: this.meta.cpu } : {}),
       warnings,
     };
   }
@@ -367,7 +381,20 @@ export class EnergyIntegrator {
   private toPhase(acc: PhaseAcc, durationMs: number): Phase {
     const components: ComponentEnergy[] = [];
     const cpuFromRapl = acc.rapl.coveredS > 0;
-    if (cpuFromRapl) {
+    if (acc.socCpu.coveredS > 0) {
+      // Intervals powermetrics did not cover (it exited) are the model's, inside the same component.
+      const modelled = acc.cpu.coveredS;
+      const cpu = mergeAcc(acc.socCpu, acc.cpu);
+      components.push(
+        component(
+          "cpu",
+          "powermetrics",
+          "measured",
+          cpu,
+          `powermetrics CPU Power (Apple silicon, whole SoC's CPU clusters)${modelled >= 0.05 ? `; ${modelled.toFixed(1)} s without powermetrics from the CPU model (${this.models.cpu.detail})` : ""}`,
+        ),
+      );
+    } else if (cpuFromRapl) {
       components.push(
         component(
           "cpu",
@@ -389,6 +416,17 @@ export class EnergyIntegrator {
       );
     }
     components.push(...gpuComponents(acc, durationMs));
+    if (acc.socGpu.coveredS > 0) {
+      components.push(
+        component(
+          "gpu",
+          "powermetrics",
+          "measured",
+          acc.socGpu,
+          `powermetrics GPU Power + ANE Power (Apple silicon; the Neural Engine ${(acc.socAneJ / 3_600).toPrecision(3)} Wh of it)`,
+        ),
+      );
+    }
     // A RAPL dram domain already measures memory; otherwise memory is modelled.
     if (!(cpuFromRapl && this.raplHasDram) && acc.memory.coveredS > 0) {
       components.push(component("memory", "memory-model", "modelled", acc.memory, this.models.memory.detail));
@@ -411,6 +449,43 @@ export class EnergyIntegrator {
       gaps: acc.gaps.slice(0, 1_000),
     };
   }
+}
+
+/** Add one interval's share of powermetrics' counters; false when a rail went backwards (not used then). */
+function integrateSoc(
+  phase: PhaseAcc,
+  prev: NonNullable<SampleState["soc"]>,
+  cur: NonNullable<SampleState["soc"]>,
+  share: number,
+  seconds: number,
+): boolean {
+  const cpuJ = ((cur.cpu - prev.cpu) / 1_000) * share;
+  const gpuJ = ((cur.gpu - prev.gpu) / 1_000) * share;
+  const aneJ = ((cur.ane - prev.ane) / 1_000) * share;
+  if (cpuJ < 0 || gpuJ < 0 || aneJ < 0) return false;
+  const add = (acc: PhaseAcc["socCpu"], joules: number) => {
+    acc.joules += joules;
+    acc.lowJ += joules * (1 - POWERMETRICS_RELATIVE_ERROR);
+    acc.highJ += joules * (1 + POWERMETRICS_RELATIVE_ERROR);
+    acc.coveredS += seconds;
+    if (seconds > 0) acc.peakW = Math.max(acc.peakW, joules / seconds);
+  };
+  add(phase.socCpu, cpuJ);
+  add(phase.socGpu, gpuJ + aneJ);
+  phase.socAneJ += aneJ;
+  return true;
+}
+
+function mergeAcc(a: PhaseAcc["cpu"], b: PhaseAcc["cpu"]): PhaseAcc["cpu"] {
+  return {
+    joules: a.joules + b.joules,
+    lowJ: a.lowJ + b.lowJ,
+    highJ: a.highJ + b.highJ,
+    coveredS: a.coveredS + b.coveredS,
+    peakW: Math.max(a.peakW, b.peakW),
+    heldS: a.heldS + b.heldS,
+    bridgedS: a.bridgedS + b.bridgedS,
+  };
 }
 
 function clamp01(x: number): number {

@@ -2,7 +2,9 @@
  * Hardware inventory: CPU brand, cores, threads usable by the job, installed memory; GPUs come from the
  * nvidia-smi rows. On Linux everything comes from `/proc/cpuinfo` and `node:os`, read in a few ms: no child
  * process (systeminformation, used before, ran `lscpu` and `dmidecode` through a shell and took ~90 ms of CPU
- * just to load, on every step). Elsewhere (macOS, Windows runners) `node:os` gives the brand.
+ * just to load, on every step). On macOS and Windows, where there is no /proc, systeminformation's cpu() gives the
+ * brand and the physical cores (sysctl; CIM on Windows), loaded only there (a lazy import: its own chunk) and
+ * bounded in time; `node:os` is the fallback.
  *
  * The brand label is the one systeminformation 5 produced, so reports made before and after the change name
  * the same hardware (a base report on "other hardware" would not be compared): its Linux rule
@@ -23,11 +25,23 @@ export interface OsLike {
 
 export type HardwareInventory = Hardware["cpu"] & { memoryGB: number; cpuId?: CpuId | null };
 
+/** The part of systeminformation the inventory uses (tests inject a fake). */
+export interface SystemInformationLike {
+  cpu(): Promise<{ manufacturer: string; brand: string; physicalCores: number }>;
+}
+
 export interface InventoryOptions {
   /** root of the proc filesystem (tests: a fake tree); default /proc */
   procRoot?: string;
   os?: OsLike;
+  /** default process.platform: systeminformation is asked on darwin and win32 only */
+  platform?: NodeJS.Platform;
+  /** default: import("systeminformation") */
+  systemInformation?: () => Promise<SystemInformationLike>;
 }
+
+/** Bound on systeminformation's answer (Windows asks CIM through PowerShell, about a second). */
+const SYSTEM_INFORMATION_TIMEOUT_MS = 5_000;
 
 const BYTES_PER_GB = 2 ** 30; // GiB: what "16 GB" of RAM means on a spec sheet
 const MAX_LABEL = 200; // schema's label limit
@@ -36,23 +50,52 @@ let cached: Promise<HardwareInventory> | null = null;
 
 /** Cached per process for the default sources; injected sources are not cached (tests). */
 export function getHardwareInventory(opts: InventoryOptions = {}): Promise<HardwareInventory> {
-  if (opts.procRoot || opts.os) return Promise.resolve(collect(opts));
-  cached ??= Promise.resolve(collect(opts));
+  if (opts.procRoot || opts.os || opts.platform || opts.systemInformation) return collect(opts);
+  cached ??= collect(opts);
   return cached;
 }
 
-function collect(opts: InventoryOptions): HardwareInventory {
+async function collect(opts: InventoryOptions): Promise<HardwareInventory> {
   const os = opts.os ?? nodeOs;
   const info = readCpuInfo(opts.procRoot ?? "/proc");
-  const modelLine = info?.modelName ?? (info ? armCoreName(info) : null) ?? os.cpus()[0]?.model ?? "";
+  const platform = opts.platform ?? process.platform;
+  const si =
+    info === null && (platform === "darwin" || platform === "win32")
+      ? await systemInformationCpu(opts.systemInformation ?? (() => import("systeminformation")))
+      : null;
+  const modelLine =
+    info?.modelName ?? (info ? armCoreName(info) : null) ?? si?.modelLine ?? os.cpus()[0]?.model ?? "";
   const cpuId = info ? (parseCpuId(info.vendorId, info.family, info.model) ?? armCpuId(info)) : null;
   return {
     brand: brandLabel(modelLine) || "unknown CPU",
     threads: usableThreads(os),
-    cores: info?.physicalCores ?? null,
+    cores: info?.physicalCores ?? si?.physicalCores ?? null,
     memoryGB: toGB(os.totalmem()),
     ...(cpuId ? { cpuId } : {}),
   };
+}
+
+/** systeminformation's CPU brand ("Apple" "M1" → "Apple M1") and physical cores; null on failure or timeout. */
+async function systemInformationCpu(
+  load: () => Promise<SystemInformationLike>,
+): Promise<{ modelLine: string; physicalCores: number | null } | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), SYSTEM_INFORMATION_TIMEOUT_MS);
+    timer.unref();
+  });
+  const ask = (async () => {
+    const cpu = await (await load()).cpu();
+    const modelLine = `${cpu.manufacturer ?? ""} ${cpu.brand ?? ""}`.trim();
+    if (!modelLine) return null;
+    const cores = cpu.physicalCores;
+    return { modelLine, physicalCores: Number.isInteger(cores) && cores > 0 ? cores : null };
+  })().catch(() => null);
+  try {
+    return await Promise.race([ask, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 interface CpuInfo {

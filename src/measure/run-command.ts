@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { constants } from "node:os";
 import { anchoredClock } from "./clock.js";
+import { findExecutable } from "./sources/find-executable.js";
 
 export interface CommandResult {
   exitCode: number;
@@ -22,6 +23,8 @@ export function runCommand(
     cwd?: string;
     env?: NodeJS.ProcessEnv;
     shell?: boolean;
+    /** tests: the platform whose command lookup applies (default process.platform) */
+    platform?: NodeJS.Platform;
     /** wall clock (anchor only) and monotonic clock: durationMs never goes negative on a clock step */
     now?: () => number;
     monotonicNow?: () => number;
@@ -29,9 +32,10 @@ export function runCommand(
 ): Promise<CommandResult> {
   const now = anchoredClock({ wallNow: options.now, monotonicNow: options.monotonicNow });
   const started = now();
-  const [file, ...args] = command;
-  if (!file)
+  const [name, ...given] = command;
+  if (!name)
     return Promise.resolve({ exitCode: 127, signal: null, startError: "no command given", durationMs: 0 });
+  const { file, args, shell } = windowsCommand(name, given, options);
   return new Promise((resolve) => {
     // The forwarders are in place before the command exists: a signal that arrives while spawn() runs (the
     // command may already be up and running) would otherwise find no listener and kill this process with its
@@ -51,7 +55,7 @@ export function runCommand(
         stdio: "inherit",
         cwd: options.cwd,
         env: options.env ?? process.env,
-        shell: options.shell ?? false,
+        shell,
       });
     } catch (error) {
       cleanup(); // a synchronous throw (bad arguments): no forwarder may outlive it
@@ -78,4 +82,23 @@ export function runCommand(
       });
     });
   });
+}
+
+/**
+ * Windows: find the command with PATHEXT, as cmd.exe would (`npx` is `npx.cmd`, `python` is `python.exe`). A
+ * batch file (.cmd, .bat) only runs through cmd.exe (Node refuses to spawn one directly since the 2024 batch-file
+ * argument fix, CVE-2024-27980), so it gets a shell, with its path and arguments quoted. Elsewhere, as given.
+ */
+function windowsCommand(
+  name: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; shell?: boolean; platform?: NodeJS.Platform },
+): { file: string; args: string[]; shell: boolean } {
+  const platform = options.platform ?? process.platform;
+  if (platform !== "win32" || options.shell) return { file: name, args, shell: options.shell ?? false };
+  const found = findExecutable(name, options.env ?? process.env, platform);
+  if (!found) return { file: name, args, shell: false };
+  if (!/\.(cmd|bat)$/i.test(found)) return { file: found, args, shell: false };
+  const quote = (arg: string) => (/[\s"&|<>^()%!]/.test(arg) ? `"${arg.replace(/"/g, '""')}"` : arg);
+  return { file: quote(found), args: args.map(quote), shell: true };
 }

@@ -4,10 +4,19 @@
  * sample (the GPU stream is one long-running nvidia-smi child, NVML's energy counter one long-running python3
  * helper asked once per tick), no buffering in memory.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, writeSync } from "node:fs";
 import type { Hardware } from "../model/report.js";
 import { discoverRapl, readRaplCounters, type RaplDomain } from "./sources/rapl.js";
-import { createCpuUtilReader } from "./sources/proc-stat.js";
+import { createCpuUtilReader, type CpuUtilReader } from "./sources/proc-stat.js";
+import { createCgroupCpuReader } from "./sources/cgroup-cpu.js";
+import { jobAttribution, type AttributionResult, type OsShape } from "./attribution.js";
+import {
+  powermetricsCommand,
+  SocCounter,
+  startPowermetricsStream,
+  type SocEnergy,
+  type PowermetricsStream,
+} from "./sources/powermetrics.js";
 import { startNvidiaSmiStream, type NvidiaSmiRow, type NvidiaSmiStream } from "./sources/nvidia-smi.js";
 import { anchoredClock } from "./clock.js";
 import { formatLine, type GpuReading, type SamplesFileLine } from "./samples.js";
@@ -23,6 +32,21 @@ export interface SamplerOptions {
   phase: string;
   procRoot?: string;
   sysRoot?: string;
+  /** tests: the platform and node:os functions (CPU counts, memory, os.cpus() times); default the real ones */
+  platform?: NodeJS.Platform;
+  os?: OsShape;
+  /**
+   * The command that runs Apple's powermetrics (CPU, GPU and ANE power); null: none. Default: the
+   * ML_FOOTPRINT_POWERMETRICS path, else `sudo -n powermetrics` on macOS on Apple silicon (see powermetrics.ts).
+   */
+  powermetrics?: string[] | null;
+  /**
+   * A file whose appearance asks the sampler to stop (background mode; Windows has no SIGTERM): looked for after
+   * each tick, then `stopRequested` resolves and the owner calls stop().
+   */
+  stopFile?: string;
+  /** bound on the wait for powermetrics' first window (default max(3 s, 3 intervals)) */
+  powermetricsStartWaitMs?: number;
   /** path or name of nvidia-smi; null disables GPU measurement */
   nvidiaSmi?: string | null;
   /** environment of nvidia-smi and the NVML helper; default process.env */
@@ -81,7 +105,9 @@ export class Sampler {
   private timer: NodeJS.Timeout | null = null;
   private nextTickAt = 0;
   private ticks = 0;
-  private readonly cpuReader;
+  private readonly cpuReader: CpuUtilReader;
+  /** whose CPU time the utilisation is: the job's cgroup share or the host (see attribution.ts) */
+  private readonly attribution: AttributionResult;
   private raplDomains: RaplDomain[] = [];
   private gpuStream: NvidiaSmiStream | null = null;
   private gpuPresent = false;
@@ -106,13 +132,35 @@ export class Sampler {
   /** counted GPUs of the latest inventory by UUID (index), for counter readings while their row is stale */
   private gpuIndexByUuid = new Map<string, number>();
   private tickChain: Promise<unknown> = Promise.resolve();
+  private soc: SocCounter | null = null;
+  private socStream: PowermetricsStream | null = null;
+  /** the last powermetrics counter written (kept monotone, a guard: SocCounter's answers never go back) */
+  private socWritten: SocEnergy | null = null;
+  /** called whenever a powermetrics window arrives or the stream ends (waits at start and stop) */
+  private socChanged: () => void = () => {};
+  private stopRequest: () => void = () => {};
+  /** resolves when the stop file appears (see SamplerOptions.stopFile) */
+  readonly stopRequested: Promise<void> = new Promise((resolve) => (this.stopRequest = resolve));
 
   constructor(options: SamplerOptions) {
     this.options = options;
     // Intervals and timestamps follow the monotonic clock: a wall-clock step back must not freeze the
     // schedule below, and one forward must not skip ticks or stretch the duration.
     this.now = anchoredClock({ wallNow: options.now, monotonicNow: options.monotonicNow });
-    this.cpuReader = createCpuUtilReader(options.procRoot);
+    this.attribution = jobAttribution({
+      procRoot: options.procRoot,
+      sysRoot: options.sysRoot,
+      env: options.env ?? process.env,
+      ...(options.platform ? { platform: options.platform } : {}),
+      ...(options.os ? { os: options.os } : {}),
+    });
+    const usage = this.attribution.usage;
+    this.cpuReader = usage
+      ? createCgroupCpuReader(usage, this.attribution.vcpus)
+      : createCpuUtilReader(options.procRoot, {
+          ...(options.platform ? { platform: options.platform } : {}),
+          ...(options.os ? { cpus: () => options.os!.cpus() } : {}),
+        });
   }
 
   private write(line: SamplesFileLine): void {
@@ -139,6 +187,11 @@ export class Sampler {
     }
     const rapl = await discoverRapl(this.options.sysRoot);
     this.raplDomains = rapl.domains;
+    const pmCommand =
+      this.options.powermetrics === undefined
+        ? powermetricsCommand(this.options.env ?? process.env)
+        : this.options.powermetrics;
+    if (pmCommand) await this.startPowermetrics(pmCommand);
     // GPU sources first: the measurement starts once they answer (or the bound passes), not before.
     if (this.options.nvidiaSmi !== null) await this.startGpu();
     const startMs = this.now();
@@ -147,6 +200,7 @@ export class Sampler {
       v: 1,
       startMs,
       intervalMs: this.options.intervalMs,
+      cpu: { scope: this.attribution.attribution.scope, vcpus: this.attribution.vcpus },
       ...(rapl.domains.length
         ? { raplMaxUj: Object.fromEntries(rapl.domains.map((d) => [d.id, d.maxEnergyRangeUj])) }
         : {}),
@@ -159,6 +213,79 @@ export class Sampler {
     await this.tick(startMs);
     this.nextTickAt = startMs + this.options.intervalMs;
     this.schedule();
+  }
+
+  /**
+   * Start powermetrics and wait (bounded) for its first window: the measurement starts with a known power. No
+   * window (sudo asks for a password, no powermetrics, another Mac) → the CPU model, with a note saying why.
+   */
+  private async startPowermetrics(command: string[]): Promise<void> {
+    const soc = new SocCounter();
+    let endReason: string | null = null;
+    this.socStream = startPowermetricsStream({
+      command,
+      intervalMs: this.options.intervalMs,
+      env: this.options.env ?? process.env,
+      now: this.now,
+      onWindow: (window, atMs) => {
+        soc.add(window, atMs);
+        this.socChanged();
+      },
+      onEnd: (reason) => {
+        soc.end();
+        endReason = reason;
+        this.socChanged();
+        if (this.stopped || soc.windows === 0 || this.soc !== soc) return;
+        this.write({
+          t: "warn",
+          ts: this.now(),
+          message: `${reason} after ${soc.windows} samples; CPU energy from here on comes from the CPU model, Apple GPU and ANE energy is not measured`,
+        });
+      },
+    });
+    const waitMs = this.options.powermetricsStartWaitMs ?? Math.max(3_000, 3 * this.options.intervalMs);
+    const started = await this.waitForSoc(() => soc.windows > 0 || soc.isEnded, waitMs);
+    if (started && soc.windows > 0) {
+      this.soc = soc;
+      return;
+    }
+    await this.socStream.stop();
+    this.socStream = null;
+    this.info(
+      `Apple silicon power not measured: ${endReason ?? `powermetrics gave no sample within ${waitMs} ms`} (it needs root: a password-less sudo rule for powermetrics lets \`sudo -n\` start it); CPU energy is modelled`,
+    );
+  }
+
+  /** Wait until `done()` holds (checked at each powermetrics event) or `ms` pass; true when it held. */
+  private waitForSoc(done: () => boolean, ms: number): Promise<boolean> {
+    if (done()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.socChanged = () => {};
+        resolve(done());
+      }, ms);
+      this.socChanged = () => {
+        if (!done()) return;
+        clearTimeout(timer);
+        this.socChanged = () => {};
+        resolve(true);
+      };
+    });
+  }
+
+  /** The powermetrics counter at `ts`, monotone per rail; null when powermetrics does not cover it. */
+  private socAt(ts: number): SocEnergy | null {
+    const value = this.soc?.at(ts) ?? null;
+    if (value === null) return null;
+    const before = this.socWritten;
+    const round = (mj: number) => Math.round(mj * 1_000) / 1_000;
+    const next: SocEnergy = {
+      cpu: round(Math.max(value.cpu, before?.cpu ?? 0)),
+      gpu: round(Math.max(value.gpu, before?.gpu ?? 0)),
+      ane: round(Math.max(value.ane, before?.ane ?? 0)),
+    };
+    this.socWritten = next;
+    return next;
   }
 
   /** Start the nvidia-smi stream and wait (bounded) until its first block of rows has arrived. */
@@ -243,6 +370,7 @@ export class Sampler {
     const delay = Math.max(0, this.nextTickAt - this.now());
     this.timer = setTimeout(() => {
       void this.tick().then(() => {
+        if (this.options.stopFile && existsSync(this.options.stopFile)) this.stopRequest();
         const now = this.now();
         this.nextTickAt += this.options.intervalMs;
         if (this.nextTickAt < now) this.nextTickAt = now + this.options.intervalMs; // skip missed ticks
@@ -260,8 +388,12 @@ export class Sampler {
 
   private async sample(tsAt?: number): Promise<number> {
     let ts = tsAt ?? this.now();
-    const line: Extract<SamplesFileLine, { t: "s" }> = { t: "s", ts, cpu: this.cpuReader.read() };
+    const line: Extract<SamplesFileLine, { t: "s" }> = { t: "s", ts, cpu: this.cpuReader.read(ts) };
     if (this.raplDomains.length) line.rapl = readRaplCounters(this.raplDomains);
+    if (this.soc) {
+      const soc = this.socAt(ts);
+      if (soc) line.soc = soc;
+    }
     if (this.nvmlUuids !== null && this.nvml) {
       const askedAt = this.now();
       await this.readCounters();
@@ -444,8 +576,17 @@ export class Sampler {
       if (this.timer) clearTimeout(this.timer);
       // The measurement ends at the last sample: stopping the GPU child afterwards is not the job's time.
       await this.tickChain;
-      const endTs = await this.tick();
-      await Promise.all([this.gpuStream?.stop(), this.nvml?.stop()]);
+      // powermetrics prints a window at its end: wait (bounded) for the one that covers the stop, so the last
+      // interval ends with its measured average (the counter only moves when a window arrives).
+      const stopAt = this.now();
+      const soc = this.soc;
+      if (soc && !soc.isEnded)
+        await this.waitForSoc(
+          () => soc.isEnded || (soc.lastEndMs ?? -Infinity) >= stopAt,
+          Math.round(1.5 * this.options.intervalMs) + 1_000,
+        );
+      const endTs = await this.tick(soc ? stopAt : undefined);
+      await Promise.all([this.gpuStream?.stop(), this.nvml?.stop(), this.socStream?.stop()]);
       this.write({ t: "end", ts: endTs });
       if (this.fd !== null) closeSync(this.fd);
       this.fd = null;

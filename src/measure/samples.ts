@@ -38,6 +38,10 @@ export const MetaLine = z.object({
   v: z.literal(1),
   startMs: finite,
   intervalMs: z.number().int().min(100).max(60_000),
+  /** whose CPU time the samples' utilisation is (the job's cgroup share or the host) and over how many vCPUs */
+  cpu: z
+    .object({ scope: z.enum(["cgroup", "host"]), vcpus: z.number().int().positive().max(100_000) })
+    .optional(),
   /** max_energy_range_uj per RAPL domain, for wraparound */
   raplMaxUj: z.record(z.string(), finite.positive()).optional(),
 });
@@ -53,6 +57,10 @@ export const SampleLine = z.object({
   rapl: z.record(z.string(), finite.nonnegative()).optional(),
   /** latest reading per GPU, only when fresh (received within the last two intervals) */
   gpu: z.array(GpuReading).optional(),
+  /** Apple silicon: powermetrics' energy per rail in mJ, cumulative (see sources/powermetrics.ts) */
+  soc: z
+    .object({ cpu: finite.nonnegative(), gpu: finite.nonnegative(), ane: finite.nonnegative() })
+    .optional(),
 });
 export type SampleLine = z.infer<typeof SampleLine>;
 

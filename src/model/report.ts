@@ -18,6 +18,7 @@ export const EnergyMethod = z.enum([
   "rapl", // RAPL energy counters (exact differences)
   "nvidia-smi", // power.draw sampled from one long-running nvidia-smi stream, trapezoid rule
   "nvml-counter", // NVML total energy counter (nvmlDeviceGetTotalEnergyConsumption), exact differences
+  "powermetrics", // Apple silicon: powermetrics' CPU / GPU / ANE power, each window's average × its length
   "cpu-model", // CPU utilization x power curve for this CPU
   "memory-model", // W per GB of installed memory
   "fixed", // a constant wattage given by the user
@@ -128,6 +129,34 @@ export const Hardware = z.object({
     .object({
       source: z.enum(["gpus-input", "CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "all"]),
       value: label,
+    })
+    .optional(),
+  /**
+   * Whose share of the machine the CPU and memory figures are: the job's cgroup (a container or pod with a CPU
+   * or memory limit below the host's) or the whole host (a VM the runner owns). Absent in older reports.
+   */
+  attribution: z
+    .object({
+      scope: z.enum(["cgroup", "host"]),
+      /** why, e.g. "cgroup v2 /kubepods/…: CPU quota 2 cores (cpu.max) → 2 vCPUs of 64 host CPUs, …" */
+      reason: shortText,
+      /** where utilisation came from: the cgroup's CPU time, host /proc/stat, or os.cpus() times (macOS, Windows) */
+      cpuSource: z.enum(["cgroup-usage", "proc-stat", "os-cpus"]),
+      /** what memory size the memory model counts */
+      memorySource: z.enum(["memory.max", "memory.peak", "memory.current", "installed"]),
+      hostCpus: z.number().int().positive(),
+      hostMemoryGB: nonNeg,
+      /** the job's cgroup as read; null where there is none (not Linux, unreadable) */
+      cgroup: z
+        .object({
+          version: z.union([z.literal(1), z.literal(2)]),
+          path: z.string().max(1_000),
+          /** smallest CPU quota from the job's cgroup up, cores; null: none */
+          quotaCores: nonNeg.nullable(),
+          cpusetCpus: z.number().int().positive().nullable(),
+          memoryLimitGB: nonNeg.nullable(),
+        })
+        .nullable(),
     })
     .optional(),
 });

@@ -1,5 +1,6 @@
 /** The machine being measured: hardware inventory and the power models built for it. */
-import { getHardwareInventory } from "../measure/inventory.js";
+import { getHardwareInventory, type SystemInformationLike } from "../measure/inventory.js";
+import { jobAttribution, type Attribution, type OsShape } from "../measure/attribution.js";
 import { buildCpuPowerModel } from "../measure/cpu-power.js";
 import { memoryPowerModel } from "../measure/memory-power.js";
 import type { PowerModels } from "../measure/power-model.js";
@@ -16,19 +17,44 @@ export interface MachineOptions {
   cpuMaxWattsPerVcpu?: number;
   /** logical CPUs of the package whose TDP cpuTdpW is */
   cpuPackageThreads?: number;
+  /** the environment (container-hook detection); default process.env */
+  env?: Record<string, string | undefined>;
+  /** tests: the platform and node:os functions; default the real ones */
+  platform?: NodeJS.Platform;
+  os?: OsShape;
+  /** tests: systeminformation (macOS and Windows inventory); default the real one, imported there only */
+  systemInformation?: () => Promise<SystemInformationLike>;
 }
 
 export interface Machine {
   cpu: Hardware["cpu"];
   memoryGB: number;
+  /** whose share of the machine cpu.threads and memoryGB are (the job's cgroup or the host), and why */
+  attribution: Attribution;
   models: PowerModels;
   warnings: string[];
 }
 
 export async function loadMachine(options: MachineOptions): Promise<Machine> {
   // Under the same test root as the sampler's /proc/stat (ML_FOOTPRINT_PROC_ROOT), so a fake cpuinfo reaches a run.
-  const inventory = await getHardwareInventory(options.procRoot ? { procRoot: options.procRoot } : {});
-  const cpu: Hardware["cpu"] = { brand: inventory.brand, threads: inventory.threads, cores: inventory.cores };
+  const inventory = await getHardwareInventory({
+    ...(options.procRoot ? { procRoot: options.procRoot } : {}),
+    ...(options.os ? { os: options.os } : {}),
+    ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.systemInformation ? { systemInformation: options.systemInformation } : {}),
+  });
+  const share = jobAttribution({
+    procRoot: options.procRoot,
+    sysRoot: options.sysRoot,
+    env: options.env ?? process.env,
+    ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.os ? { os: options.os } : {}),
+  });
+  // A host without a cgroup limit keeps the inventory's figures exactly; a limited cgroup gives the job's share.
+  const inCgroup = share.attribution.scope === "cgroup";
+  const threads = inCgroup ? share.vcpus : inventory.threads;
+  const memoryGB = inCgroup ? share.memoryGB : inventory.memoryGB;
+  const cpu: Hardware["cpu"] = { brand: inventory.brand, threads, cores: inventory.cores };
   const overrides = {
     ...(options.cpuTdpW !== undefined ? { tdpW: options.cpuTdpW } : {}),
     ...(options.cpuMinWattsPerVcpu !== undefined ? { minWattsPerVcpu: options.cpuMinWattsPerVcpu } : {}),
@@ -43,7 +69,7 @@ export async function loadMachine(options: MachineOptions): Promise<Machine> {
   });
   const models: PowerModels = {
     cpu: cpuModel,
-    memory: memoryPowerModel(inventory.memoryGB, undefined, {
+    memory: memoryPowerModel(memoryGB, undefined, {
       includedGB: cpuModel.includedMemoryGB ?? 0,
       includedBy:
         "CCF per-vCPU watts include memory up to the SPECpower average per chip, one chip = 96 vCPUs as in CCF",
@@ -51,11 +77,11 @@ export async function loadMachine(options: MachineOptions): Promise<Machine> {
     // No input declares a fixed extra draw yet; the integrator supports one (PowerModels.other).
     other: null,
   };
-  const warnings: string[] = [];
+  const warnings: string[] = [...share.warnings];
   if (models.cpu.provenance === "assumed") {
     warnings.push(
       `CPU "${cpu.brand}" is not in the CPU power table; generic per-vCPU watts were assumed (wide range)`,
     );
   }
-  return { cpu, memoryGB: inventory.memoryGB, models, warnings };
+  return { cpu, memoryGB, attribution: share.attribution, models, warnings };
 }

@@ -126,10 +126,12 @@ export async function measureCommand(options: RunFlowOptions): Promise<RunFlowRe
         `${lostLines.writeFailures} sample line(s) could not be written (${lostLines.writeError ?? "error"}); energy covers what was recorded`,
       );
     if (command.startError) warnings.push(`the command could not be started (${command.startError})`);
+    // A cgroup without a memory limit is charged what the job used: its peak is known only now.
+    const usedMemory = ["memory.peak", "memory.current"].includes(machine.attribution.memorySource);
     const report = await reportFromSamples({
       samplesPath,
       defaultPhase: options.label,
-      machine,
+      machine: usedMemory ? await loadMachine(options) : machine,
       metrics: { jobPath: metricsPath, phaseFiles: [] },
       carbon: options.carbon ?? null,
       identity: options.identity ?? localIdentity(options.label),

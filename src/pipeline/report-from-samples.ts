@@ -45,10 +45,20 @@ export async function reportFromSamples(parts: ReportFromSamples): Promise<Repor
     memoryGB: machine.memoryGB,
     gpus: integration.gpus,
     ...(integration.gpuSelection ? { gpuSelection: integration.gpuSelection } : {}),
+    attribution: machine.attribution,
   };
   const carbon = parts.carbon ? await parts.carbon(integration, hardware) : null;
   const work = await readWorkSources(parts.metrics);
   const warnings = [...machine.warnings, ...parts.warnings, ...work.warnings];
+  const sampled = integration.samplerCpu;
+  // (In host scope the sampler's vCPU count is not used: /proc/stat utilisation is a fraction of all CPUs.)
+  const cgroupShareChanged = sampled?.scope === "cgroup" && sampled.vcpus !== machine.cpu.threads;
+  if (sampled && (sampled.scope !== machine.attribution.scope || cgroupShareChanged)) {
+    // The sampler decided at its start, the models now: a limit changed in between (or another cgroup reports).
+    warnings.push(
+      `the sampler measured utilisation of the ${sampled.scope === "cgroup" ? "job's cgroup" : "host"} over ${sampled.vcpus} vCPUs, but the power model now sees the ${machine.attribution.scope === "cgroup" ? "job's cgroup" : "host"} with ${machine.cpu.threads} vCPUs; the CPU figure mixes the two`,
+    );
+  }
   return buildReport({
     toolVersion: TOOL_VERSION,
     createdAt: parts.createdAt,
@@ -56,6 +66,7 @@ export async function reportFromSamples(parts: ReportFromSamples): Promise<Repor
     runner: runnerFromEnv(parts.env, process.platform, process.arch),
     cpu: machine.cpu,
     memoryGB: machine.memoryGB,
+    attribution: machine.attribution,
     integration,
     command: parts.command,
     exitCode: parts.exitCode,

@@ -19,6 +19,8 @@ export interface ReportParts {
   runner: Runner;
   cpu: Hardware["cpu"];
   memoryGB: number;
+  /** whose share of the machine cpu and memoryGB are (absent: not known, e.g. an estimate) */
+  attribution?: Hardware["attribution"];
   integration: IntegrationResult;
   command: string | null;
   exitCode: number | null;
@@ -46,6 +48,7 @@ export function buildReport(parts: ReportParts): Report {
       memoryGB: parts.memoryGB,
       gpus: integration.gpus,
       ...(integration.gpuSelection ? { gpuSelection: integration.gpuSelection } : {}),
+      ...(parts.attribution ? { attribution: parts.attribution } : {}),
     },
     command: parts.command === null ? null : parts.command.slice(0, 4_000),
     exitCode: parts.exitCode,

@@ -176,6 +176,9 @@ export function jobDetails(
   lines.push(
     `Hardware: ${escapeMarkdown(hw.cpu.brand, 80)}, ${hw.cpu.threads} vCPUs, ${Number(hw.memoryGB.toFixed(1))} GB memory; GPUs: ${gpus}`,
   );
+  // The job's cgroup share is news; a host's own figures (the default) need no line.
+  if (hw.attribution?.scope === "cgroup")
+    lines.push(`Share: the job's cgroup, not the whole host — ${escapeMarkdown(hw.attribution.reason, 400)}`);
   lines.push(
     `Runner: ${escapeMarkdown(report.runner.os, 30)} ${escapeMarkdown(report.runner.arch, 20)}, ${report.runner.githubHosted === null ? "outside GitHub Actions" : report.runner.githubHosted ? "GitHub-hosted" : "self-hosted"}`,
   );

@@ -73,6 +73,8 @@ export function renderTextSummary(report: Report): string {
         ? `, ${report.hardware.gpus.map((g) => g.name).join(", ")}`
         : ", no NVIDIA GPU"),
   );
+  const attribution = report.hardware.attribution;
+  if (attribution?.scope === "cgroup") lines.push(`share — the job's cgroup: ${attribution.reason}`);
   for (const warning of report.warnings) lines.push(`warning — ${warning}`);
   return `${lines.join("\n")}\n`;
 }

@@ -60,6 +60,47 @@ describe("getHardwareInventory", () => {
     });
   });
 
+  it("macOS and Windows ask systeminformation (loaded only there); Linux never does", async () => {
+    const asked: string[] = [];
+    const si = (manufacturer: string, brand: string) => () => {
+      asked.push(brand);
+      return Promise.resolve({
+        cpu: () => Promise.resolve({ manufacturer, brand, physicalCores: 6 }),
+      });
+    };
+    const missing = join(tmpdir(), "mlf-no-proc");
+    const mac = await getHardwareInventory({
+      procRoot: missing,
+      os: fakeOs,
+      platform: "darwin",
+      systemInformation: si("Apple", "M1"),
+    });
+    expect(mac).toMatchObject({ brand: "Apple M1", cores: 6, threads: 4 });
+    const win = await getHardwareInventory({
+      procRoot: missing,
+      os: fakeOs,
+      platform: "win32",
+      systemInformation: si("Intel", "Xeon® Platinum 8272CL"),
+    });
+    expect(win.brand).toBe("Intel Xeon® Platinum 8272CL");
+    const linux = await getHardwareInventory({
+      procRoot: proc("cpuinfo-epyc-7763"),
+      os: fakeOs,
+      platform: "linux",
+      systemInformation: si("x", "never"),
+    });
+    expect(linux.brand).toBe("AMD EPYC 7763 64-Core Processor");
+    expect(asked).toEqual(["M1", "Xeon® Platinum 8272CL"]);
+    // A failing systeminformation: node:os's model line, as before.
+    const failing = await getHardwareInventory({
+      procRoot: missing,
+      os: fakeOs,
+      platform: "darwin",
+      systemInformation: () => Promise.reject(new Error("no sysctl")),
+    });
+    expect(failing).toMatchObject({ brand: "Intel Xeon® Platinum 8370C", cores: null });
+  });
+
   it("counts CPUs when availableParallelism is missing", async () => {
     const os: OsLike = { cpus: fakeOs.cpus, totalmem: fakeOs.totalmem };
     expect((await getHardwareInventory({ procRoot: proc("cpuinfo-epyc-7763"), os })).threads).toBe(8);

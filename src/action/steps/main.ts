@@ -10,13 +10,15 @@ import {
   startBackgroundSampler,
 } from "../../measure/background.js";
 import { runCommand } from "../../measure/run-command.js";
-import { readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { integrateSamplesFile } from "../../measure/read-samples.js";
 import { carbonForMeasurement } from "../../pipeline/carbon.js";
 import type { CarbonStep } from "../../pipeline/report-from-samples.js";
 import { loadMachine, type Machine } from "../../pipeline/machine.js";
 import { commandEnv, samplerEnv } from "../child-env.js";
 import { Outputs, State } from "../constants.js";
+import { prepareRun, resolveShell } from "../shell.js";
 import { carbonInputsFor, machineOptionsFor } from "../pipeline-options.js";
 import type { CoreLike, StepEnv } from "../core.js";
 import type { ActionConfig } from "../inputs.js";
@@ -194,12 +196,23 @@ export async function mainStep({ core, env, cwd, cliPath, config }: MainInput): 
     // `live-intensity` (the keyless GB lookup) stays the reporting step's; a token still asks Electricity Maps.
     const carbon =
       phase !== null ? carbonForMeasurement({ ...carbonInputsFor(config), liveIntensity: false }, env) : null;
+    // The way a run: step runs it: the shell input (default bash where present, else pwsh), from a script file.
+    const commandEnvironment = { ...process.env, ...env };
+    const shell = resolveShell(config.shell, commandEnvironment);
+    const argv = shell.binary
+      ? prepareRun(
+          { ...shell, binary: shell.binary },
+          config.run,
+          mkdtempSync(join(env.RUNNER_TEMP || tmpdir(), "ml-footprint-run-")),
+          String(process.pid),
+        )
+      : [shell.shell];
     // `working-directory:` is relative to the step's directory (the workspace), like a `run:` step's
     const workDir = resolve(cwd ?? process.cwd(), config.workingDirectory ?? ".");
-    const result = await runCommand(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", config.run], {
+    const result = await runCommand(argv, {
       cwd: workDir,
       env: {
-        ...commandEnv({ ...process.env, ...env }),
+        ...commandEnv(commandEnvironment),
         ...(metricsPath !== null ? { ML_FOOTPRINT_METRICS: metricsPath } : {}),
       },
     });
@@ -212,7 +225,8 @@ export async function mainStep({ core, env, cwd, cliPath, config }: MainInput): 
     } else {
       core.setOutput(Outputs.DurationS, (result.durationMs / 1_000).toFixed(3));
     }
-    if (result.startError) throw new Error(startErrorMessage(result.startError, workDir, config));
+    if (result.startError)
+      throw new Error(startErrorMessage(result.startError, workDir, config, shell.shell));
     if (result.exitCode !== 0) {
       core.setFailed(
         result.signal
@@ -223,8 +237,8 @@ export async function mainStep({ core, env, cwd, cliPath, config }: MainInput): 
   }
 }
 
-/** Why bash did not start, naming the working directory when that is the reason (spawn says only ENOENT). */
-function startErrorMessage(error: string, workDir: string, config: ActionConfig): string {
+/** Why the shell did not start, naming the working directory when that is the reason (spawn says only ENOENT). */
+function startErrorMessage(error: string, workDir: string, config: ActionConfig, shell: string): string {
   let isDir = false;
   try {
     isDir = statSync(workDir).isDirectory();
@@ -233,5 +247,5 @@ function startErrorMessage(error: string, workDir: string, config: ActionConfig)
   }
   if (!isDir)
     return `working-directory: ${JSON.stringify(config.workingDirectory ?? ".")} (${workDir}) does not exist or is not a directory, so the command did not run; accepted: a directory relative to the workspace (check out the code first, or fix the path)`;
-  return `run: could not start bash: ${error}`;
+  return `run: could not start ${shell}: ${error}`;
 }

@@ -55,8 +55,11 @@ export function utilizationBetween(prev: CpuTimes, next: CpuTimes): number | nul
 }
 
 export interface CpuUtilReader {
-  /** Utilization since the previous call (the first call primes and returns null). */
-  read(): number | null;
+  /**
+   * Utilization since the previous call (the first call primes and returns null). `tsMs`: the sample's time on
+   * the sampler's clock, for readers whose counter is CPU time (the cgroup's) rather than a split of ticks.
+   */
+  read(tsMs?: number): number | null;
 }
 
 export interface CpuUtilReaderOptions {
