@@ -408,7 +408,10 @@ interface RowContext {
   differentHardware: boolean;
   anyBaseRun: boolean;
   confidence: number;
+  /** other keys' rows */
   pool: PoolEntry[];
+  /** this key's rows */
+  own: PoolEntry[];
   sharedRunner: boolean;
   priorPercent: number;
 }
@@ -491,7 +494,11 @@ function buildRow(
   const noise = estimateNoise({
     values: baseValues,
     head: headValue,
-    pool: pooled(ctx.pool, poolId(ctx.key, name)),
+    // this key's other rows count only where they hold runs this row lacks (the same runs twice are no news)
+    pool: pooled(
+      [...ctx.pool, ...ctx.own.filter((e) => e.df + 1 > baseValues.length)],
+      poolId(ctx.key, name),
+    ),
     sharedRunnerOffset: ctx.sharedRunner,
     priorPercent: ctx.priorPercent,
   });
@@ -613,10 +620,8 @@ export function compareReports(head: Report, baseHistory: Report[], opts: Compar
     differentHardware,
     anyBaseRun: runs.length > 0,
     confidence,
-    pool: [
-      ...(opts.pool ?? []).filter((e) => !e.id.startsWith(`${key}\u0000`)),
-      ...poolEntriesFor(head, used),
-    ],
+    pool: (opts.pool ?? []).filter((e) => !e.id.startsWith(`${key}\u0000`)),
+    own: poolEntriesFor(head, used),
     sharedRunner: sharedRunnerOffset(head, used),
     priorPercent: opts.priorNoisePercent ?? PRIOR.cvPercent,
   };

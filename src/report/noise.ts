@@ -54,7 +54,7 @@ export function poolEntry(id: string, values: readonly number[], relativeResolut
   const m = mean(values);
   const sd = sampleSd(values);
   // identical runs are duplicates or quantised figures: no evidence of zero noise
-  if (!(m > 0) || !(sd > 0) || !Number.isFinite(sd)) return null;
+  if (!(m > 0) || !(sd > 1e-12 * m) || !Number.isFinite(sd)) return null;
   return { id, df: values.length - 1, cv2: (sd / m) ** 2 };
 }
 
@@ -125,8 +125,9 @@ export function estimateNoise(input: NoiseInput): NoiseEstimate {
   const n = values.length;
   const m = mean(values);
   const sd = n >= 2 ? sampleSd(values) : null;
-  const identical = n >= 2 && sd === 0;
-  const ownDf = sd !== null && sd > 0 && m > 0 ? n - 1 : 0;
+  // equal to the last bits (the mean of equal floats can differ from them by a rounding error)
+  const identical = n >= 2 && sd !== null && sd <= 1e-12 * Math.abs(m);
+  const ownDf = sd !== null && !identical && m > 0 ? n - 1 : 0;
   const ownCv2 = ownDf > 0 ? ((sd as number) / m) ** 2 : 0;
   const poolDf = pool ? Math.min(pool.df, POOL_MAX_DF) : 0;
   const priorPercent = input.priorPercent ?? PRIOR.cvPercent;
