@@ -34,6 +34,14 @@ import { mean, sampleSd, studentTCdf, studentTQuantile } from "./stats.js";
  * contention of that kind is beyond any prior, and only the base runs' spread can say so.
  */
 export const PRIOR = { cvPercent: 4, df: 4, betweenRunnersPercent: 3 } as const;
+/**
+ * The t quantile uses at most this many degrees of freedom, whatever the weights: run times on CI have heavy
+ * tails (a slow runner, a cold cache), and a normal-theory t with many degrees of freedom understates how often
+ * a quiet head lands far out at the small levels the phase rows are judged at. Chosen by the simulation
+ * (BENCHMARKS.md §7): with Student-t (3 df) noise, 8 let the whole-comment false alarms reach 6 %, 6 keeps them
+ * at or under 5 %. σ̂ itself still converges to the row's own spread.
+ */
+export const MAX_DF = 6;
 /** The pool counts as at most this many degrees of freedom (rows of one repository are alike, not equal). */
 export const POOL_MAX_DF = 6;
 /** A row joins the pool only when its sampling resolution is at most this share of its energy (run noise, not ticks). */
@@ -106,7 +114,7 @@ export interface NoiseEstimate {
   /** this row's own CV, percent; null with n < 2 */
   ownPercent: number | null;
   ownDf: number;
-  /** posterior CV σ̂, percent, and its degrees of freedom ν */
+  /** posterior CV σ̂, percent, and the degrees of freedom of its t (ν, at most MAX_DF) */
   sigmaPercent: number;
   df: number;
   /** between-runner term added (percent of the mean, already √2-scaled), null when not applied */
@@ -134,8 +142,9 @@ export function estimateNoise(input: NoiseInput): NoiseEstimate {
   const prior2 = (priorPercent / 100) ** 2;
   const priorDf = PRIOR.df + poolDf;
   const tau2 = (PRIOR.df * prior2 + poolDf * (pool?.cv2 ?? 0)) / priorDf;
-  const df = priorDf + ownDf;
-  const sigma2 = (priorDf * tau2 + ownDf * ownCv2) / df;
+  const weights = priorDf + ownDf;
+  const sigma2 = (priorDf * tau2 + ownDf * ownCv2) / weights;
+  const df = Math.min(weights, MAX_DF);
   const shared2 = input.sharedRunnerOffset ? 2 * (PRIOR.betweenRunnersPercent / 100) ** 2 : 0;
   const inflate = n > 0 ? 1 + 1 / n : 2;
   const scale = Math.sqrt(sigma2 * inflate + shared2) * m;
