@@ -16,7 +16,7 @@
  *    sampled GPU power at the run's edges; totals read from counters have none.
  * 5. Verdict, one false-alarm rate per comment (family.ts): the total carries half of α, the phase rows share
  *    the other half, weighted Holm over them. A row is `increase` / `decrease` when its head is outside its
- *    band and the delta's range excludes 0.
+ *    band (at its Holm level, and beyond the floor).
  * 6. Degenerate cases say what they are (`not-comparable`): a base of zero or tiny energy.
  * 7. Delta range: the uncertainty of the difference: the model part per component that changed (shared
  *    factors scale it, never widen it around zero), the resolution, and the run-to-run noise the base branch

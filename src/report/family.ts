@@ -56,12 +56,8 @@ function words(row: Row): string {
     band.halfWidth > band.statisticalHalfWidth
       ? "; widened to the sampling resolution of its phase boundaries"
       : "";
-  const inside = Math.abs(band.head - band.mean) <= band.halfWidth;
-  const rangeNote =
-    !inside && row.verdict === "within-noise"
-      ? "; the delta's range still contains 0, so not called a change"
-      : "";
-  return `${label}: ${what} ${change} is ${inside ? "inside" : "outside"} the ${formatLevel(band.confidence)} prediction interval${width}; ${noiseSourceWords(row)}${family}${floor}${rangeNote}`;
+  const inside = row.verdict === "within-noise";
+  return `${label}: ${what} ${change} is ${inside ? "inside" : "outside"} the ${formatLevel(band.confidence)} prediction interval${width}; ${noiseSourceWords(row)}${family}${floor}`;
 }
 
 /** The verdict of a judged row from its band (half-width set) and its delta's range. */
@@ -69,10 +65,7 @@ function decide(row: Row, rejected: boolean): void {
   const band = row.band!;
   const diff = band.head - band.mean;
   const outside = rejected && Math.abs(diff) > band.halfWidth;
-  // On energy, a change is only called when the delta's range excludes 0 as well.
-  const rangeHolds =
-    row.basis !== "energy" || (diff > 0 ? (row.deltaEnergyLowWh ?? 0) > 0 : (row.deltaEnergyHighWh ?? 0) < 0);
-  row.verdict = outside && rangeHolds ? (diff > 0 ? "increase" : "decrease") : "within-noise";
+  row.verdict = outside ? (diff > 0 ? "increase" : "decrease") : "within-noise";
   row.verdictWords = words(row);
 }
 
