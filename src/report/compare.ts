@@ -102,8 +102,10 @@ export interface Band {
   head: number;
   /** predictive scale σ̂·√(1 + 1/n) (+ between-runner term), basis unit */
   scale: number;
-  /** two-sided p of the head under the noise model */
+  /** two-sided p of the head under the noise model, with `df` */
   pValue: number;
+  /** degrees of freedom of the t used: ν for the total, at most MAX_DF for phase and job rows (noise.ts) */
+  df: number;
   /** t quantile at `confidence` */
   t: number;
   /** half-width before the floor: t · scale */
@@ -560,6 +562,7 @@ function buildRow(
     head: headValue,
     scale: noise.scale,
     pValue: noise.pValue,
+    df: noise.df,
     t: 0,
     statisticalHalfWidth: 0,
     floor,

@@ -5,7 +5,7 @@
  * Sets each row's band level, half-width, verdict and words in place. Pure.
  */
 import type { Row } from "./compare.js";
-import { familyWeights, halfWidthAt, weightedHolm } from "./noise.js";
+import { familyWeights, halfWidthAt, MAX_DF, twoSidedP, weightedHolm } from "./noise.js";
 
 function formatPct(v: number): string {
   const a = Math.abs(v);
@@ -75,6 +75,14 @@ export function judgeFamily(total: Row, others: readonly Row[], confidence: numb
   const rows = [total, ...others].filter((r) => r.band !== null);
   const rest = rows.filter((r) => r !== total);
   const w = familyWeights(rest.length);
+  // the total keeps its ν; the other rows, judged at smaller levels, a t with at most MAX_DF (heavy tails)
+  for (const r of rows) {
+    const band = r.band!;
+    band.df = r === total ? band.noise.df : Math.min(band.noise.df, MAX_DF);
+    const statistic =
+      band.scale > 0 ? (band.head - band.mean) / band.scale : band.head === band.mean ? 0 : Infinity;
+    band.pValue = twoSidedP(statistic, band.df);
+  }
   const tests = rows.map((r) => ({ p: r.band!.pValue, weight: r === total ? w.total : w.each }));
   const results = weightedHolm(tests, alpha);
   rows.forEach((row, i) => {
@@ -82,7 +90,7 @@ export function judgeFamily(total: Row, others: readonly Row[], confidence: numb
     const level = results[i]!.level;
     band.familySize = rows.length;
     band.confidence = 1 - level;
-    band.t = level > 0 ? halfWidthAt(1, band.noise.df, level) : Infinity;
+    band.t = level > 0 ? halfWidthAt(1, band.df, level) : Infinity;
     band.statisticalHalfWidth = band.t * band.scale;
     band.halfWidth = Math.max(band.statisticalHalfWidth, band.floor);
     band.percent = band.mean > 0 ? (band.halfWidth / band.mean) * 100 : null;

@@ -35,13 +35,15 @@ import { mean, sampleSd, studentTCdf, studentTQuantile } from "./stats.js";
  */
 export const PRIOR = { cvPercent: 4, df: 4, betweenRunnersPercent: 3 } as const;
 /**
- * The t quantile uses at most this many degrees of freedom, whatever the weights: run times on CI have heavy
- * tails (a slow runner, a cold cache), and a normal-theory t with many degrees of freedom understates how often
- * a quiet head lands far out at the small levels the phase rows are judged at. Chosen by the simulation
- * (BENCHMARKS.md §7): with Student-t (3 df) noise, 8 let the whole-comment false alarms reach 6 %, 6 keeps them
- * at or under 5 %. σ̂ itself still converges to the row's own spread.
+ * Phase and job rows use a t with at most this many degrees of freedom, whatever the weights: run times on CI
+ * have heavy tails (a slow runner, a cold cache), and a normal-theory t with many degrees of freedom understates
+ * how often a quiet head lands far out at the small levels those rows are judged at (α/8 for four phases). The
+ * total, judged at α/2, keeps its ν. Chosen by the simulation (BENCHMARKS.md §7): with Student-t (3 df) noise
+ * and no cap on any row, the whole-comment false alarms reached 7-8 % at n = 10; with the total uncapped, a cap
+ * of 6 on the other rows gave 5.3 % (600 trials), 5 gives 4.5 %.
+ * σ̂ itself still converges to the row's own spread.
  */
-export const MAX_DF = 6;
+export const MAX_DF = 5;
 /** The pool counts as at most this many degrees of freedom (rows of one repository are alike, not equal). */
 export const POOL_MAX_DF = 6;
 /** A row joins the pool only when its sampling resolution is at most this share of its energy (run noise, not ticks). */
@@ -114,7 +116,7 @@ export interface NoiseEstimate {
   /** this row's own CV, percent; null with n < 2 */
   ownPercent: number | null;
   ownDf: number;
-  /** posterior CV σ̂, percent, and the degrees of freedom of its t (ν, at most MAX_DF) */
+  /** posterior CV σ̂, percent, and the degrees of freedom of its t (ν) */
   sigmaPercent: number;
   df: number;
   /** between-runner term added (percent of the mean, already √2-scaled), null when not applied */
@@ -144,12 +146,12 @@ export function estimateNoise(input: NoiseInput): NoiseEstimate {
   const tau2 = (PRIOR.df * prior2 + poolDf * (pool?.cv2 ?? 0)) / priorDf;
   const weights = priorDf + ownDf;
   const sigma2 = (priorDf * tau2 + ownDf * ownCv2) / weights;
-  const df = Math.min(weights, MAX_DF);
+  const df = weights;
   const shared2 = input.sharedRunnerOffset ? 2 * (PRIOR.betweenRunnersPercent / 100) ** 2 : 0;
   const inflate = n > 0 ? 1 + 1 / n : 2;
   const scale = Math.sqrt(sigma2 * inflate + shared2) * m;
   const statistic = scale > 0 ? (head - m) / scale : head === m ? 0 : Infinity * Math.sign(head - m);
-  const pValue = Number.isFinite(statistic) ? 2 * (1 - studentTCdf(Math.abs(statistic), df)) : 0;
+  const pValue = twoSidedP(statistic, df);
   // Once base runs have measured anything (own spread or pool), the difference's noise is the estimate's;
   // before that (one base run, nothing else), it is not measured at all and the range leaves it out.
   const measured = ownDf + poolDf > 0 ? { df, scale } : null;
@@ -169,9 +171,15 @@ export function estimateNoise(input: NoiseInput): NoiseEstimate {
     sharedRunnerPercent: shared2 > 0 ? Math.sqrt(shared2) * 100 : null,
     scale,
     statistic,
-    pValue: Math.min(1, Math.max(0, pValue)),
+    pValue,
     measured,
   };
+}
+
+/** Two-sided p of a t statistic with `df` degrees of freedom (0 for an infinite statistic). */
+export function twoSidedP(statistic: number, df: number): number {
+  if (!Number.isFinite(statistic)) return 0;
+  return Math.min(1, Math.max(0, 2 * (1 - studentTCdf(Math.abs(statistic), df))));
 }
 
 /** Half-width of the two-sided interval at level `alpha` for a predictive scale with `df` degrees of freedom. */

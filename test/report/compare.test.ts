@@ -134,9 +134,8 @@ describe("compareReports", () => {
     const band = c.total.band!;
     const m = 102;
     const cv2 = 44.5 / m ** 2;
-    const weights = PRIOR.df + 4;
-    const sigma2 = (PRIOR.df * (PRIOR.cvPercent / 100) ** 2 + 4 * cv2) / weights;
-    const df = Math.min(weights, MAX_DF); // the t's degrees of freedom are capped for heavy tails
+    const df = PRIOR.df + 4;
+    const sigma2 = (PRIOR.df * (PRIOR.cvPercent / 100) ** 2 + 4 * cv2) / df;
     expect(band.noiseKnown).toBe(true);
     expect(band.mean).toBeCloseTo(m, 9);
     expect(band.sd).toBeCloseTo(Math.sqrt(44.5), 9);
@@ -145,7 +144,10 @@ describe("compareReports", () => {
     // total + train + eval: the total carries α/2 = 2.5 %
     expect(band.familySize).toBe(3);
     expect(band.confidence).toBeCloseTo(0.975, 12);
+    // the total keeps its ν; the phase rows use a t with at most MAX_DF (heavy tails)
+    expect(band.df).toBe(df);
     expect(band.t).toBeCloseTo(studentTQuantile(0.9875, df), 9);
+    expect(c.phases.find((p) => p.name === "train")!.band!.df).toBe(MAX_DF);
     expect(band.halfWidth).toBeCloseTo(band.t * Math.sqrt(sigma2 * 1.2) * m, 9);
     expect(c.verdict).toBe("within-noise");
     expect(c.total.verdictWords).toMatch(/inside the 97\.5 % prediction interval/);
