@@ -4,7 +4,7 @@
  * weighted Holm (noise.ts) decides, so a comment where nothing changed flags any row with probability ≤ α.
  * Sets each row's band level, half-width, verdict and words in place. Pure.
  */
-import type { Row } from "./compare.js";
+import type { Row } from "./compare-types.js";
 import { familyWeights, halfWidthAt, MAX_DF, twoSidedP, weightedHolm } from "./noise.js";
 
 function formatPct(v: number): string {

@@ -119,9 +119,9 @@ describe("compareReports", () => {
     expect(compareReports(makeReport({ phases: { train: 100 - expected - 0.5 } }), [base]).verdict).toBe(
       "decrease",
     );
-    expect(compareReports(makeReport({ phases: { train: 109 } }), [base], { priorNoisePercent: 2 }).verdict).toBe(
-      "increase",
-    );
+    expect(
+      compareReports(makeReport({ phases: { train: 109 } }), [base], { priorNoisePercent: 2 }).verdict,
+    ).toBe("increase");
     expect(within.noiseRule).toMatch(/our assumption/);
   });
 
