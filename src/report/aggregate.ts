@@ -127,7 +127,11 @@ export function totalComparison(
       ),
     );
   }
-  const overall = compareReports(head, bases, { pool, confidence });
+  // summed reports carry one template runner: the jobs' own comparisons know whether base runs shared one
+  const sharedRunnerOffset = comparable.some(
+    (j) => j.comparison?.total.band?.noise.sharedRunnerPercent != null,
+  );
+  const overall = compareReports(head, bases, { pool, confidence, sharedRunnerOffset });
   if (jobs.length > 1) {
     for (const j of jobs) if (j.comparison) j.comparison = structuredClone(j.comparison);
     const jobTotals = jobs.flatMap((j) => (j.comparison ? [j.comparison.total] : []));

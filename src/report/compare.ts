@@ -63,6 +63,11 @@ export interface CompareOptions {
   history?: number;
   /** other keys' base rows (poolEntriesFor), already downloaded by the caller */
   pool?: PoolEntry[];
+  /**
+   * The base runs shared one runner's offset and the head did not (noise.ts); default: read from the reports'
+   * runners. A matrix total says it for its jobs, whose summed reports carry one template runner.
+   */
+  sharedRunnerOffset?: boolean;
 }
 
 function formatPct(v: number): string {
@@ -495,7 +500,7 @@ export function compareReports(head: Report, baseHistory: Report[], opts: Compar
     confidence,
     pool: (opts.pool ?? []).filter((e) => !e.id.startsWith(`${key}\u0000`)),
     own: poolEntriesFor(head, used),
-    sharedRunner: sharedRunnerOffset(head, used),
+    sharedRunner: opts.sharedRunnerOffset ?? sharedRunnerOffset(head, used),
     priorPercent: opts.priorNoisePercent ?? PRIOR.cvPercent,
   };
 

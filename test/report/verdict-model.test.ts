@@ -5,6 +5,8 @@ import { evaluateBudgets } from "../../src/report/budgets.js";
 import { compareReports, poolEntriesFor } from "../../src/report/compare.js";
 import { PRIOR, POOL_MAX_DF, weightedHolm } from "../../src/report/noise.js";
 import type { Report } from "../../src/model/report.js";
+import { sumReports, totalComparison } from "../../src/report/aggregate.js";
+import type { JobInput } from "../../src/report/comment-model.js";
 import { makeReport } from "./make-report.js";
 
 /** makeReport draws 40 W: a job of `seconds` uses this much energy. */
@@ -152,6 +154,24 @@ describe("noise model", () => {
       compareReports(run(100, 9), [run(100, 0), run(101, 1), run(99, 2)]).total.band!.noise
         .sharedRunnerPercent,
     ).toBeNull();
+  });
+
+  it("a matrix total whose jobs' base runs each shared a self-hosted runner adds the between-runner term too", () => {
+    const on = (key: string, name: string, e: number, i: number) => {
+      const r = run(e, i, { key });
+      r.runner = { ...r.runner, githubHosted: false, name };
+      return r;
+    };
+    const jobs: JobInput[] = ["a", "b"].map((key) => ({
+      head: on(key, `${key}-new`, 100, 9),
+      history: [on(key, `${key}-1`, 100, 0), on(key, `${key}-1`, 101, 1), on(key, `${key}-1`, 99, 2)],
+      comparison: null,
+    }));
+    for (const j of jobs) j.comparison = compareReports(j.head, j.history);
+    const heads = jobs.map((j) => j.head);
+    const overall = totalComparison(jobs, sumReports(heads, heads[0]!));
+    expect(overall.total.band!.noise.sharedRunnerPercent).not.toBeNull();
+    expect(jobs[0]!.comparison!.total.band!.familySize).toBe(3); // the matrix total and two job rows
   });
 
   it("weighted Holm: the smallest p/w first, each at α·w/Σ of the rest; stops at the first it keeps", () => {
