@@ -35,11 +35,12 @@ function noiseSourceWords(row: Row): string {
   const parts: string[] = [];
   if (s.ownDf > 0) parts.push(`${band.n} base runs`);
   else if (s.identical) parts.push(`${band.n} identical base runs (their spread counts for nothing)`);
-  else parts.push(`${band.n} base run${band.n === 1 ? "" : "s"}`);
   if (s.poolDf > 0) parts.push(`${s.poolRows} other row${s.poolRows === 1 ? "" : "s"} of the base branch`);
   parts.push(`the ${formatPct(s.priorPercent)} prior (our assumption)`);
+  const list = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)!}` : parts[0]!;
+  const single = band.n === 1 ? "; one base run has no spread yet" : "";
   const runner = s.sharedRunnerPercent !== null ? ", plus the offset between runners" : "";
-  return `noise ${formatPct(s.sigmaPercent)} from ${parts.join(", ")}${runner}`;
+  return `noise ${formatPct(s.sigmaPercent)} from ${list}${runner}${single}`;
 }
 
 function words(row: Row): string {
