@@ -38,9 +38,8 @@ function noiseSourceWords(row: Row): string {
   if (s.poolDf > 0) parts.push(`${s.poolRows} other row${s.poolRows === 1 ? "" : "s"} of the base branch`);
   parts.push(`the ${formatPct(s.priorPercent)} prior (our assumption)`);
   const list = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)!}` : parts[0]!;
-  const single = band.n === 1 ? "; one base run has no spread yet" : "";
   const runner = s.sharedRunnerPercent !== null ? ", plus the offset between runners" : "";
-  return `noise ${formatPct(s.sigmaPercent)} from ${list}${runner}${single}`;
+  return `noise ${formatPct(s.sigmaPercent)} from ${list}${runner}`;
 }
 
 function words(row: Row): string {
@@ -58,7 +57,7 @@ function words(row: Row): string {
       ? "; widened to the sampling resolution of its phase boundaries"
       : "";
   const inside = row.verdict === "within-noise";
-  return `${label}: ${what} ${change} is ${inside ? "inside" : "outside"} the ${formatLevel(band.confidence)} prediction interval${width}; ${noiseSourceWords(row)}${family}${floor}`;
+  return `${label}: ${what} ${change} is ${inside ? "inside" : "outside"} the ${formatLevel(band.confidence)} prediction interval${width}; ${noiseSourceWords(row)}${family}${floor}${band.n === 1 ? "; one base run has no spread yet" : ""}`;
 }
 
 /** The verdict of a judged row from its band (half-width set) and its delta's range. */
