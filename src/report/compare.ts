@@ -17,7 +17,8 @@
  * 5. Verdict, one false-alarm rate per comment (family.ts): the total carries half of α, the phase rows share
  *    the other half, weighted Holm over them. A row is `increase` / `decrease` when its head is outside its
  *    band (at its Holm level, and beyond the floor).
- * 6. Degenerate cases say what they are (`not-comparable`): a base of zero or tiny energy.
+ * 6. Degenerate cases say what they are (`not-comparable`): a base of zero or tiny energy; phases judged on
+ *    energy when the job's work count changed (the total is judged per unit of work then).
  * 7. Delta range: the uncertainty of the difference: the model part per component that changed (shared
  *    factors scale it, never widen it around zero), the resolution, and the run-to-run noise the base branch
  *    measured (own spread and pool; with nothing measured yet, none, and the words say so).
@@ -228,6 +229,20 @@ export function commonWorkUnit(
     .filter((u) => bases.some((b) => b !== null && Object.hasOwn(b, u)))
     .sort();
   return WORK_UNIT_PREFERENCE.find((u) => common.includes(u)) ?? common[0] ?? null;
+}
+
+/** Work counts that differ by more than this share are another workload, not noise. */
+const WORK_CHANGE_TOLERANCE = 0.01;
+
+/** "samples 20000 vs 10000 in the base" when the head's count of `unit` differs from the base runs' mean. */
+function workChange(head: Report, runs: readonly Report[], unit: string | null): string | null {
+  if (!unit) return null;
+  const h = head.work?.units[unit];
+  const b = runs.flatMap((r) => r.work?.units[unit] ?? []);
+  if (h === undefined || b.length === 0) return null;
+  const m = mean(b);
+  if (!(m > 0) || Math.abs(h / m - 1) <= WORK_CHANGE_TOLERANCE) return null;
+  return `${unit} ${Math.round(h)} vs ${Math.round(m)} in the base`;
 }
 
 const poolId = (key: string, row: string) => `${key}\u0000${row}`;
@@ -523,6 +538,17 @@ export function compareReports(head: Report, baseHistory: Report[], opts: Compar
     );
     return buildRow(name, false, headPhase, basePhases, ctx, phaseUnit);
   });
+  // The job did other work than its base runs: a phase judged on energy cannot tell code from workload.
+  const changed = workChange(head, runs, unit);
+  if (changed && !differentHardware) {
+    for (const p of phases) {
+      if (p.basis !== "energy" || p.band === null) continue;
+      p.band = null;
+      p.bandPercent = null;
+      p.verdict = "not-comparable";
+      p.verdictWords = `not comparable on energy: the job's work changed (${changed}); the total is judged per 1k ${unit}`;
+    }
+  }
   // One phase that is the whole job is the total's row, not a second test.
   const mirrors = (p: Row) =>
     phases.length === 1 &&

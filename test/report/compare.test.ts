@@ -257,8 +257,15 @@ describe("compareReports", () => {
     expect(c.total.deltaEnergyPercent).toBeCloseTo(100);
     expect(c.verdict).toBe("within-noise");
     expect(c.total.verdictWords).toMatch(/energy per 1k samples \+0\.0 %/);
-    // Phases are still judged on energy.
-    expect(c.phases[0]?.verdict).toBe("increase");
+    // A phase without its own counts is judged on energy: with the workload doubled that says nothing
+    // about the code, so it is not comparable (never a false increase) and says why.
+    expect(c.phases[0]?.verdict).toBe("not-comparable");
+    expect(c.phases[0]?.verdictWords).toBe(
+      "not comparable on energy: the job's work changed (samples 20000 vs 10000 in the base); the total is judged per 1k samples",
+    );
+    // the same work: phases are judged on energy as usual
+    const same = compareReports(makeReport({ phases: { train: 20 }, work: { samples: 10_000 } }), [base]);
+    expect(same.phases[0]?.verdict).toBe("increase");
   });
 
   it("judges a phase that reports work per unit, and the others on energy", () => {
