@@ -30,8 +30,9 @@ import { mean, sampleSd, studentTCdf, studentTQuantile } from "./stats.js";
  *   the prior is weak (ν₀ = 4: worth five runs) and the base branch's own spread soon outweighs it.
  * - σ_b = 3 % between runners, for base runs that all ran on one self-hosted runner while the head ran on
  *   another: of the order of the same 2.66 % CodSpeed measured across machines, rounded up.
- * Our own repeated runs (BENCHMARKS.md §7) on a 2-core VM shared with five other builds gave a CV of 25 % (10 runs of one CPU-bound command, load 1.5 to 8.5):
- * contention of that kind is beyond any prior, and only the base runs' spread can say so.
+ * Our own repeated runs (docs/methodology.md) on a 2-core VM shared with five other builds gave CVs of 25 % and
+ * 39 % (ten runs of one CPU-bound command each, load 1.5–8.5 and 10–17): contention of that kind is beyond any
+ * prior, and only the base runs' spread can say so.
  */
 export const PRIOR = { cvPercent: 4, df: 4, betweenRunnersPercent: 3 } as const;
 /**
