@@ -88,10 +88,10 @@ try {
   }
 
   if (only.has("7")) {
-    const trials = quick ? 500 : 4_000;
+    const trials = quick ? 300 : 2_000;
     const r = benchVerdict({ trials });
     printTable(
-      `7. Verdict statistics: simulated base histories, ${trials} trials per cell (false alarms at no change, detection of real increases)`,
+      `7. Verdict statistics: simulated comments, ${trials} seeded trials per cell (false alarms of the whole comment and of the total at no change; how often the total is called an increase)`,
       r.rows,
     );
     figures.push(...r.figures);

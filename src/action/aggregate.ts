@@ -22,7 +22,8 @@ import {
   type RunReportLimits,
 } from "../github/run-artifacts.js";
 import { serializeReport, type Report } from "../model/report.js";
-import { sumReports, totalComparison } from "../report/aggregate.js";
+import { matrixPool, sumReports, totalComparison } from "../report/aggregate.js";
+import { shouldCreateComment, skippedCommentLine } from "./comment-policy.js";
 import { evaluateBudgets, failClosedOnIncompleteTotal, type BudgetResult } from "../report/budgets.js";
 import { escapeMarkdown } from "../report/escape.js";
 import type { JobInput } from "../report/comment-model.js";
@@ -298,14 +299,17 @@ export async function aggregateReports(
     downloaded.reports.map((r) => r.report),
   );
   warnBounded(core, "base-branch reports", base.warnings);
-  const jobs: JobInput[] = downloaded.reports.map((r, i) => {
-    const history = base.histories[i] ?? [];
-    return {
-      head: r.report,
-      comparison: compareReports(r.report, history, { history: config.history }),
-      history,
-    };
-  });
+  const raw: JobInput[] = downloaded.reports.map((r, i) => ({
+    head: r.report,
+    comparison: null,
+    history: base.histories[i] ?? [],
+  }));
+  // The noise pool: every job's base runs, as downloaded above (no further API calls).
+  const pool = matrixPool(raw, config.history);
+  const jobs: JobInput[] = raw.map((j) => ({
+    ...j,
+    comparison: compareReports(j.head, j.history, { history: config.history, pool }),
+  }));
 
   const key = config.key ?? DEFAULT_AGGREGATE_KEY[config.mode === "publish" ? "publish" : "report"];
   const first = jobs[0]?.head as Report;
@@ -318,7 +322,7 @@ export async function aggregateReports(
     tool: { name: "ml-footprint", version: TOOL_VERSION },
     createdAt: new Date().toISOString(),
   };
-  const overall = totalComparison(jobs, total);
+  const overall = totalComparison(jobs, total, { pool });
   // Runs of this run that are not in the total: a budget is never judged on a silently smaller total.
   const missing = missingRuns(downloaded);
   const budgets = failClosedOnIncompleteTotal(
@@ -383,10 +387,18 @@ export async function aggregateReports(
       key,
       body,
       self: await resolveSelf(octokit),
+      createIfMissing: shouldCreateComment(
+        config.comment,
+        [overall.verdict, ...jobs.map((j) => j.comparison?.verdict ?? "no-baseline")],
+        budgets,
+      ),
     });
-    core.setOutput(Outputs.CommentUrl, result.url);
-    core.info(`ml-footprint: PR comment ${result.action} for ${jobs.length} jobs: ${result.url}`);
-    if (result.warning) core.warning(`ml-footprint: ${result.warning}`);
+    if (result.url === null) core.info(skippedCommentLine(overall.verdict));
+    else {
+      core.setOutput(Outputs.CommentUrl, result.url);
+      core.info(`ml-footprint: PR comment ${result.action} for ${jobs.length} jobs: ${result.url}`);
+      if (result.warning) core.warning(`ml-footprint: ${result.warning}`);
+    }
   } catch (error) {
     core.warning(
       `ml-footprint: the PR comment could not be written (${explainApiError(error, Permission.PullRequestsWrite)}); the report is in the job summary`,

@@ -3,6 +3,7 @@
  * Every bad value is an InputError naming the input, the value and the accepted forms.
  */
 import * as z from "zod";
+import { COMMENT_INPUT_VALUES, parseCommentMode, type CommentMode } from "./comment-policy.js";
 import { canonicalJson } from "./identity.js";
 import { parseGpusInput } from "../measure/gpu-select.js";
 import { parseOtlpEndpoint, parseOtlpHeaders } from "../export/otlp-target.js";
@@ -24,7 +25,7 @@ import {
 } from "../model/units.js";
 
 export type Mode = "measure" | "report" | "publish";
-export type CommentMode = "auto" | "always" | "never";
+export type { CommentMode } from "./comment-policy.js";
 
 export interface ActionConfig {
   mode: Mode;
@@ -273,7 +274,7 @@ export function getActionConfig(getInput: (name: string) => string): ActionConfi
     gpus: input(Inputs.Gpus).trim() === "" ? null : parseGpusInput(input(Inputs.Gpus), Inputs.Gpus).value,
     budgets,
     failOnBudget: boolInput(input(Inputs.FailOnBudget), Inputs.FailOnBudget, true),
-    comment: oneOf(input(Inputs.Comment), Inputs.Comment, ["auto", "always", "never"] as const, "auto"),
+    comment: parseCommentMode(oneOf(input(Inputs.Comment), Inputs.Comment, COMMENT_INPUT_VALUES, "always")),
     key: parseKeyInput(input(Inputs.Key), Inputs.Key),
     history: intInput(input(Inputs.History), Inputs.History, 1, 50, 5),
     retentionDays: intInput(input(Inputs.RetentionDays), Inputs.RetentionDays, 1, 400, 90),

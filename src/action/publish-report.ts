@@ -12,12 +12,13 @@ import { resolveSelf, upsertStickyComment } from "../github/comment.js";
 import type { ActionsContext } from "../github/context.js";
 import type { Report } from "../model/report.js";
 import type { BudgetResult } from "../report/budgets.js";
-import { compareReports, sameHardware, type Comparison } from "../report/compare.js";
+import { compareReports, sameHardware } from "../report/compare.js";
 import { renderComment } from "../report/render-markdown.js";
 import { buildCommentModel } from "../report/render-model.js";
 import { TOOL_VERSION } from "../version.js";
 import { budgetsFor } from "./budgets.js";
 import { clientFor } from "./client.js";
+import { shouldCreateComment, skippedCommentLine } from "./comment-policy.js";
 import { Outputs } from "./constants.js";
 import type { StepEnv } from "./core.js";
 import type { ActionConfig } from "./inputs.js";
@@ -41,21 +42,6 @@ export interface PublishInput extends StepEnv {
 
 /** The network stages of publishReport, in order, as a timeout warning names them. */
 export const PUBLISH_STAGES = ["report artifact upload", "base-branch comparison", "PR comment"] as const;
-
-/**
- * `comment: auto` posts on pull requests, but does not start a comment for a change within noise (or a
- * decrease) with no budget over: nothing to look at. An existing comment is still updated so it never
- * shows stale numbers. `always` always posts; `never` is handled by the caller (summary only).
- */
-export function shouldCreateComment(
-  mode: ActionConfig["comment"],
-  verdict: Comparison["verdict"],
-  budgets: BudgetResult[],
-): boolean {
-  if (mode === "always") return true;
-  const quiet = verdict === "within-noise" || verdict === "decrease";
-  return !quiet || budgets.some((b) => b.over);
-}
 
 export async function publishReport(input: PublishInput): Promise<{ budgets: BudgetResult[] } | null> {
   const { core, config, ctx, report, reportPath } = input;
@@ -136,12 +122,14 @@ export async function publishReport(input: PublishInput): Promise<{ budgets: Bud
       key,
       body,
       self,
-      createIfMissing: shouldCreateComment(config.comment, comparison.verdict, budgets),
+      createIfMissing: shouldCreateComment(
+        config.comment,
+        [comparison.verdict, ...comparison.phases.map((p) => p.verdict)],
+        budgets,
+      ),
     });
     if (result.url === null) {
-      core.info(
-        `ml-footprint: no PR comment (comment: auto and the change is ${comparison.verdict}, no budget over); the numbers are in the job summary`,
-      );
+      core.info(skippedCommentLine(comparison.verdict));
     } else {
       core.setOutput(Outputs.CommentUrl, result.url);
       core.info(`ml-footprint: PR comment ${result.action}: ${result.url}`);

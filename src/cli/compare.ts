@@ -11,7 +11,8 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import type { Report } from "../model/report.js";
 import { InputError, parsePercent } from "../model/units.js";
-import { compareReports, type Comparison } from "../report/compare.js";
+import { compareReports, poolEntriesFor, type Comparison } from "../report/compare.js";
+import type { PoolEntry } from "../report/noise.js";
 import {
   formatDelta,
   formatDuration,
@@ -107,6 +108,19 @@ function parseHistory(value: string | undefined): number | undefined {
   return n;
 }
 
+/** Pool entries of every other key among `reports`: each key's newest report stands for its hardware. */
+function otherKeysPool(reports: Report[], headKey: string): PoolEntry[] {
+  const byKey = new Map<string, Report[]>();
+  for (const r of reports) {
+    if (r.identity.key === headKey) continue;
+    byKey.set(r.identity.key, [...(byKey.get(r.identity.key) ?? []), r]);
+  }
+  return [...byKey.values()].flatMap((runs) => {
+    const sorted = [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return poolEntriesFor(sorted[0]!, sorted);
+  });
+}
+
 /** `compare`: what it prints, as a string. `paths`: base reports or directories, then the head report. */
 export async function runCompare(
   paths: string[],
@@ -128,7 +142,9 @@ export async function runCompare(
   // A directory may hold other jobs' reports: keep the head's key when it has any, else all of them.
   const sameKey = all.filter((r) => r.identity.key === head.identity.key);
   const bases = (sameKey.length ? sameKey : all).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  const comparison = compareReports(head, bases, { defaultTolerancePercent: tolerance, history });
+  // Other jobs' reports in the same directories teach the noise model what is typical here (the pool).
+  const pool = otherKeysPool(all, head.identity.key);
+  const comparison = compareReports(head, bases, { priorNoisePercent: tolerance, history, pool });
   if (flags.json) return `${JSON.stringify(comparison, null, 2)}\n`;
   if (flags.markdown) {
     const newest = bases[0]!;
@@ -159,7 +175,10 @@ export function registerCompareCommand(
     .argument("<reports...>", "base report files or directories, then the head report file")
     .option("--markdown", "print the PR comment it would post")
     .option("--json", "print the comparison as JSON (top-level `verdict`)")
-    .option("--tolerance <percent>", "noise band with one base run, e.g. 10% (our default assumption)")
+    .option(
+      "--tolerance <percent>",
+      "the prior run-to-run spread (σ) before base runs measure it, e.g. 4% (our default assumption)",
+    )
     .option("--history <n>", "use at most n base runs on the head's hardware, newest first")
     .action(async (reports: string[], flags: CompareFlags) =>
       write(await printed(() => runCompare(reports, flags))),

@@ -2,8 +2,10 @@
  * Many jobs' reports as one: the totals of a matrix (mode: report / publish) and their comparison with
  * the summed base runs. Pure; used by the aggregate flow and the wide-workflow benchmark.
  */
-import { compareReports, type Comparison } from "./compare.js";
+import { compareReports, DEFAULT_CONFIDENCE, poolEntriesFor, type Comparison } from "./compare.js";
 import type { JobInput } from "./comment-model.js";
+import { judgeFamily } from "./family.js";
+import type { PoolEntry } from "./noise.js";
 import { MAX_FIGURE, type Identity, type Phase, type Report } from "../model/report.js";
 
 function mergeByName<T extends { name: string }>(items: T[], merge: (a: T, b: T) => T): T[] {
@@ -106,12 +108,30 @@ export function sumReports(reports: Report[], template: Report, identity?: Ident
   };
 }
 
-/** Compare the summed jobs that have a comparable base with the summed base runs (index by index). */
-export function totalComparison(jobs: JobInput[], total: Report): Comparison {
+/**
+ * The noise pool of a matrix: every job's base rows (total and phases, two or more base runs on its
+ * hardware). Reports the base lookups already downloaded, no more.
+ */
+export function matrixPool(jobs: JobInput[], history = Infinity): PoolEntry[] {
+  return jobs.flatMap((j) => poolEntriesFor(j.head, j.history, history));
+}
+
+/**
+ * Compare the summed jobs that have a comparable base with the summed base runs (index by index), and judge
+ * the matrix total and the jobs' totals as one family: the rows the comment shows cry wolf ≤ α together.
+ * Returns the matrix total's comparison; the jobs' comparisons are replaced by re-judged copies in `jobs`.
+ */
+export function totalComparison(
+  jobs: JobInput[],
+  total: Report,
+  opts: { pool?: PoolEntry[]; confidence?: number } = {},
+): Comparison {
+  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
+  const pool = opts.pool ?? matrixPool(jobs);
   const comparable = jobs.filter((j) =>
     ["increase", "decrease", "within-noise"].includes(j.comparison?.verdict ?? "no-baseline"),
   );
-  if (comparable.length === 0) return compareReports(total, []);
+  if (comparable.length === 0) return compareReports(total, [], { confidence });
   const head = sumReports(
     comparable.map((j) => j.head),
     total,
@@ -126,5 +146,17 @@ export function totalComparison(jobs: JobInput[], total: Report): Comparison {
       ),
     );
   }
-  return compareReports(head, bases);
+  // summed reports carry one template runner: the jobs' own comparisons know whether base runs shared one
+  const sharedRunnerOffset = comparable.some(
+    (j) => j.comparison?.total.band?.noise.sharedRunnerPercent != null,
+  );
+  const overall = compareReports(head, bases, { pool, confidence, sharedRunnerOffset });
+  if (jobs.length > 1) {
+    for (const j of jobs) if (j.comparison) j.comparison = structuredClone(j.comparison);
+    const jobTotals = jobs.flatMap((j) => (j.comparison ? [j.comparison.total] : []));
+    judgeFamily(overall.total, jobTotals, confidence);
+    overall.verdict = overall.total.verdict;
+    for (const j of jobs) if (j.comparison) j.comparison.verdict = j.comparison.total.verdict;
+  }
+  return overall;
 }

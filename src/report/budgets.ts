@@ -91,12 +91,12 @@ function increase(limit: number, row: Row | null, subject: string, phase: string
       message: `Max increase of ${limitText} not applied: ${subject} ran on different hardware than the base run`,
     };
   }
-  if (actual === null) {
+  if (actual === null || row.verdict === "not-comparable") {
     return {
       ...base,
       actual,
       over: false,
-      message: `Max increase of ${limitText} cannot be evaluated: the base run used no energy`,
+      message: `Max increase of ${limitText} cannot be evaluated: the base run used no or almost no energy`,
     };
   }
   // Only a real (outside-noise) increase can breach the relative budget.

@@ -6,171 +6,69 @@
  *
  * Method, the same for every phase row and the total row:
  * 1. Base runs: of the history (newest first), the first `history` runs whose hardware class matches the
- *    head (CPU brand string, vCPU count, GPU models) are used; the others are listed in
- *    `baseRunsSkipped` with their differences. No matching run at all → `different-hardware`: the deltas
- *    are still shown against the newest base run, but never called a regression.
- * 2. Basis: energy (Wh). A row is judged on Wh per 1k work units instead when the head and at least one
- *    used base run count the same unit for it: the total on the report's work (each unit divided into the
- *    energy of the phases that counted it), a phase on its own counts.
- * 3. Band, n = base runs that have the row:
- *    - n ≥ 2: a two-sided prediction interval for one new observation, mean ± t(1 − α/2, n − 1) · s ·
- *      √(1 + 1/n) (α = 1 − confidence, default 95 %). If the head came from the same normal distribution
- *      as the base runs it would fall outside with probability α (α/2 on each side).
- *    - n = 1: the noise is unknown. The band is a default of ±10 % of the base run (`compare --tolerance`):
- *      our own assumption, not a measured figure. Laaber, Scheuner & Leitner
- *      (Empirical Software Engineering 24, 2019) found run-to-run coefficients of variation from 0.03 %
- *      to over 100 % across microbenchmarks and cloud instance types, so no single default follows from
- *      the literature. The verdict's words say "noise unknown".
- *    - Floor, both cases: the measurement's resolution, one sampling interval at the row's mean power for
- *      the head and for the base (a phase boundary is only known to one interval).
- * 4. Verdict: `increase` / `decrease` when the head is outside mean ± band, else `within-noise`.
- * 5. Delta range (`deltaEnergyLowWh` … `deltaEnergyHighWh`): the uncertainty of the *difference*. Model
- *    factors shared by both runs on the same hardware (watts per vCPU, power curve, W/GB, sensor
- *    calibration) scale the delta by the ratios low/value and high/value of the reports' own ranges; they
- *    do not widen it around zero. The resolution above is added on both sides. A report compared with
- *    itself gives 0 with a range of about ±2 sampling intervals of energy. Emissions: when both sides share
- *    intensity and PUE, the same scaling; otherwise (another region) the two ranges are independent and
- *    the range is head.low − base.high … head.high − base.low.
- *
- * Shape (all plain data):
- *   Comparison { key, verdict, total: Row, phases: Row[], base (newest used run), baseRunsUsed[],
- *                baseRunsSkipped[] (with hardware differences), hardwareDifferences (when no run matched),
- *                baseRuns (count used), confidence, defaultTolerancePercent, noiseRule (words) }
- *   Row { name, isTotal, presence, base (mean of the used runs), head, deltas and their ranges, work,
- *         basis, band (method, n, mean, sd, t, floor, halfWidth, percent, noiseKnown) | null,
- *         bandPercent, baseRuns, verdict, verdictWords }
+ *    head (CPU brand string, vCPU count, GPU models) are used; the others are listed in `baseRunsSkipped`.
+ *    No matching run at all → `different-hardware`: deltas shown against the newest base run, never judged.
+ * 2. Basis: energy (Wh), or Wh per 1k work units when the head and a used base run count the same unit.
+ * 3. Noise (noise.ts): this row's own spread, the pooled spread of the base branch's other rows (this key's
+ *    other rows and, through `pool`, the other keys' rows the caller downloaded) and a stated prior; usable
+ *    from one base run. The head of an unchanged row falls outside mean ± t(ν)·scale with probability α.
+ * 4. Floor: the sampling resolution, only where it is real (delta-range.ts): phase boundaries between ticks,
+ *    sampled GPU power at the run's edges; totals read from counters have none.
+ * 5. Verdict, one false-alarm rate per comment (family.ts): the total carries half of α, the phase rows share
+ *    the other half, weighted Holm over them. A row is `increase` / `decrease` when its head is outside its
+ *    band (at its Holm level, and beyond the floor).
+ * 6. Degenerate cases say what they are (`not-comparable`): a base of zero or tiny energy; phases judged on
+ *    energy when the job's work count changed (the total is judged per unit of work then).
+ * 7. Delta range: the uncertainty of the difference: the model part per component that changed (shared
+ *    factors scale it, never widen it around zero), the resolution, and the run-to-run noise the base branch
+ *    measured (own spread and pool; with nothing measured yet, none, and the words say so).
  */
 import type { Report } from "../model/report.js";
-import { mean, predictionInterval } from "./stats.js";
+import {
+  componentsOf,
+  meanComponents,
+  modelDeviation,
+  resolutionWh,
+  type Components,
+} from "./delta-range.js";
+import { judgeFamily } from "./family.js";
+import { estimateNoise, poolEntry, pooled, PRIOR, type PoolEntry } from "./noise.js";
+import { mean, studentTQuantile } from "./stats.js";
+import type { BaseRunRef, Comparison, Row, Side, SkippedRun } from "./compare-types.js";
 
-export type Verdict = "increase" | "decrease" | "within-noise" | "no-baseline" | "different-hardware";
+export type {
+  Band,
+  BaseRunRef,
+  Comparison,
+  NoiseSources,
+  Row,
+  Side,
+  SkippedRun,
+  Verdict,
+  WorkComparison,
+} from "./compare-types.js";
 
-/** Default confidence of the prediction interval. */
+/** Default confidence: the whole comment's false-alarm rate is 1 − this. */
 export const DEFAULT_CONFIDENCE = 0.95;
-/**
- * Band with exactly one base run, percent: OUR ASSUMPTION, not a sourced figure (see the module comment;
- * Laaber et al. 2019 show run-to-run variation anywhere from 0.03 % to over 100 %).
- */
-export const DEFAULT_TOLERANCE_PERCENT = 10;
+/** A base below this energy cannot anchor a relative change (3.6 mJ: far below any measured run). */
+export const TINY_BASE_WH = 1e-6;
 /** Preferred work units when both reports count several; otherwise the first common one alphabetically. */
 const WORK_UNIT_PREFERENCE = ["samples", "tokens", "images", "examples", "steps", "batches", "epochs"];
 
-export interface Side {
-  energyWh: number;
-  lowWh: number;
-  highWh: number;
-  /** total CO2e (operational + embodied); null without carbon accounting */
-  emissionsG: number | null;
-  emissionsLowG: number | null;
-  emissionsHighG: number | null;
-  durationS: number;
-}
-
-export interface WorkComparison {
-  unit: string;
-  /** mean over the base runs that count the unit */
-  baseWhPer1k: number;
-  headWhPer1k: number;
-  deltaPercent: number | null;
-}
-
-/** The noise band a row was judged with, in the row's basis unit (Wh, or Wh per 1k work units). */
-export interface Band {
-  method: "prediction-interval" | "default-band";
-  /** false with one base run: no spread was measured, the band is the default (our assumption) */
-  noiseKnown: boolean;
-  /** base runs behind the band */
-  n: number;
-  /** confidence of the prediction interval; null for the default band */
-  confidence: number | null;
-  /** mean of the base runs */
-  mean: number;
-  /** sample standard deviation of the base runs; null with n = 1 */
-  sd: number | null;
-  /** t quantile used; null for the default band */
-  t: number | null;
-  /** half-width before the floor: t · sd · √(1 + 1/n), or the default band */
-  statisticalHalfWidth: number;
-  /** measurement resolution (one sampling interval of energy, head + base) */
-  floor: number;
-  /** half-width applied: max(statisticalHalfWidth, floor) */
-  halfWidth: number;
-  /** halfWidth relative to the mean, percent; null when the mean is 0 */
-  percent: number | null;
-}
-
-export interface Row {
-  /** phase name, or "total" for the report-level row */
-  name: string;
-  isTotal: boolean;
-  presence: "both" | "added" | "removed";
-  /** mean of the used base runs that have this row */
-  base: Side | null;
-  head: Side | null;
-  deltaEnergyWh: number | null;
-  deltaEnergyPercent: number | null;
-  /** range of the difference: shared model factors scale the delta; resolution widens it (module comment) */
-  deltaEnergyLowWh: number | null;
-  deltaEnergyHighWh: number | null;
-  deltaEmissionsG: number | null;
-  deltaEmissionsPercent: number | null;
-  deltaEmissionsLowG: number | null;
-  deltaEmissionsHighG: number | null;
-  deltaDurationS: number | null;
-  /** Wh per 1k work units, when the row is judged on them */
-  work: WorkComparison | null;
-  /** what the verdict was judged on */
-  basis: "energy" | "energy-per-work";
-  band: Band | null;
-  /** = band.percent; null when no band applies */
-  bandPercent: number | null;
-  /** base runs that contributed to this row */
-  baseRuns: number;
-  verdict: Verdict;
-  /** the verdict in words, e.g. "increase: +12 % is outside the 95 % prediction interval of 5 base runs (±4.1 %)" */
-  verdictWords: string;
-}
-
-export interface BaseRunRef {
-  sha: string;
-  runId: string;
-  createdAt: string;
-}
-
-export interface SkippedRun extends BaseRunRef {
-  /** "CPU: A → B" lines against the head */
-  hardwareDifferences: string[];
-}
-
-export interface Comparison {
-  key: string;
-  /** the total row's verdict */
-  verdict: Verdict;
-  total: Row;
-  phases: Row[];
-  /** "CPU: base → head" lines when no base run matched the head's hardware (vs the newest); else empty */
-  hardwareDifferences: string[];
-  /** the newest base run used (or, with different hardware, the newest base run) */
-  base: BaseRunRef | null;
-  /** base runs used for the deltas and the band, newest first */
-  baseRunsUsed: BaseRunRef[];
-  /** base runs left out because their hardware differs from the head's, newest first */
-  baseRunsSkipped: SkippedRun[];
-  /** = baseRunsUsed.length */
-  baseRuns: number;
-  confidence: number;
-  defaultTolerancePercent: number;
-  /** the method in words, for the "How this was measured" section */
-  noiseRule: string;
-}
-
 export interface CompareOptions {
-  /** band with one base run, percent (default 10, our assumption) */
-  defaultTolerancePercent?: number;
-  /** prediction-interval confidence, 0.5 … 0.999 (default 0.95) */
+  /** run-to-run spread of the prior, percent (default PRIOR.cvPercent, our assumption) */
+  priorNoisePercent?: number;
+  /** the whole comment's confidence, 0.5 … 0.999 (default 0.95) */
   confidence?: number;
   /** at most this many matching base runs are used (default: all given) */
   history?: number;
+  /** other keys' base rows (poolEntriesFor), already downloaded by the caller */
+  pool?: PoolEntry[];
+  /**
+   * The base runs shared one runner's offset and the head did not (noise.ts); default: read from the reports'
+   * runners. A matrix total says it for its jobs, whose summed reports carry one template runner.
+   */
+  sharedRunnerOffset?: boolean;
 }
 
 function formatPct(v: number): string {
@@ -178,24 +76,27 @@ function formatPct(v: number): string {
   return `${a >= 10 ? a.toFixed(0) : a.toFixed(1)} %`;
 }
 
-function formatSignedPct(v: number | null): string {
-  if (v === null) return "n/a";
-  return `${v >= 0 ? "+" : "−"}${formatPct(v)}`;
-}
-
+/**
+ * The noise rule in words: the comment's "Noise rule" line and README's "How a change is judged" section
+ * print exactly this (test/report/noise-rule.test.ts keeps them equal).
+ */
 export function noiseRuleText(
-  defaultTolerancePercent = DEFAULT_TOLERANCE_PERCENT,
   confidence = DEFAULT_CONFIDENCE,
+  priorPercent: number = PRIOR.cvPercent,
 ): string {
-  const c = formatPct(confidence * 100);
+  const alpha = formatPct((1 - confidence) * 100);
   return (
-    `Only base runs on the same hardware (CPU model, vCPU count, GPU models) are used. With 2 or more, a change ` +
-    `counts when the head lies outside the ${c} prediction interval for one new run: base mean ± t(n−1) × s × ` +
-    `√(1 + 1/n). With one base run the noise is unknown and the band is ±${formatPct(defaultTolerancePercent)}, ` +
-    `our assumption (published run-to-run variation in the cloud ranges from 0.03 % to over 100 %). The band is ` +
-    `never narrower than one sampling interval of energy for each run. The total is judged on Wh per 1k work ` +
-    `units when head and base report the same unit. The delta's range is the uncertainty of the difference: ` +
-    `model factors both runs share scale it and do not widen it around zero.`
+    `Only base runs on the same hardware (CPU model, vCPU count, GPU models) are used. Run-to-run noise is ` +
+    `estimated from this row's base runs, the spread of the base branch's other jobs and phases, and a prior of ` +
+    `${formatPct(priorPercent)} (our assumption, worth ${PRIOR.df + 1} runs), so one base run is enough to judge ` +
+    `and the row's own spread takes over as its history grows. A change counts when the head lies outside the ` +
+    `prediction interval for one new run: base mean ± t × σ × √(1 + 1/n). The total carries half of the ` +
+    `${alpha} false-alarm rate and the phase or job rows share the other half (weighted Holm), so a comment ` +
+    `where nothing changed flags something at most ${alpha} of the time. The band is never narrower than the ` +
+    `sampling resolution where a phase boundary fell between two samples; totals read from counters at the exact ` +
+    `start and end have none. The total is judged on Wh per 1k work units when head and base report the same ` +
+    `unit. The delta's range is the uncertainty of the difference: measured run-to-run noise plus the model ` +
+    `uncertainty of each component that changed; factors both runs share scale it and do not widen it around zero.`
   );
 }
 
@@ -234,15 +135,27 @@ function runRef(r: Report): BaseRunRef {
   return { sha: r.identity.sha, runId: r.identity.runId, createdAt: r.createdAt };
 }
 
+/** A runner that keeps its offset from run to run: a named self-hosted runner; GitHub-hosted VMs are fresh. */
+function runnerIdentity(r: Report): string | null {
+  return r.runner.githubHosted === false ? `self-hosted:${r.runner.name}` : null;
+}
+
+/** Every base run ran on one self-hosted runner and the head on another (noise.ts: the between-runner term). */
+function sharedRunnerOffset(head: Report, bases: readonly Report[]): boolean {
+  if (bases.length < 2) return false;
+  const ids = new Set(bases.map(runnerIdentity));
+  const only = [...ids][0];
+  return ids.size === 1 && only !== null && only !== undefined && runnerIdentity(head) !== only;
+}
+
 /** One run's figures for one row, with what the range and band need. */
 interface Obs {
   side: Side;
-  /** energy of one sampling interval at the row's mean power */
   resolutionWh: number;
   /** intensity × PUE identity; emissions ranges scale together only when equal */
   carbonKey: string | null;
-  /** Wh per 1k of each counted unit */
   whPer1k: Record<string, number> | null;
+  components: Components | null;
 }
 
 function carbonKey(report: Report): string | null {
@@ -251,50 +164,42 @@ function carbonKey(report: Report): string | null {
   return `${c.region.id}|${c.intensity.gPerKWh}|${c.pue.value}`;
 }
 
-function resolution(energyWh: number, durationS: number, intervalMs: number): number {
-  return durationS > 0 ? (energyWh / durationS) * (intervalMs / 1_000) : 0;
-}
-
-interface Figures {
-  energyWh: number;
-  lowWh: number;
-  highWh: number;
-  durationS: number;
-  work?: { whPer1k: Record<string, number> } | null;
-}
-
-/** One observation (total or phase) from its figures and, when known, its emissions. */
-function obsOf(
-  report: Report,
-  f: Figures,
+function sideOf(
+  f: { energyWh: number; lowWh: number; highWh: number; durationS: number },
   e: { totalG: number; lowG: number; highG: number } | undefined,
-  carbonKnown: boolean,
-): Obs {
+): Side {
   return {
-    side: {
-      energyWh: f.energyWh,
-      lowWh: f.lowWh,
-      highWh: f.highWh,
-      emissionsG: e ? e.totalG : null,
-      emissionsLowG: e ? e.lowG : null,
-      emissionsHighG: e ? e.highG : null,
-      durationS: f.durationS,
-    },
-    resolutionWh: resolution(f.energyWh, f.durationS, report.intervalMs),
-    carbonKey: carbonKnown ? carbonKey(report) : null,
-    whPer1k: f.work?.whPer1k ?? null,
+    energyWh: f.energyWh,
+    lowWh: f.lowWh,
+    highWh: f.highWh,
+    emissionsG: e ? e.totalG : null,
+    emissionsLowG: e ? e.lowG : null,
+    emissionsHighG: e ? e.highG : null,
+    durationS: f.durationS,
   };
 }
 
 function totalObs(report: Report): Obs {
-  return obsOf(report, report, report.carbon?.emissions, true);
+  return {
+    side: sideOf(report, report.carbon?.emissions),
+    resolutionWh: resolutionWh(report, null),
+    carbonKey: carbonKey(report),
+    whPer1k: report.work?.whPer1k ?? null,
+    components: componentsOf(report.phases),
+  };
 }
 
 function phaseObs(report: Report, name: string): Obs | null {
   const phase = report.phases.find((p) => p.name === name);
   if (!phase) return null;
   const e = report.carbon?.phaseEmissionsG.find((p) => p.name === name);
-  return obsOf(report, phase, e, e !== undefined);
+  return {
+    side: sideOf(phase, e),
+    resolutionWh: resolutionWh(report, name),
+    carbonKey: e !== undefined ? carbonKey(report) : null,
+    whPer1k: phase.work?.whPer1k ?? null,
+    components: componentsOf([phase]),
+  };
 }
 
 /** The mean side of several runs (emissions over the runs that have them; null when none has). */
@@ -326,83 +231,95 @@ export function commonWorkUnit(
   return WORK_UNIT_PREFERENCE.find((u) => common.includes(u)) ?? common[0] ?? null;
 }
 
-/**
- * Range of a difference whose two sides share multiplicative model factors: the delta scaled by the
- * widest low/value and high/value ratios of the two sides, then ± the resolution.
- */
-function sharedRange(
-  delta: number,
-  sides: { value: number; low: number; high: number }[],
-  resolutionAbs: number,
-): [number, number] {
-  let rLow = 1;
-  let rHigh = 1;
-  for (const s of sides) {
-    if (s.value <= 0) continue;
-    rLow = Math.min(rLow, s.low / s.value);
-    rHigh = Math.max(rHigh, s.high / s.value);
-  }
-  const a = delta * rLow;
-  const b = delta * rHigh;
-  return [Math.min(a, b) - resolutionAbs, Math.max(a, b) + resolutionAbs];
+/** Work counts that differ by more than this share are another workload, not noise. */
+const WORK_CHANGE_TOLERANCE = 0.01;
+
+/** "samples 20000 vs 10000 in the base" when the head's count of `unit` differs from the base runs' mean. */
+function workChange(head: Report, runs: readonly Report[], unit: string | null): string | null {
+  if (!unit) return null;
+  const h = head.work?.units[unit];
+  const b = runs.flatMap((r) => r.work?.units[unit] ?? []);
+  if (h === undefined || b.length === 0) return null;
+  const m = mean(b);
+  if (!(m > 0) || Math.abs(h / m - 1) <= WORK_CHANGE_TOLERANCE) return null;
+  return `${unit} ${Math.round(h)} vs ${Math.round(m)} in the base`;
 }
 
-function verdictWords(row: Row, differentHardware: boolean, anyBaseRun: boolean): string {
-  const band = row.band;
-  const what = row.basis === "energy-per-work" && row.work ? `energy per 1k ${row.work.unit}` : "energy";
-  const change =
-    row.basis === "energy-per-work" && row.work
-      ? formatSignedPct(row.work.deltaPercent)
-      : formatSignedPct(row.deltaEnergyPercent);
-  switch (row.verdict) {
-    case "no-baseline":
-      return anyBaseRun && !row.isTotal ? "new: no base run has this phase" : "no base run to compare with";
-    case "different-hardware":
-      return differentHardware
-        ? "different hardware: no base run on the head's CPU model, vCPU count and GPUs"
-        : "different hardware";
-    default:
-      break;
+const poolId = (key: string, row: string) => `${key}\u0000${row}`;
+
+/**
+ * Pool entries (noise.ts) of one key's base history: its total and every phase with two or more base runs
+ * on the head's hardware (the first `history` of them), on energy. The pool of a PR is the concatenation over
+ * the keys whose base runs the caller already downloaded.
+ */
+export function poolEntriesFor(
+  head: Report,
+  baseHistory: readonly Report[],
+  history = Infinity,
+): PoolEntry[] {
+  const used = baseHistory.filter((r) => sameHardware(r, head)).slice(0, history);
+  if (used.length < 2) return [];
+  const key = head.identity.key;
+  const entries: PoolEntry[] = [];
+  const relRes = (values: number[], res: number[]) => {
+    const m = mean(values);
+    return m > 0 ? mean(res) / m : Infinity;
+  };
+  const totals = used.map((r) => r.energyWh);
+  const total = poolEntry(
+    poolId(key, "total"),
+    totals,
+    relRes(
+      totals,
+      used.map((r) => resolutionWh(r, null)),
+    ),
+  );
+  if (total) entries.push(total);
+  const names = new Set(used.flatMap((r) => r.phases.map((p) => p.name)));
+  for (const name of names) {
+    const runs = used.filter((r) => r.phases.some((p) => p.name === name));
+    const values = runs.map((r) => r.phases.find((p) => p.name === name)!.energyWh);
+    // a phase that is the whole job is the total again, not a second row
+    const whole = runs.every((r, i) => Math.abs(r.energyWh - values[i]!) <= 1e-9 * Math.max(1, r.energyWh));
+    if (whole) continue;
+    const e = poolEntry(
+      poolId(key, name),
+      values,
+      relRes(
+        values,
+        runs.map((r) => resolutionWh(r, name)),
+      ),
+    );
+    if (e) entries.push(e);
   }
-  if (!band) return row.verdict;
-  const width = band.percent === null ? "" : ` (±${formatPct(band.percent)})`;
-  const where = row.verdict === "within-noise" ? "inside" : "outside";
-  const label = row.verdict === "within-noise" ? "within noise" : row.verdict;
-  if (!band.noiseKnown) {
-    return `${label}, noise unknown: ${what} ${change} is ${where} the assumed default band${width} for one base run`;
-  }
-  const floorNote =
-    band.halfWidth > band.statisticalHalfWidth ? ", widened to the measurement resolution" : "";
-  return `${label}: ${what} ${change} is ${where} the ${formatPct((band.confidence ?? 0) * 100)} prediction interval of ${band.n} base runs${width}${floorNote}`;
+  return entries;
 }
 
 interface RowContext {
+  key: string;
   differentHardware: boolean;
   anyBaseRun: boolean;
-  tolerance: number;
   confidence: number;
+  /** other keys' rows */
+  pool: PoolEntry[];
+  /** this key's rows */
+  own: PoolEntry[];
+  sharedRunner: boolean;
+  priorPercent: number;
 }
 
-function buildRow(
-  name: string,
-  isTotal: boolean,
-  head: Obs | null,
-  bases: Obs[],
-  ctx: RowContext,
-  workUnit: string | null,
-): Row {
-  const headSide = head?.side ?? null;
-  const presence = head && bases.length ? "both" : head ? "added" : "removed";
-  const row: Row = {
+function emptyRow(name: string, isTotal: boolean, head: Obs | null, bases: Obs[]): Row {
+  return {
     name,
     isTotal,
-    presence,
+    presence: head && bases.length ? "both" : head ? "added" : "removed",
     base: bases.length ? meanSide(bases.map((b) => b.side)) : null,
-    head: headSide,
+    head: head?.side ?? null,
     deltaEnergyWh: null,
     deltaEnergyPercent: null,
     deltaEnergyLowWh: null,
     deltaEnergyHighWh: null,
+    deltaNoiseWh: null,
     deltaEmissionsG: null,
     deltaEmissionsPercent: null,
     deltaEmissionsLowG: null,
@@ -416,12 +333,24 @@ function buildRow(
     verdict: "no-baseline",
     verdictWords: "",
   };
+}
+
+function buildRow(
+  name: string,
+  isTotal: boolean,
+  head: Obs | null,
+  bases: Obs[],
+  ctx: RowContext,
+  workUnit: string | null,
+): Row {
+  const row = emptyRow(name, isTotal, head, bases);
   const base = row.base;
   if (!base) {
-    row.verdictWords = verdictWords(row, ctx.differentHardware, ctx.anyBaseRun);
+    row.verdictWords =
+      ctx.anyBaseRun && !isTotal ? "new: no base run has this phase" : "no base run to compare with";
     return row;
   }
-  const h: Side = headSide ?? {
+  const h: Side = head?.side ?? {
     energyWh: 0,
     lowWh: 0,
     highWh: 0,
@@ -430,50 +359,15 @@ function buildRow(
     emissionsHighG: base.emissionsG === null ? null : 0,
     durationS: 0,
   };
-  const headRes = head?.resolutionWh ?? 0;
-  const baseRes = mean(bases.map((b) => b.resolutionWh));
-  const resWh = headRes + baseRes;
-  const present = [...(headSide ? [headSide] : []), base];
-
+  const resWh = (head?.resolutionWh ?? 0) + mean(bases.map((b) => b.resolutionWh));
   row.deltaEnergyWh = h.energyWh - base.energyWh;
   row.deltaEnergyPercent = percentOf(row.deltaEnergyWh, base.energyWh);
-  [row.deltaEnergyLowWh, row.deltaEnergyHighWh] = sharedRange(
-    row.deltaEnergyWh,
-    present.map((s) => ({ value: s.energyWh, low: s.lowWh, high: s.highWh })),
-    resWh,
-  );
-  if (h.emissionsG !== null && base.emissionsG !== null) {
-    row.deltaEmissionsG = h.emissionsG - base.emissionsG;
-    row.deltaEmissionsPercent = percentOf(row.deltaEmissionsG, base.emissionsG);
-    const keys = new Set([...(head ? [head.carbonKey] : []), ...bases.map((b) => b.carbonKey)]);
-    if (keys.size === 1 && !keys.has(null)) {
-      const gPerWh = base.energyWh > 0 ? base.emissionsG / base.energyWh : 0;
-      [row.deltaEmissionsLowG, row.deltaEmissionsHighG] = sharedRange(
-        row.deltaEmissionsG,
-        present.map((s) => ({
-          value: s.emissionsG ?? 0,
-          low: s.emissionsLowG ?? 0,
-          high: s.emissionsHighG ?? 0,
-        })),
-        resWh * gPerWh,
-      );
-    } else {
-      row.deltaEmissionsLowG = (h.emissionsLowG ?? 0) - (base.emissionsHighG ?? 0);
-      row.deltaEmissionsHighG = (h.emissionsHighG ?? 0) - (base.emissionsLowG ?? 0);
-    }
-  }
   row.deltaDurationS = h.durationS - base.durationS;
-  if (ctx.differentHardware) {
-    row.verdict = "different-hardware";
-    row.verdictWords = verdictWords(row, true, true);
-    return row;
-  }
 
   // Basis values: Wh per 1k units when the head and some base runs count the unit, else energy.
   let headValue = h.energyWh;
   let baseValues = bases.map((b) => b.side.energyWh);
-  let relResolution = base.energyWh > 0 ? resWh / base.energyWh : 0;
-  let floorAbs = resWh;
+  let toBasis = 1;
   const unitBases = workUnit ? bases.filter((b) => b.whPer1k?.[workUnit] !== undefined) : [];
   const headWork = workUnit ? head?.whPer1k?.[workUnit] : undefined;
   if (workUnit && headWork !== undefined && unitBases.length > 0) {
@@ -487,34 +381,112 @@ function buildRow(
       deltaPercent: percentOf(headWork - baseWhPer1k, baseWhPer1k),
     };
     row.basis = "energy-per-work";
-    floorAbs = relResolution * baseWhPer1k;
-  } else {
-    relResolution = 0;
+    toBasis = base.energyWh > 0 ? baseWhPer1k / base.energyWh : 0;
   }
-  const n = baseValues.length;
-  const m = mean(baseValues);
-  const pi = predictionInterval(baseValues, ctx.confidence);
-  const statistical = pi ? pi.halfWidth : (ctx.tolerance / 100) * m;
-  const halfWidth = Math.max(statistical, floorAbs);
+  const noise = estimateNoise({
+    values: baseValues,
+    head: headValue,
+    // this key's other rows count only where they hold runs this row lacks (the same runs twice are no news)
+    pool: pooled(
+      [...ctx.pool, ...ctx.own.filter((e) => e.df + 1 > baseValues.length)],
+      poolId(ctx.key, name),
+    ),
+    sharedRunnerOffset: ctx.sharedRunner,
+    priorPercent: ctx.priorPercent,
+  });
+
+  // The delta's range: model part per component, resolution, and the run-to-run noise base runs measured.
+  const [below, above] = modelDeviation(
+    { side: { value: h.energyWh, low: h.lowWh, high: h.highWh }, components: head?.components ?? null },
+    {
+      side: { value: base.energyWh, low: base.lowWh, high: base.highWh },
+      components: bases.every((b) => b.components?.size)
+        ? meanComponents(bases.map((b) => b.components!))
+        : null,
+    },
+  );
+  const noiseWh =
+    noise.measured && noise.mean > 0
+      ? studentTQuantile(1 - (1 - ctx.confidence) / 2, noise.measured.df) *
+        (noise.measured.scale / noise.mean) *
+        base.energyWh
+      : null;
+  row.deltaNoiseWh = noiseWh;
+  row.deltaEnergyLowWh = row.deltaEnergyWh + below - resWh - (noiseWh ?? 0);
+  row.deltaEnergyHighWh = row.deltaEnergyWh + above + resWh + (noiseWh ?? 0);
+  emissionsDelta(row, h, base, head, bases);
+
+  if (ctx.differentHardware) {
+    row.verdict = "different-hardware";
+    row.verdictWords = "different hardware: no base run on the head's CPU model, vCPU count and GPUs";
+    return row;
+  }
+  row.baseRuns = noise.n;
+  if (!(base.energyWh >= TINY_BASE_WH) || !(noise.mean > 0)) {
+    row.verdict = "not-comparable";
+    row.verdictWords = `not comparable: the base ${base.energyWh > 0 ? "used almost no energy" : "used no energy"} (${base.energyWh.toPrecision(2)} Wh), so a relative change means nothing`;
+    return row;
+  }
+  const floor = resWh * toBasis;
   row.band = {
-    method: pi ? "prediction-interval" : "default-band",
-    noiseKnown: pi !== null,
-    n,
-    confidence: pi ? ctx.confidence : null,
-    mean: m,
-    sd: pi ? pi.sd : null,
-    t: pi ? pi.t : null,
-    statisticalHalfWidth: statistical,
-    floor: floorAbs,
-    halfWidth,
-    percent: m > 0 ? (halfWidth / m) * 100 : null,
+    method: "predictive",
+    noiseKnown: noise.ownDf + noise.poolDf > 0,
+    n: noise.n,
+    confidence: ctx.confidence,
+    familySize: 1,
+    mean: noise.mean,
+    sd: noise.sd,
+    noise: {
+      priorPercent: noise.priorPercent,
+      priorDf: PRIOR.df,
+      poolPercent: noise.poolPercent,
+      poolDf: noise.poolDf,
+      poolRows: noise.poolRows,
+      ownPercent: noise.ownPercent,
+      ownDf: noise.ownDf,
+      identical: noise.identical,
+      sigmaPercent: noise.sigmaPercent,
+      df: noise.df,
+      sharedRunnerPercent: noise.sharedRunnerPercent,
+    },
+    head: headValue,
+    scale: noise.scale,
+    pValue: noise.pValue,
+    df: noise.df,
+    t: 0,
+    statisticalHalfWidth: 0,
+    floor,
+    halfWidth: 0,
+    percent: null,
   };
-  row.bandPercent = row.band.percent;
-  row.baseRuns = n;
-  const diff = headValue - m;
-  row.verdict = diff > halfWidth ? "increase" : diff < -halfWidth ? "decrease" : "within-noise";
-  row.verdictWords = verdictWords(row, false, true);
+  row.verdict = "within-noise";
   return row;
+}
+
+/** Emissions delta and range: scaled with the energy range when both sides share region, intensity and PUE. */
+function emissionsDelta(row: Row, h: Side, base: Side, head: Obs | null, bases: Obs[]): void {
+  if (h.emissionsG === null || base.emissionsG === null) return;
+  row.deltaEmissionsG = h.emissionsG - base.emissionsG;
+  row.deltaEmissionsPercent = percentOf(row.deltaEmissionsG, base.emissionsG);
+  const keys = new Set([...(head ? [head.carbonKey] : []), ...bases.map((b) => b.carbonKey)]);
+  if (keys.size === 1 && !keys.has(null) && row.deltaEnergyWh !== null && base.energyWh > 0) {
+    // g per Wh, and the carbon factors' own range (intensity × PUE), shared by both sides
+    const gPerWh = base.emissionsG / base.energyWh;
+    const ratio = (v: number | null, e: number) =>
+      base.emissionsG! > 0 && e > 0 ? (v ?? 0) / base.emissionsG! / (e / base.energyWh) : 1;
+    const fLow = Math.min(1, ratio(base.emissionsLowG, base.lowWh));
+    const fHigh = Math.max(1, ratio(base.emissionsHighG, base.highWh));
+    const d = row.deltaEmissionsG;
+    const lo = (row.deltaEnergyLowWh ?? 0) * gPerWh - row.deltaEnergyWh * gPerWh;
+    const hi = (row.deltaEnergyHighWh ?? 0) * gPerWh - row.deltaEnergyWh * gPerWh;
+    const a = d + lo;
+    const b = d + hi;
+    row.deltaEmissionsLowG = Math.min(a * fLow, a * fHigh);
+    row.deltaEmissionsHighG = Math.max(b * fLow, b * fHigh);
+  } else {
+    row.deltaEmissionsLowG = (h.emissionsLowG ?? 0) - (base.emissionsHighG ?? 0);
+    row.deltaEmissionsHighG = (h.emissionsHighG ?? 0) - (base.emissionsLowG ?? 0);
+  }
 }
 
 /**
@@ -522,7 +494,6 @@ function buildRow(
  * everywhere; phases are matched by name, in head order, then phases only the base runs had.
  */
 export function compareReports(head: Report, baseHistory: Report[], opts: CompareOptions = {}): Comparison {
-  const tolerance = opts.defaultTolerancePercent ?? DEFAULT_TOLERANCE_PERCENT;
   const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
   const limit = opts.history ?? Infinity;
   const used: Report[] = [];
@@ -536,7 +507,17 @@ export function compareReports(head: Report, baseHistory: Report[], opts: Compar
   const differentHardware = newest !== null && used.length === 0;
   // With no matching run the deltas are shown against the newest base run, never judged.
   const runs = differentHardware && newest ? [newest] : used;
-  const ctx: RowContext = { differentHardware, anyBaseRun: runs.length > 0, tolerance, confidence };
+  const key = head.identity.key;
+  const ctx: RowContext = {
+    key,
+    differentHardware,
+    anyBaseRun: runs.length > 0,
+    confidence,
+    pool: (opts.pool ?? []).filter((e) => !e.id.startsWith(`${key}\u0000`)),
+    own: poolEntriesFor(head, used),
+    sharedRunner: opts.sharedRunnerOffset ?? sharedRunnerOffset(head, used),
+    priorPercent: opts.priorNoisePercent ?? PRIOR.cvPercent,
+  };
 
   const headTotal = totalObs(head);
   const baseTotals = runs.map(totalObs);
@@ -551,16 +532,39 @@ export function compareReports(head: Report, baseHistory: Report[], opts: Compar
   const phases = names.map((name) => {
     const headPhase = phaseObs(head, name);
     const basePhases = runs.flatMap((r) => phaseObs(r, name) ?? []);
-    // A phase that reports work (in the head and some base runs) is judged per unit of work too.
     const phaseUnit = commonWorkUnit(
       headPhase?.whPer1k ?? null,
       basePhases.map((b) => b.whPer1k),
     );
     return buildRow(name, false, headPhase, basePhases, ctx, phaseUnit);
   });
+  // The job did other work than its base runs: a phase judged on energy cannot tell code from workload.
+  const changed = workChange(head, runs, unit);
+  if (changed && !differentHardware) {
+    for (const p of phases) {
+      if (p.basis !== "energy" || p.band === null) continue;
+      p.band = null;
+      p.bandPercent = null;
+      p.verdict = "not-comparable";
+      p.verdictWords = `not comparable on energy: the job's work changed (${changed}); the total is judged per 1k ${unit}`;
+    }
+  }
+  // One phase that is the whole job is the total's row, not a second test.
+  const mirrors = (p: Row) =>
+    phases.length === 1 &&
+    p.band !== null &&
+    total.band !== null &&
+    Math.abs(p.band.head - total.band.head) <= 1e-9 * Math.max(1, Math.abs(total.band.head)) &&
+    Math.abs(p.band.mean - total.band.mean) <= 1e-9 * Math.max(1, Math.abs(total.band.mean));
+  judgeFamily(
+    total,
+    phases.filter((p) => !mirrors(p)),
+    confidence,
+  );
+  for (const p of phases) if (mirrors(p)) judgeFamily(p, [], confidence);
   const firstUsed = used[0] ?? newest;
   return {
-    key: head.identity.key,
+    key,
     verdict: total.verdict,
     total,
     phases,
@@ -570,7 +574,6 @@ export function compareReports(head: Report, baseHistory: Report[], opts: Compar
     baseRunsSkipped: skipped,
     baseRuns: used.length,
     confidence,
-    defaultTolerancePercent: tolerance,
-    noiseRule: noiseRuleText(tolerance, confidence),
+    noiseRule: noiseRuleText(confidence, opts.priorNoisePercent ?? PRIOR.cvPercent),
   };
 }

@@ -88,10 +88,15 @@ function figures(report: Report, comparison: Comparison | null): string[] {
       `Base: ${energy(total.base.energyWh)}, range ${range(total.base.lowWh, total.base.highWh, formatEnergy)}${runs > 1 ? ` (mean of ${runs} base runs)` : ""}`,
     );
   }
-  if (total && total.deltaEnergyWh !== null && total.verdict !== "different-hardware") {
+  if (
+    total &&
+    total.deltaEnergyWh !== null &&
+    total.verdict !== "different-hardware" &&
+    total.verdict !== "not-comparable"
+  ) {
     const spread =
       total.deltaEnergyLowWh !== null && total.deltaEnergyHighWh !== null
-        ? `, range ${signedRange(total.deltaEnergyLowWh, total.deltaEnergyHighWh, formatEnergy)} (the uncertainty of the difference: model factors both runs share scale it, they do not widen it around zero)`
+        ? `, range ${signedRange(total.deltaEnergyLowWh, total.deltaEnergyHighWh, formatEnergy)} (the uncertainty of the difference: ${total.deltaNoiseWh === null ? "run-to-run noise not measured yet, one base run; " : `run-to-run noise ±${formatEnergy(total.deltaNoiseWh)} plus `}the model uncertainty of the components that changed; factors both runs share scale it, they do not widen it around zero)`
         : " (no range: the base run has none)";
     lines.push(`Change: ${energyDelta(total.deltaEnergyWh, total.deltaEnergyPercent)}${spread}`);
     if (total.deltaEmissionsG !== null) {
@@ -104,6 +109,8 @@ function figures(report: Report, comparison: Comparison | null): string[] {
       );
     }
     lines.push(`Verdict: ${unbreakFigures(escapeMarkdown(total.verdictWords, 300))}`);
+  } else if (total?.verdict === "not-comparable") {
+    lines.push(`Change: not judged: ${unbreakFigures(escapeMarkdown(total.verdictWords, 300))}`);
   } else if (total?.verdict === "different-hardware") {
     lines.push("Change: not judged: no base run ran on the head's hardware (see Base runs)");
   } else {

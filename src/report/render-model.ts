@@ -82,6 +82,8 @@ function headlineOf(input: CommentModelInput, overall: Comparison, baseRefText: 
   if (verdict === "no-baseline") change = `no base run of ${baseRefText} to compare with yet`;
   else if (verdict === "different-hardware")
     change = `not compared: ${baseRefText} ran on different hardware`;
+  else if (verdict === "not-comparable")
+    change = `not compared: the base run of ${baseRefText} used no or almost no energy`;
   else {
     const perWork = row.basis === "energy-per-work" && row.work;
     const pct = perWork ? (row.work?.deltaPercent ?? null) : row.deltaEnergyPercent;

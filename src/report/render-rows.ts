@@ -12,6 +12,7 @@ import type { Column } from "./comment-model.js";
 export const VERDICT_RANK: Record<Verdict, number> = {
   increase: 0,
   "different-hardware": 1,
+  "not-comparable": 1,
   decrease: 2,
   "no-baseline": 3,
   "within-noise": 4,
@@ -19,10 +20,12 @@ export const VERDICT_RANK: Record<Verdict, number> = {
 
 export const VERDICT_EMOJI: Record<Verdict, string> = {
   increase: "🔺",
-  decrease: "🔻",
+  // a decrease is good news: green, not the red down-triangle
+  decrease: "🟢",
   "within-noise": "✅",
   "no-baseline": "🆕",
   "different-hardware": "⚠️",
+  "not-comparable": "⚠️",
 };
 
 export const VERDICT_WORD: Record<Verdict, string> = {
@@ -31,6 +34,7 @@ export const VERDICT_WORD: Record<Verdict, string> = {
   "within-noise": "Within noise",
   "no-baseline": "No baseline",
   "different-hardware": "Different hardware",
+  "not-comparable": "Not comparable",
 };
 
 /** Lower = kept first; a job's total row outranks its phase rows of the same verdict. */
@@ -39,14 +43,14 @@ export function rowRank(row: Pick<Row, "verdict" | "isTotal">): number {
 }
 
 /**
- * The band as the headline names it: "noise ±4.1 %" when base runs measured it, "noise unknown, assumed ±10 %"
- * with one base run (compare.ts: the default band is our assumption).
+ * The band as the headline names it: "noise ±4.1 %" when base runs measured the noise, "noise ±14 % from the
+ * prior" while the prior alone sets it (one base run, nothing else on the base branch to learn from).
  */
 export function bandLabel(row: Pick<Row, "band" | "bandPercent">): string {
   if (row.bandPercent === null) return "";
   return row.band?.noiseKnown
     ? `noise ±${percent(row.bandPercent)}`
-    : `noise unknown, assumed ±${percent(row.bandPercent)}`;
+    : `noise ±${percent(row.bandPercent)} from the prior, ${row.band?.n ?? 0} base run${row.band?.n === 1 ? "" : "s"}`;
 }
 
 export const COLUMNS = (firstColumn: "Phase" | "Job"): Column[] => [
@@ -63,7 +67,8 @@ export function changeCell(row: Row): string {
   const emoji = VERDICT_EMOJI[row.verdict];
   if (row.presence === "added" && row.verdict === "no-baseline") return `${emoji} new`;
   if (row.deltaEnergyWh === null) return `${emoji} no base`;
-  if (row.verdict === "different-hardware") return `${emoji} not compared`;
+  if (row.verdict === "different-hardware" || row.verdict === "not-comparable")
+    return `${emoji} not compared`;
   // Base and head stand beside it, so the change is the percent alone (the absolute one is in the details).
   return row.deltaEnergyPercent === null
     ? `${emoji} ${signedEnergy(row.deltaEnergyWh)}`

@@ -104,20 +104,51 @@ describe.concurrent("the sticky PR comment", () => {
 });
 
 describe.concurrent("comment modes", () => {
-  it("auto: a change within noise starts no comment, but keeps an existing one current", async (context) => {
+  it("default: a decrease is news too: the first run creates the comment, a second push updates it", async (context) => {
+    const world = await worldFor(context, { inProcess: true });
+    world.addBase({ energyWh: 10 }); // far above any test run: a decrease
+    const first = await measuredJob(world.job());
+    expect(first.post.code).toBe(0);
+    expect(first.post.outputs.verdict).toBe("decrease");
+    expect(world.gh.comments).toHaveLength(1);
+    const body = world.gh.comments[0]!.body;
+    // drawn as good news, not with the red down-triangle
+    expect(body).toContain("🟢 Decrease");
+    expect(body).not.toContain("🔻");
+    const second = await measuredJob(world.job(), {}, "sleep 0.6");
+    expect(second.post.code).toBe(0);
+    expect(world.gh.comments).toHaveLength(1);
+    expect(world.gh.comments[0]!.body).not.toBe(body);
+    expect(second.post.outputs["comment-url"]).toBe(first.post.outputs["comment-url"]);
+    expect(calls(world, CREATE)).toBe(1);
+    expect(calls(world, UPDATE)).toBe(1);
+  });
+
+  it("default and auto (its old name): a change within noise gets a comment too", async (context) => {
+    for (const comment of [undefined, "auto"]) {
+      const world = await worldFor(context, { inProcess: true });
+      quietBaseline(world);
+      const { post } = await measuredJob(world.job(), comment ? { comment } : {});
+      expect(post.outputs.verdict).toBe("within-noise");
+      expect(world.gh.comments).toHaveLength(1);
+      expect(post.outputs["comment-url"]).toContain("#issuecomment-");
+    }
+  });
+
+  it("on-change: a change within noise starts no comment, but keeps an existing one current", async (context) => {
     const world = await worldFor(context, { inProcess: true });
     quietBaseline(world);
-    const first = await measuredJob(world.job());
+    const first = await measuredJob(world.job(), { comment: "on-change" });
     expect(first.post.code).toBe(0);
     expect(first.post.outputs.verdict).toBe("within-noise");
     expect(world.gh.comments).toHaveLength(0);
     expect(calls(world, CREATE)).toBe(0);
     expect(first.post.outputs["comment-url"]).toBeUndefined();
-    expect(first.post.stdout).toContain("no PR comment");
+    expect(first.post.stdout).toContain("no PR comment (comment: on-change");
 
     // An earlier push changed something and got a comment: it must not keep showing old numbers.
     const earlier = world.gh.addComment(PR, `${marker}\nEnergy +50 % (old numbers)`);
-    const second = await measuredJob(world.job());
+    const second = await measuredJob(world.job(), { comment: "on-change" });
     expect(second.post.outputs.verdict).toBe("within-noise");
     expect(world.gh.comments).toHaveLength(1);
     expect(world.gh.comments[0]!.id).toBe(earlier.id);
@@ -125,21 +156,21 @@ describe.concurrent("comment modes", () => {
     expect(second.post.outputs["comment-url"]).toContain(`#issuecomment-${earlier.id}`);
   });
 
-  it("auto: a quiet change with a budget over still starts a comment", async (context) => {
+  it("on-change: a decrease and a quiet change with a budget over still start a comment", async (context) => {
     const world = await worldFor(context, { inProcess: true });
     quietBaseline(world);
-    const { post } = await measuredJob(world.job(), { "budget-energy": "1 J", "fail-on-budget": "false" });
+    const { post } = await measuredJob(world.job(), {
+      comment: "on-change",
+      "budget-energy": "1 J",
+      "fail-on-budget": "false",
+    });
     expect(post.outputs).toMatchObject({ verdict: "within-noise", "over-budget": "true" });
     expect(world.gh.comments).toHaveLength(1);
-  });
-
-  it("always: posts even when nothing changed beyond noise", async (context) => {
-    const world = await worldFor(context, { inProcess: true });
-    quietBaseline(world);
-    const { post } = await measuredJob(world.job(), { comment: "always" });
-    expect(post.outputs.verdict).toBe("within-noise");
-    expect(world.gh.comments).toHaveLength(1);
-    expect(post.outputs["comment-url"]).toContain("#issuecomment-");
+    const down = await worldFor(context, { inProcess: true });
+    down.addBase({ energyWh: 10 });
+    const decrease = await measuredJob(down.job(), { comment: "on-change" });
+    expect(decrease.post.outputs.verdict).toBe("decrease");
+    expect(down.gh.comments).toHaveLength(1);
   });
 
   it("never: job summary only, not one comment API call", async (context) => {

@@ -44,10 +44,12 @@ describe("compare BASE... HEAD", () => {
         },
       ),
     );
-    expect(out.verdict).toBe("increase");
+    // +9.8 % against three base runs 1 % apart: inside the 97.5 % interval (the total's half of α), with
+    // the noise still mostly the prior's; five base runs (below) narrow it enough to call it
+    expect(out.verdict).toBe("within-noise");
     expect(out.baseRuns).toBe(3);
     expect(out.baseRunsSkipped).toHaveLength(1);
-    expect(out.total.band.method).toBe("prediction-interval");
+    expect(out.total.band.method).toBe("predictive");
   });
 
   it("a directory stands for its reports; newest first; --history caps the runs used", async () => {
@@ -70,13 +72,13 @@ describe("compare BASE... HEAD", () => {
     expect(out.total.deltaEnergyWh).toBe(0);
     expect(Math.abs(out.total.deltaEnergyLowWh)).toBeLessThan(0.001 * head.energyWh);
     expect(Math.abs(out.total.deltaEnergyHighWh)).toBeLessThan(0.001 * head.energyWh);
-    expect(out.total.verdictWords).toMatch(/noise unknown/);
+    expect(out.total.verdictWords).toMatch(/the 4\.0 % prior \(our assumption\)/);
   });
 
   it("the text output names the verdict's words and the base runs used and skipped", async () => {
     const out = await runCompare([file("bases"), file("head.json")], {});
     expect(out).toMatch(
-      /verdict: increase: energy \+\S+ % is outside the 95 % prediction interval of 5 base runs/,
+      /verdict: increase: energy \+\S+ % is outside the 97\.5 % prediction interval \(±\S+ %\); noise \S+ % from 5 base runs/,
     );
     expect(out).toContain("base runs used: 5; skipped on other hardware: 1 (CPU: Intel Xeon Platinum 8370C");
   });

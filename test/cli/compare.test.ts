@@ -1,3 +1,5 @@
+import { PRIOR } from "../../src/report/noise.js";
+import { studentTQuantile } from "../../src/report/stats.js";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,7 +40,7 @@ describe("compare", () => {
       /^phase\s+base\s+head\s+Δ energy\s+Δ range\s+Δ emissions\s+Δ duration\s+verdict$/,
     );
     expect(out).toMatch(/train\s+41\.2 Wh\s+50\.3 Wh\s+\+9\.10 Wh \(\+22 %\)/);
-    expect(out).toMatch(/total .* increase \(band ±10\.0 %\)/);
+    expect(out).toMatch(/total .* increase \(band ±19\.8 %\)/);
     expect(out).toContain("per 1k samples: 752 mWh → 905 mWh (+20 %)");
     expect(out).toContain("noise rule: Only base runs on the same hardware");
   });
@@ -47,7 +49,7 @@ describe("compare", () => {
     const out = await runCompare([fx("base.json"), fx("head.json")], { markdown: true });
     expect(out.split("\n")[0]).toBe("<!-- ml-footprint:train-mnist -->");
     expect(out.split("\n")[1]?.replace(/\u00a0/g, " ")).toBe(
-      "### 🔺 Increase: 54.3 Wh · 24.3 g CO2e — +20 % energy per 1k samples vs feature (noise unknown, assumed ±10 %)",
+      "### 🔺 Increase: 54.3 Wh · 24.3 g CO2e — +20 % energy per 1k samples vs feature (noise ±20 % from the prior, 1 base run)",
     );
     expect(out).toContain("base: 1 run of feature at `abc1234`");
     const check = inspectMarkdown(out);
@@ -55,12 +57,14 @@ describe("compare", () => {
     expect(check.markers).toBe(1);
   });
 
-  it("prints JSON with --json and honours --tolerance", async () => {
+  it("prints JSON with --json and honours --tolerance (the prior's run-to-run spread)", async () => {
     const out = JSON.parse(
       await runCompare([fx("base.json"), fx("head.json")], { json: true, tolerance: "25%" }),
     );
     expect(out.verdict).toBe("within-noise");
-    expect(out.total.bandPercent).toBe(25);
+    expect(out.total.band.noise.priorPercent).toBe(25);
+    // one base run: t(ν₀) at the total's 97.5 % × 25 % × √2
+    expect(out.total.bandPercent).toBeCloseTo(studentTQuantile(0.9875, PRIOR.df) * 25 * Math.SQRT2, 9);
   });
 
   it("reports different hardware", async () => {
@@ -139,7 +143,7 @@ describe("compare and history commands", () => {
     await program.parseAsync(["compare", fx("base.json"), fx("head.json"), "--tolerance", "30%"], {
       from: "user",
     });
-    expect(printed[0]).toMatch(/total .* within-noise \(band ±30\.0 %\)/);
+    expect(printed[0]).toMatch(/total .* within-noise \(band ±148\.3 %\)/);
     await program.parseAsync(["history", FIXTURES, "--key", "eval-only"], { from: "user" });
     expect(printed[1]).toContain("4.00 Wh");
   });

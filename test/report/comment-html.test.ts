@@ -121,7 +121,7 @@ describe("the rendered comment", () => {
       true,
     );
     const headline = md.split("\n")[1]?.replace(/\u00a0/g, " ");
-    expect(headline).toBe("### 🔺 Increase: 341 mWh · 153 mg CO2e — +84 % energy vs main (noise ±13 %)");
+    expect(headline).toBe("### 🔺 Increase: 341 mWh · 153 mg CO2e — +84 % energy vs main (noise ±10 %)");
   });
 
   it("never breaks a figure: every space between a number and its unit is non-breaking", () => {

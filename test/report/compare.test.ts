@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareReports, DEFAULT_TOLERANCE_PERCENT } from "../../src/report/compare.js";
+import { compareReports } from "../../src/report/compare.js";
+import { MAX_DF, PRIOR } from "../../src/report/noise.js";
+import { studentTQuantile } from "../../src/report/stats.js";
 import { baseHistory, makeReport } from "./make-report.js";
 
 /** One sampling interval (1 s) of energy at makeReport's 40 W, Wh. */
@@ -28,15 +30,17 @@ describe("compareReports", () => {
     expect(train?.deltaDurationS).toBeCloseTo((5 / 40) * 3_600);
     expect(c.total.deltaEnergyWh).toBeCloseTo(5);
     expect(c.total.deltaEnergyPercent).toBeCloseTo((5 / 12) * 100);
-    // Shared model factors (low = 0.8×, high = 1.25× on both sides) scale the delta; one sampling
-    // interval of energy per run widens it.
-    expect(c.total.deltaEnergyLowWh).toBeCloseTo(5 * 0.8 - 2 * ONE_INTERVAL_WH, 9);
-    expect(c.total.deltaEnergyHighWh).toBeCloseTo(5 * 1.25 + 2 * ONE_INTERVAL_WH, 9);
-    // Same region, intensity and PUE: the emissions delta scales the same way (0.7× … 1.4×).
-    const dG = c.total.deltaEmissionsG ?? NaN;
+    // One base run, nothing else on the base branch: run-to-run noise not measured yet, so the range is the
+    // model part per component (cpu 4.5 Wh at 0.8×…1.25×, memory 0.5 Wh at 0.5×…1.5×); totals read from
+    // counters have no resolution term.
+    expect(c.total.deltaNoiseWh).toBeNull();
+    expect(c.total.deltaEnergyLowWh).toBeCloseTo(5 - 4.5 * 0.2 - 0.5 * 0.5, 9);
+    expect(c.total.deltaEnergyHighWh).toBeCloseTo(5 + 4.5 * 0.25 + 0.5 * 0.5, 9);
+    // Same region, intensity and PUE: the emissions delta scales the same way, times the carbon factors'
+    // own range (emissions 0.7×…1.4× over energy 0.8×…1.25×).
     const gPerWh = (380 * 1.18) / 1_000;
-    expect(c.total.deltaEmissionsLowG).toBeCloseTo(dG * 0.7 - 2 * ONE_INTERVAL_WH * gPerWh, 9);
-    expect(c.total.deltaEmissionsHighG).toBeCloseTo(dG * 1.4 + 2 * ONE_INTERVAL_WH * gPerWh, 9);
+    expect(c.total.deltaEmissionsLowG).toBeCloseTo((5 - 1.15) * gPerWh * (0.7 / 0.8), 9);
+    expect(c.total.deltaEmissionsHighG).toBeCloseTo((5 + 1.375) * gPerWh * (1.4 / 1.25), 9);
     expect(c.phases.find((p) => p.name === "eval")?.verdict).toBe("within-noise");
   });
 
@@ -44,15 +48,20 @@ describe("compareReports", () => {
     const r = makeReport({ phases: { train: 12, eval: 3 } });
     const c = compareReports(r, [r]);
     expect(c.total.deltaEnergyWh).toBe(0);
-    expect(c.total.deltaEnergyLowWh).toBeCloseTo(-2 * ONE_INTERVAL_WH, 12);
-    expect(c.total.deltaEnergyHighWh).toBeCloseTo(2 * ONE_INTERVAL_WH, 12);
+    // the total comes from counters read at the exact start and end: no resolution term, nothing changed
+    expect(c.total.deltaEnergyLowWh).toBe(0);
+    expect(c.total.deltaEnergyHighWh).toBe(0);
     expect(c.total.deltaEmissionsG).toBe(0);
     expect(Math.abs(c.total.deltaEmissionsLowG ?? NaN)).toBeLessThan(0.01);
     expect(c.verdict).toBe("within-noise");
-    for (const p of c.phases) expect(p.deltaEnergyWh).toBe(0);
+    for (const p of c.phases) {
+      expect(p.deltaEnergyWh).toBe(0);
+      // the boundary between train and eval fell between two ticks: half an interval per run
+      expect(p.deltaEnergyHighWh).toBeCloseTo(ONE_INTERVAL_WH, 12);
+    }
   });
 
-  it("self-compare is 0 ± at most two sampling intervals of energy for any phases (property)", () => {
+  it("self-compare is 0 ± at most two sampling intervals of energy (a middle phase, head + base) (property)", () => {
     fc.assert(
       fc.property(
         fc.dictionary(
@@ -72,10 +81,13 @@ describe("compareReports", () => {
           );
           for (const row of [c.total, ...c.phases]) {
             // the mean of identical runs may differ from each in the last bits
-            expect(Math.abs(row.deltaEnergyWh ?? NaN)).toBeLessThanOrEqual(1e-12 * (row.head?.energyWh ?? 0));
+            const tiny = 1e-12 * (row.head?.energyWh ?? 0);
+            expect(Math.abs(row.deltaEnergyWh ?? NaN)).toBeLessThanOrEqual(tiny);
             expect(row.verdict).toBe("within-noise");
-            expect(-(row.deltaEnergyLowWh ?? NaN)).toBeLessThanOrEqual(2 * ONE_INTERVAL_WH * 1.000001);
-            expect(row.deltaEnergyHighWh ?? NaN).toBeLessThanOrEqual(2 * ONE_INTERVAL_WH * 1.000001);
+            // half an interval per boundary between ticks, for the head and for the base
+            const bound = (row.isTotal ? 0 : 2 * ONE_INTERVAL_WH) * 1.000001 + 2 * tiny;
+            expect(-(row.deltaEnergyLowWh ?? NaN)).toBeLessThanOrEqual(bound);
+            expect(row.deltaEnergyHighWh ?? NaN).toBeLessThanOrEqual(bound);
           }
         },
       ),
@@ -91,55 +103,83 @@ describe("compareReports", () => {
     expect(c.total.deltaEnergyHighWh).toBeLessThan(26);
   });
 
-  it("one base run: noise unknown, the default band (our assumption), said in the verdict's words", () => {
+  it("one base run: the prior (our assumption) sets the noise, said in the verdict's words", () => {
     const base = makeReport({ phases: { train: 100 } });
     const within = compareReports(makeReport({ phases: { train: 109 } }), [base]);
     expect(within.verdict).toBe("within-noise");
-    expect(within.total.band).toMatchObject({ method: "default-band", noiseKnown: false, n: 1, sd: null });
-    expect(within.total.bandPercent).toBe(DEFAULT_TOLERANCE_PERCENT);
-    expect(within.total.verdictWords).toMatch(/noise unknown/);
-    expect(within.total.verdictWords).toMatch(/assumed default band \(±10 %\)/);
-    expect(compareReports(makeReport({ phases: { train: 111 } }), [base]).verdict).toBe("increase");
-    expect(compareReports(makeReport({ phases: { train: 89 } }), [base]).verdict).toBe("decrease");
+    // one row (the phase is the whole job): the total alone, at 95 %: t(0.975, ν₀) · σ₀ · √2
+    const expected = studentTQuantile(0.975, PRIOR.df) * PRIOR.cvPercent * Math.SQRT2;
+    expect(within.total.band).toMatchObject({ method: "predictive", noiseKnown: false, n: 1, sd: null });
+    expect(within.total.bandPercent).toBeCloseTo(expected, 9);
+    expect(within.total.verdictWords).toMatch(/the 4\.0 % prior \(our assumption\)/);
+    expect(within.total.verdictWords).not.toMatch(/assumed|unknown/);
+    expect(compareReports(makeReport({ phases: { train: 100 + expected + 0.5 } }), [base]).verdict).toBe(
+      "increase",
+    );
+    expect(compareReports(makeReport({ phases: { train: 100 - expected - 0.5 } }), [base]).verdict).toBe(
+      "decrease",
+    );
     expect(
-      compareReports(makeReport({ phases: { train: 109 } }), [base], { defaultTolerancePercent: 5 }).verdict,
+      compareReports(makeReport({ phases: { train: 109 } }), [base], { priorNoisePercent: 2 }).verdict,
     ).toBe("increase");
     expect(within.noiseRule).toMatch(/our assumption/);
-    expect(within.noiseRule).not.toMatch(/Laaber|2σ|95 % of/);
   });
 
-  it("n ≥ 2: the 95 % prediction interval mean ± t(n−1)·s·√(1+1/n)", () => {
-    // base [100, 92, 108, 95, 105] (+ eval 2 each): mean 102, s = √44.5, t(0.975, 4) = 2.7764
+  it("n ≥ 2: the predictive interval from the row's own spread and the prior, Holm-corrected with its phases", () => {
+    // base train [100, 92, 108, 95, 105] + eval 2 each: the eval rows are identical (no pool entry)
     const noisy = baseHistory([100, 92, 108, 95, 105]);
     const head = makeReport({ phases: { train: 110, eval: 2 } });
     const c = compareReports(head, noisy);
     expect(c.baseRuns).toBe(5);
     const band = c.total.band!;
-    expect(band.method).toBe("prediction-interval");
+    const m = 102;
+    const cv2 = 44.5 / m ** 2;
+    const df = PRIOR.df + 4;
+    const sigma2 = (PRIOR.df * (PRIOR.cvPercent / 100) ** 2 + 4 * cv2) / df;
     expect(band.noiseKnown).toBe(true);
-    expect(band.mean).toBeCloseTo(102, 9);
+    expect(band.mean).toBeCloseTo(m, 9);
     expect(band.sd).toBeCloseTo(Math.sqrt(44.5), 9);
-    expect(band.t).toBeCloseTo(2.7764, 3);
-    expect(band.halfWidth).toBeCloseTo(2.7764 * Math.sqrt(44.5) * Math.sqrt(1.2), 2);
-    expect(c.total.base?.energyWh).toBeCloseTo(102, 9);
+    expect(band.noise.df).toBe(df);
+    expect(band.noise.sigmaPercent).toBeCloseTo(Math.sqrt(sigma2) * 100, 9);
+    // total + train + eval: the total carries α/2 = 2.5 %
+    expect(band.familySize).toBe(3);
+    expect(band.confidence).toBeCloseTo(0.975, 12);
+    // the total keeps its ν; the phase rows use a t with at most MAX_DF (heavy tails)
+    expect(band.df).toBe(df);
+    expect(band.t).toBeCloseTo(studentTQuantile(0.9875, df), 9);
+    expect(c.phases.find((p) => p.name === "train")!.band!.df).toBe(MAX_DF);
+    expect(band.halfWidth).toBeCloseTo(band.t * Math.sqrt(sigma2 * 1.2) * m, 9);
     expect(c.verdict).toBe("within-noise");
-    expect(c.total.verdictWords).toMatch(/inside the 95 % prediction interval of 5 base runs/);
+    expect(c.total.verdictWords).toMatch(/inside the 97\.5 % prediction interval/);
+    expect(c.total.verdictWords).toMatch(/Holm-corrected over 3 rows/);
     const quiet = baseHistory([100, 100.5, 99.5, 100.2, 99.8]);
     const q = compareReports(head, quiet);
     expect(q.verdict).toBe("increase");
     expect(q.total.verdictWords).toMatch(/^increase: energy \+9\.8 % is outside/);
-    expect(q.total.deltaEnergyPercent).toBeCloseTo((10 / 102) * 100, 9);
   });
 
-  it("the band never goes below the measurement resolution", () => {
+  it("identical base runs say nothing about noise: the prior stands, never a false increase", () => {
     const flat = baseHistory([100, 100, 100]);
-    const c = compareReports(makeReport({ phases: { train: 100, eval: 2 } }), flat);
-    expect(c.total.band?.statisticalHalfWidth).toBe(0);
-    expect(c.total.band?.floor).toBeCloseTo(2 * ONE_INTERVAL_WH, 12);
-    expect(c.total.band?.halfWidth).toBeCloseTo(2 * ONE_INTERVAL_WH, 12);
+    const c = compareReports(makeReport({ phases: { train: 100.06, eval: 2 } }), flat);
+    expect(c.total.band?.noise.identical).toBe(true);
+    const train = c.phases.find((p) => p.name === "train")!;
+    expect(train.band?.noise.identical).toBe(true);
+    expect(train.band?.noise.ownDf).toBe(0);
+    expect(train.verdict).toBe("within-noise");
+    expect(train.verdictWords).toMatch(/3 identical base runs \(their spread counts for nothing\)/);
     expect(c.verdict).toBe("within-noise");
-    // a change of 1 Wh on 102 Wh with zero spread is real
-    expect(compareReports(makeReport({ phases: { train: 101, eval: 2 } }), flat).verdict).toBe("increase");
+  });
+
+  it("the floor is the sampling resolution of phase boundaries between ticks; totals from counters have none", () => {
+    // a 2 s middle phase: its two boundaries fell between 1 s ticks
+    const run = (warm: number) => makeReport({ phases: { train: 100, warm: (40 * warm) / 3_600, eval: 2 } });
+    const c = compareReports(run(2.2), [run(2), run(2.02), run(1.98)]);
+    const warm = c.phases.find((p) => p.name === "warm")!;
+    expect(warm.band!.floor).toBeCloseTo(2 * (40 / 3_600), 9); // half an interval per boundary, head + base
+    expect(warm.band!.halfWidth).toBe(warm.band!.floor);
+    expect(warm.verdict).toBe("within-noise");
+    expect(warm.verdictWords).toMatch(/widened to the sampling resolution of its phase boundaries/);
+    expect(c.total.band!.floor).toBe(0);
   });
 
   it("the confidence and the number of base runs used are options", () => {
@@ -150,8 +190,10 @@ describe("compareReports", () => {
     });
     expect(c.baseRuns).toBe(3);
     expect(c.baseRunsUsed.map((r) => r.sha)).toEqual(history.slice(0, 3).map((r) => r.identity.sha));
-    expect(c.total.band?.confidence).toBe(0.9);
-    expect(c.total.band?.t).toBeCloseTo(2.92, 2); // t(0.95, 2)
+    expect(c.confidence).toBe(0.9);
+    // the total carries half of α = 10 %: judged at 95 %, with ν = ν₀ + 2
+    expect(c.total.band?.confidence).toBeCloseTo(0.95, 12);
+    expect(c.total.band?.t).toBeCloseTo(studentTQuantile(0.975, PRIOR.df + 2), 9);
   });
 
   it("hardware is matched per base run: other runs are skipped and listed, not fatal", () => {
@@ -215,8 +257,15 @@ describe("compareReports", () => {
     expect(c.total.deltaEnergyPercent).toBeCloseTo(100);
     expect(c.verdict).toBe("within-noise");
     expect(c.total.verdictWords).toMatch(/energy per 1k samples \+0\.0 %/);
-    // Phases are still judged on energy.
-    expect(c.phases[0]?.verdict).toBe("increase");
+    // A phase without its own counts is judged on energy: with the workload doubled that says nothing
+    // about the code, so it is not comparable (never a false increase) and says why.
+    expect(c.phases[0]?.verdict).toBe("not-comparable");
+    expect(c.phases[0]?.verdictWords).toBe(
+      "not comparable on energy: the job's work changed (samples 20000 vs 10000 in the base); the total is judged per 1k samples",
+    );
+    // the same work: phases are judged on energy as usual
+    const same = compareReports(makeReport({ phases: { train: 20 }, work: { samples: 10_000 } }), [base]);
+    expect(same.phases[0]?.verdict).toBe("increase");
   });
 
   it("judges a phase that reports work per unit, and the others on energy", () => {

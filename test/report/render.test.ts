@@ -47,7 +47,7 @@ describe("renderComment", () => {
     const lines = plain(md).split("\n");
     expect(lines[0]).toBe("<!-- ml-footprint:train -->");
     expect(lines[1]).toBe(
-      "### 🔺 Increase: 127 Wh · 56.9 g CO2e — +25 % energy vs main (noise ±4.9 %) — ❌ over the 10 % budget",
+      "### 🔺 Increase: 127 Wh · 56.9 g CO2e — +25 % energy vs main (noise ±11 %) — ❌ over the 10 % budget",
     );
     expect(md).toMatch(/```mermaid\n%%{init: .*}%%\nxychart-beta/);
     expect(md).toContain("| **this PR**");
@@ -92,7 +92,7 @@ describe("renderComment", () => {
     );
     const md = plain(comment(jobs));
     expect(md.split("\n")[1]).toBe(
-      "### 🔺 Increase: 45.0 Wh · 20.2 g CO2e in 3 jobs — +50 % energy vs main (noise unknown, assumed ±10 %)",
+      "### 🔺 Increase: 45.0 Wh · 20.2 g CO2e in 3 jobs — +50 % energy vs main (noise ±19 % from the prior, 1 base run)",
     );
     const [table] = inspectMarkdown(md).tables;
     expect(table?.header.map((h) => h.text)[0]).toBe("Job");

@@ -61,8 +61,8 @@ export const ACTION_BAD_INPUTS: BadInput[] = [
   // enums
   invalid("mode", "Measure", "measure, report, publish"),
   invalid("mode", "publishing", "measure, report, publish"),
-  invalid("comment", "sometimes", "auto, always, never"),
-  invalid("comment", "Always", "auto, always, never"),
+  invalid("comment", "sometimes", "always, on-change, never, auto"),
+  invalid("comment", "Always", "always, on-change, never, auto"),
   invalid("fail-on-budget", "yes", "true, false"),
   invalid("fail-on-budget", "1", "true, false"),
   // durations and the sampling interval

@@ -138,7 +138,7 @@ describe("the project's workflows", () => {
     expect(local[0]!.withKeys).toEqual(expect.arrayContaining(["budget-energy", "max-increase", "comment"]));
     expect(local[0]!.withKeys).not.toContain("run"); // background mode
     expect(local[0]!.text).toMatch(
-      /comment: \$\{\{ github\.event_name == 'pull_request' && github\.event\.pull_request\.head\.repo\.full_name != github\.repository && 'never' \|\| 'auto' \}\}/,
+      /comment: \$\{\{ github\.event_name == 'pull_request' && github\.event\.pull_request\.head\.repo\.full_name != github\.repository && 'never' \|\| 'always' \}\}/,
     );
     expect(steps.some((s) => /run: node examples\/tfjs\/train\.mjs$/m.test(s.text))).toBe(true);
     expect(local[1]!.text).toMatch(/phase: eval\n\s+run: node examples\/tfjs\/train\.mjs --epochs 2/);

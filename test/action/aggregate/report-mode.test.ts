@@ -29,6 +29,23 @@ function setUp(base: Record<string, number>, head: Record<string, number>) {
 }
 
 describe("mode: report — one comment for a matrix", () => {
+  it("comments like measure mode: on every PR by default, with on-change only on a change", async () => {
+    const quiet = setUp({ a: 10, b: 10 }, { a: 10.1, b: 9.9 });
+    const run = (inputs: Record<string, string>) =>
+      runPost(fake, {
+        inputs: { mode: "report", ...inputs },
+        event: pullRequestEvent(PR),
+        eventName: "pull_request",
+        runId: quiet.id,
+      });
+    const onChange = await run({ comment: "on-change" });
+    expect(onChange.core.outputs.verdict).toBe("within-noise");
+    expect(fake.comments.filter((c) => c.issueNumber === PR)).toHaveLength(0);
+    expect(onChange.core.infos.join("\n")).toContain("no PR comment (comment: on-change");
+    await run({});
+    expect(fake.comments.filter((c) => c.issueNumber === PR)).toHaveLength(1);
+  });
+
   it("aggregates 3 jobs, compares each with its base, and fails on the total over budget", async () => {
     const run = setUp({ a: 10, b: 10, c: 10 }, { a: 10, b: 10.2, c: 20 });
     const { core, summary } = await runPost(fake, {
@@ -44,7 +61,7 @@ describe("mode: report — one comment for a matrix", () => {
     expect(body.startsWith("<!-- ml-footprint:report -->")).toBe(true);
     // headline: the total of 3 jobs, its change once (from the one total comparison), over budget
     expect(body).toMatch(
-      /### 🔺 Increase: 40\.2 Wh · \S+ g CO2e in 3 jobs — \+34 % energy vs main \(noise unknown, assumed ±10 %\) — ❌ 2 budgets over/,
+      /### 🔺 Increase: 40\.2 Wh · \S+ g CO2e in 3 jobs — \+34 % energy vs main \(noise ±\S+ % from the prior, 1 base run\) — ❌ 2 budgets over/,
     );
     // one table: a row per job, then the total
     const table = inspectMarkdown(body).tables[0]!;
