@@ -264,3 +264,21 @@ describe("release.yml", () => {
     expect(runStep("v12.0.1").outputs).toBe("version=12.0.1\nmajor=v12\nprerelease=false\n");
   });
 });
+
+describe(".ci/run", () => {
+  const run = readFileSync(join(process.cwd(), ".ci", "run"), "utf8");
+
+  it("runs the bundle's tests on Node 24 and the packed CLI on the oldest Node of engines, both from the npm registry", () => {
+    expect(run).toMatch(/pkg="node-\$\(node -p 'process\.platform'\)-\$\(node -p 'process\.arch'\)@\$1"/);
+    expect(run).toMatch(/node24="\$\(node_from_registry 24 /);
+    expect(run).toMatch(/echo "Node 24 from the npm registry: \$\("\$node24" --version\)"/);
+    expect(run).toMatch(/"\$node24" node_modules\/vitest\/vitest\.mjs run test\/contract test\/release/);
+    expect(run).toMatch(/engines\.node/);
+    expect(run).toMatch(/"\$node_old" "\$cli" run --no-progress -- true/);
+    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { engines: { node: string } };
+    // the form .ci/run reads: ">=MAJOR[.MINOR[.PATCH]]"
+    expect(pkg.engines.node).toMatch(/^>=\d+(\.\d+){0,2}$/);
+    // action.yml's runtime is the Node that .ci/run tests the bundle on
+    expect(readFileSync("action.yml", "utf8")).toMatch(/using: "?node24"?/);
+  });
+});
