@@ -6,6 +6,7 @@ import { pointOf, shortSha, trendMermaid, trendTable, type TrendPoint } from "..
 import { formatDelta, formatDuration, formatEnergy, formatMass } from "../report/format.js";
 import type { Report } from "../model/report.js";
 import { InputError } from "../model/units.js";
+import { stripTerminalControls } from "../report/escape.js";
 import { printed, readReportFile } from "./read-report.js";
 import { textTable } from "./table.js";
 
@@ -15,7 +16,11 @@ export interface HistoryFlags {
 }
 
 /** `history`: every *.json report in `dir` (one key), oldest first, as a trend table. */
-export async function runHistory(dir: string, flags: HistoryFlags): Promise<string> {
+export async function runHistory(
+  dir: string,
+  flags: HistoryFlags,
+  note: (line: string) => void = (line) => void process.stderr.write(`ml-footprint: ${line}\n`),
+): Promise<string> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith(".json")).sort();
@@ -26,8 +31,30 @@ export async function runHistory(dir: string, flags: HistoryFlags): Promise<stri
     );
   }
   if (names.length === 0) throw new InputError(`history: "${dir}" has no *.json report files`);
+  // A directory of reports may hold other JSON (package-lock.json, a config): skipped with a note, not fatal.
   const reports: Report[] = [];
-  for (const name of names) reports.push(await readReportFile(join(dir, name), "history"));
+  const skipped: string[] = [];
+  for (const name of names) {
+    try {
+      reports.push(await readReportFile(join(dir, name), "history"));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      skipped.push(name);
+    }
+  }
+  if (skipped.length > 0) {
+    const shown =
+      skipped.slice(0, 5).join(", ") + (skipped.length > 5 ? `, and ${skipped.length - 5} more` : "");
+    note(
+      stripTerminalControls(
+        `history: skipped ${skipped.length} JSON file${skipped.length === 1 ? "" : "s"} that ${skipped.length === 1 ? "is" : "are"} not an ml-footprint report: ${shown}`,
+      ),
+    );
+  }
+  if (reports.length === 0)
+    throw new InputError(
+      `history: "${dir}" has no ml-footprint report among its ${names.length} *.json files`,
+    );
   const keys = [...new Set(reports.map((r) => r.identity.key))].sort();
   let chosen = reports;
   if (flags.key !== undefined) {
