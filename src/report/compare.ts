@@ -189,13 +189,12 @@ export function noiseRuleText(
 ): string {
   const c = formatPct(confidence * 100);
   return (
-    `Only base runs on the same hardware (CPU model, vCPU count, GPU models) are used. With 2 or more, a change ` +
-    `counts when the head lies outside the ${c} prediction interval for one new run: base mean ± t(n−1) × s × ` +
-    `√(1 + 1/n). With one base run the noise is unknown and the band is ±${formatPct(defaultTolerancePercent)}, ` +
-    `our assumption (published run-to-run variation in the cloud ranges from 0.03 % to over 100 %). The band is ` +
-    `never narrower than one sampling interval of energy for each run. The total is judged on Wh per 1k work ` +
-    `units when head and base report the same unit. The delta's range is the uncertainty of the difference: ` +
-    `model factors both runs share scale it and do not widen it around zero.`
+    `Only base runs on the same hardware (CPU model, vCPU count, GPU models) count. With two or more, a change ` +
+    `counts when it is larger than their run-to-run spread allows (outside the ${c} range for one more run). ` +
+    `With one base run the spread is unknown and the band is ±${formatPct(defaultTolerancePercent)}, our ` +
+    `assumption (runs on cloud machines have been measured to vary from 0.03 % to over 100 %). The band is never ` +
+    `narrower than one sampling interval's energy. When head and base count the same unit of work, the total is ` +
+    `judged on energy per 1,000 units.`
   );
 }
 
