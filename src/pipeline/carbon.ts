@@ -27,8 +27,16 @@ export function carbonForMeasurement(
   const context = resolveCarbonContext({ ...inputs, env, endpoints, deferLive: true });
   // Avoid an unhandled rejection while the command runs; the error surfaces when awaited below.
   context.catch(() => undefined);
-  return async (integration, hardware) =>
-    computeCarbon(
+  return async (integration, hardware, warn) => {
+    const ctx = await applyLiveIntensity(await context, {
+      electricityMapsToken: inputs.electricityMapsToken,
+      liveIntensity: inputs.liveIntensity,
+      endpoints,
+      window: { startMs: integration.startMs, endMs: Math.max(integration.endMs, integration.startMs) },
+      liveCache: LIVE_CACHE,
+    });
+    for (const w of ctx.warnings) warn?.(w);
+    return computeCarbon(
       {
         energyWh: integration.energyWh,
         lowWh: integration.lowWh,
@@ -43,12 +51,7 @@ export function carbonForMeasurement(
         })),
         hardware,
       },
-      await applyLiveIntensity(await context, {
-        electricityMapsToken: inputs.electricityMapsToken,
-        liveIntensity: inputs.liveIntensity,
-        endpoints,
-        window: { startMs: integration.startMs, endMs: Math.max(integration.endMs, integration.startMs) },
-        liveCache: LIVE_CACHE,
-      }),
+      ctx,
     );
+  };
 }

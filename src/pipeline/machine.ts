@@ -23,6 +23,8 @@ export interface Machine {
   memoryGB: number;
   models: PowerModels;
   warnings: string[];
+  /** warnings about the CPU power model: they hold only where the model was used, not where RAPL measured the CPU */
+  cpuModelWarnings?: string[];
 }
 
 export async function loadMachine(options: MachineOptions): Promise<Machine> {
@@ -49,11 +51,11 @@ export async function loadMachine(options: MachineOptions): Promise<Machine> {
     // No input declares a fixed extra draw yet; the integrator supports one (PowerModels.other).
     other: null,
   };
-  const warnings: string[] = [];
+  const cpuModelWarnings: string[] = [];
   if (models.cpu.provenance === "assumed") {
-    warnings.push(
+    cpuModelWarnings.push(
       `CPU "${cpu.brand}" is not in the CPU power table; generic per-vCPU watts were assumed (wide range)`,
     );
   }
-  return { cpu, memoryGB: inventory.memoryGB, models, warnings };
+  return { cpu, memoryGB: inventory.memoryGB, models, warnings: [], cpuModelWarnings };
 }

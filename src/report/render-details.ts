@@ -256,7 +256,10 @@ export function jobDetails(
       lines.push(
         `Manufacturing share: ${mass(c.emissions.embodiedG)} (${range(c.emissions.embodiedLowG, c.emissions.embodiedHighG, formatMass)}), this job's part of its hardware's manufacturing emissions for the time it ran`,
       );
-    const notes = c.notes.filter((n) => !RESTATED_NOTE.test(n)).map((n) => wholeClauses(n));
+    // a note that is also a warning (a live-intensity fallback) is listed once, as a warning
+    const notes = c.notes
+      .filter((n) => !RESTATED_NOTE.test(n) && !report.warnings.includes(n))
+      .map((n) => wholeClauses(n));
     for (const note of notes.slice(0, 5))
       if (note) lines.push(`Note: ${sourceMarkdown(note, trusted, MAX_DETAIL_CHARS)}`);
   } else {
