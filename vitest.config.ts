@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
+    // `::debug::` lines of in-process code are shown only for a failing test (test/support/quiet-debug.ts).
+    setupFiles: ["test/support/quiet-debug.ts"],
     // Sized for a loaded 2-core machine, where one bundle step can take seconds to start: a timeout here
     // means a hang, never "slow". Tests wait on readiness signals, not on sleeps.
     testTimeout: 180_000,

@@ -8,23 +8,27 @@
 //   docs/comment-matrix.png  a matrix of three jobs with five base runs each, the trend opened
 //   docs/comment-budget.png  the demo's comparison with budgets that fail
 //
-// Not part of `npm test` (CI has no browser). Look at the pictures before committing them.
+// Options (test/scripts/render-comment.test.ts uses them): `--reports BASE HEAD` instead of the demo's,
+// `--out DIR` instead of docs/, `--html` to also write each page as DIR/<name>.html, `--no-install` to never
+// run apt-get: without Chromium it then writes the HTML only and says so (exit 0).
+// Look at the pictures before committing them.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { commentPage, COMMENT_WIDTH_PX, fileUrl } from "./comment-html.mjs";
+import { pictures, screenshot, writePages } from "./comment-pictures.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const { parseReportJson } = await import("../src/model/report.ts");
 
-const { compareReports } = await import("../src/report/compare.ts");
-const { evaluateBudgets } = await import("../src/report/budgets.ts");
-const { buildCommentModel } = await import("../src/report/render-model.ts");
-const { renderComment } = await import("../src/report/render-markdown.ts");
-const { parseReportJson } = await import("../src/report/schema.ts");
-const { commentCarbonExtras } = await import("../src/carbon/advice.ts");
+const args = process.argv.slice(2);
+const option = (name, count = 1) => {
+  const at = args.indexOf(name);
+  return at < 0 ? null : args.slice(at + 1, at + 1 + count);
+};
+const noInstall = args.includes("--no-install");
+const outDir = resolve(option("--out")?.[0] ?? join(root, "docs"));
 
 function installed(pkg) {
   return spawnSync("dpkg-query", ["-W", "-f=${Status}", pkg], { encoding: "utf8" }).stdout?.includes(
@@ -32,9 +36,11 @@ function installed(pkg) {
   );
 }
 
+/** Whether Chromium is there to take screenshots, installing it (and the emoji font) unless --no-install. */
 function ensureBrowser() {
+  if (noInstall) return existsSync(CHROMIUM);
   const missing = ["chromium", "fonts-noto-color-emoji"].filter((p) => !installed(p));
-  if (missing.length === 0 && existsSync(CHROMIUM)) return;
+  if (missing.length === 0 && existsSync(CHROMIUM)) return true;
   console.error(`render:comment: installing ${missing.join(" ")} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   execFileSync("apt-get", ["update"], { stdio: "inherit", env });
@@ -42,141 +48,27 @@ function ensureBrowser() {
     stdio: "inherit",
     env,
   });
+  return true;
 }
 
-function demoReports() {
-  const base = join(root, "out", "base.json");
-  const head = join(root, "out", "head.json");
-  if (!existsSync(base) || !existsSync(head)) {
+function reports() {
+  const given = option("--reports", 2);
+  const [base, head] = given ?? [join(root, "out", "base.json"), join(root, "out", "head.json")];
+  if (!given && (!existsSync(base) || !existsSync(head))) {
     console.error("render:comment: no demo reports in out/; running npm run demo first");
     execFileSync(process.execPath, [join(root, "scripts", "demo.mjs")], { stdio: "inherit", cwd: root });
   }
   return {
-    base: parseReportJson(readFileSync(base, "utf8"), "out/base.json"),
-    head: parseReportJson(readFileSync(head, "utf8"), "out/head.json"),
+    base: parseReportJson(readFileSync(base, "utf8"), base),
+    head: parseReportJson(readFileSync(head, "utf8"), head),
   };
 }
 
-/** The demo's comment, wired as `ml-footprint compare base.json head.json --markdown` wires it. */
-function demoComment(base, head, budgets = []) {
-  const comparison = compareReports(head, [base]);
-  return renderComment(
-    buildCommentModel({
-      key: head.identity.key || "local",
-      reports: [{ head, comparison, history: [base] }],
-      budgets: budgets.length ? evaluateBudgets({ report: head, comparison, budgets: budgets[0] }) : [],
-      baseRef: base.identity.headRef || base.identity.ref || "base",
-      baseSha: base.identity.sha || null,
-      toolVersion: head.tool.version,
-      ...commentCarbonExtras([head]),
-    }),
-  );
-}
-
-/** A deterministic stand-in for run-to-run noise (no Math.random: the picture is reproducible). */
-const wobble = (i, j) => 1 + 0.025 * Math.sin(i * 2.3 + j * 1.7);
-
-function scaled(report, factor, identity, createdAt) {
-  const copy = JSON.parse(JSON.stringify(report));
-  const s = (v) => v * factor;
-  copy.identity = { ...copy.identity, ...identity };
-  copy.createdAt = createdAt;
-  for (const k of ["energyWh", "lowWh", "highWh", "durationS"]) copy[k] = s(copy[k]);
-  for (const p of copy.phases) {
-    for (const k of ["energyWh", "lowWh", "highWh", "durationS"]) p[k] = s(p[k]);
-    for (const c of p.components) for (const k of ["energyWh", "lowWh", "highWh"]) c[k] = s(c[k]);
-  }
-  if (copy.carbon) {
-    for (const k of Object.keys(copy.carbon.emissions))
-      copy.carbon.emissions[k] = s(copy.carbon.emissions[k]);
-    for (const p of copy.carbon.phaseEmissionsG) for (const k of ["totalG", "lowG", "highG"]) p[k] = s(p[k]);
-  }
-  copy.work = null;
-  return copy;
-}
-
-/** Three matrix jobs made from the demo's head report: one 30 % heavier in this PR, two within noise. */
-function matrixComment(head) {
-  const jobs = [
-    { key: "train (py3.11, resnet18)", job: "train", factor: 1.0, change: 1.3 },
-    { key: "train (py3.12, resnet18)", job: "train", factor: 1.05, change: 1.01 },
-    { key: "eval (py3.12)", job: "eval", factor: 0.25, change: 0.99 },
-  ].map((spec, i) => {
-    const history = Array.from({ length: 5 }, (_, j) => {
-      const sha = ["4f2a9c1", "9be0d37", "1c7e5a2", "e83b6f0", "07d4c9e"][j] + "0".repeat(33);
-      const day = new Date(Date.parse("2026-11-27T09:00:00Z") - j * 86_400_000).toISOString();
-      return scaled(head, spec.factor * wobble(i, j), { key: spec.key, job: spec.job, sha }, day);
-    });
-    const pr = scaled(
-      head,
-      spec.factor * spec.change,
-      { key: spec.key, job: spec.job, sha: "5d1f0aa" + "0".repeat(33) },
-      "2026-11-28T10:00:00.000Z",
-    );
-    return { head: pr, history, comparison: compareReports(pr, history) };
-  });
-  return renderComment(
-    buildCommentModel({
-      key: "report",
-      reports: jobs,
-      budgets: [],
-      baseRef: "main",
-      baseSha: "4f2a9c1" + "0".repeat(33),
-      toolVersion: head.tool.version,
-      ...commentCarbonExtras(jobs.map((j) => j.head)),
-    }),
-  );
-}
-
-async function screenshot(pictures) {
-  const { chromium } = await import("playwright-core");
-  const userDataDir = mkdtempSync(join(tmpdir(), "ml-footprint-chromium-"));
-  const pages = mkdtempSync(join(tmpdir(), "ml-footprint-pages-"));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-    viewport: { width: COMMENT_WIDTH_PX + 32, height: 900 },
-    deviceScaleFactor: 2,
-    offline: true,
-  });
-  try {
-    for (const p of pictures) {
-      const htmlPath = join(pages, `${p.name}.html`);
-      writeFileSync(htmlPath, commentPage(p.markdown, { openDetails: p.open ?? [] }));
-      const page = await context.newPage();
-      await page.goto(fileUrl(htmlPath));
-      await page.waitForFunction("document.body.dataset.rendered", null, { timeout: 60_000 });
-      const state = await page.evaluate("document.body.dataset.rendered");
-      if (state !== "true") throw new Error(`${p.name}: the page did not render: ${state}`);
-      const out = join(root, "docs", `${p.name}.png`);
-      await page.locator(".frame").screenshot({ path: out });
-      console.error(`render:comment: wrote docs/${p.name}.png`);
-      await page.close();
-    }
-  } finally {
-    await context.close();
-    rmSync(userDataDir, { recursive: true, force: true });
-    rmSync(pages, { recursive: true, force: true });
-  }
-}
-
-ensureBrowser();
-const { base, head } = demoReports();
-mkdirSync(join(root, "docs"), { recursive: true });
-await screenshot([
-  { name: "comment", markdown: demoComment(base, head) },
-  { name: "comment-matrix", markdown: matrixComment(head), open: ["📈 Trend of train (py3.11"] },
-  {
-    name: "comment-budget",
-    markdown: demoComment(base, head, [{ emissionsG: 0.1, maxIncreasePercent: 10 }]),
-  },
-]);
+const browser = ensureBrowser();
+const { base, head } = reports();
+const list = pictures(base, head);
+mkdirSync(outDir, { recursive: true });
+if (args.includes("--html") || !browser)
+  for (const page of writePages(list, outDir)) console.error(`render:comment: wrote ${page}`);
+if (browser) await screenshot(list, outDir, CHROMIUM);
+else console.error(`render:comment: no Chromium at ${CHROMIUM} (--no-install): wrote the HTML pages only`);

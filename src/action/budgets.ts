@@ -26,7 +26,8 @@ export function budgetsFor(
 
 /**
  * Report budgets: a breach fails the step (or warns with fail-on-budget: false, taken from the step that
- * set the budget), with an annotation each.
+ * set the budget), with one annotation each: a failing breach is its own setFailed (which is the error
+ * annotation), never an error annotation and then a failure message with the same text.
  */
 export function enforceBudgets(
   core: CoreLike,
@@ -41,10 +42,8 @@ export function enforceBudgets(
       : (stepBudgets.find((s) => s.phase === r.phase)?.failOnBudget ?? config.failOnBudget);
   core.setOutput(Outputs.OverBudget, breaches.length > 0 ? "true" : "false");
   for (const breach of breaches) {
-    if (fails(breach)) core.error(breach.message, { title: "ml-footprint budget" });
+    if (fails(breach)) core.setFailed(breach.message);
     else core.warning(breach.message, { title: "ml-footprint budget" });
   }
-  const failing = breaches.filter(fails);
-  if (failing.length > 0) core.setFailed(failing.map((b) => b.message).join("; "));
   return breaches.length > 0;
 }

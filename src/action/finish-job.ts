@@ -14,7 +14,7 @@ import { readActionsContext } from "../github/context.js";
 import { Permission } from "../github/errors.js";
 import { carbonForMeasurement } from "../pipeline/carbon.js";
 import { loadMachine } from "../pipeline/machine.js";
-import { reportFromSamples } from "../pipeline/report-from-samples.js";
+import { reportFromSamples, type CarbonStep } from "../pipeline/report-from-samples.js";
 import type { BudgetResult } from "../report/budgets.js";
 import { compareReports } from "../report/compare.js";
 import { budgetsFor, enforceBudgets } from "./budgets.js";
@@ -44,6 +44,14 @@ export async function finishJob(deps: FinishJobInput): Promise<void> {
 
   // Region lookup (IMDS, up to 1 s), stopping the sampler and the hardware inventory overlap.
   const carbonFor = carbonForMeasurement(carbonInputsFor(config), env);
+  // What went wrong on the carbon side (a live-intensity fallback and its reason) is raised as a warning,
+  // as action.yml promises, besides being in the report's warnings.
+  const carbonWarnings: string[] = [];
+  const carbon: CarbonStep = (integration, hardware, warn) =>
+    carbonFor(integration, hardware, (w) => {
+      carbonWarnings.push(w);
+      warn?.(w);
+    });
   const machinePromise = loadMachine(machineOptionsFor(config));
   machinePromise.catch(() => undefined); // surfaces when awaited below, not as an unhandled rejection
   const stopped = await stopBackgroundSampler(dir);
@@ -63,7 +71,7 @@ export async function finishJob(deps: FinishJobInput): Promise<void> {
     defaultPhase: "train",
     machine,
     metrics: workSources(env, dir),
-    carbon: carbonFor,
+    carbon,
     identity: identityFrom(ctx, key, config.matrix),
     env,
     command: null,
@@ -72,6 +80,8 @@ export async function finishJob(deps: FinishJobInput): Promise<void> {
     warnings,
     createdAt: new Date(),
   });
+
+  for (const w of carbonWarnings) core.warning(`ml-footprint: ${w}`);
 
   // Nothing is lost: the report, a first summary and every output known without the network exist before
   // any network call (verdict "no-baseline" until a comparison replaces it). A full disk (ENOSPC) or an

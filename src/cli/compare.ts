@@ -23,6 +23,7 @@ import {
 } from "../report/format.js";
 import { renderComment } from "../report/render-markdown.js";
 import { buildCommentModel } from "../report/render-model.js";
+import { stripTerminalControls } from "../report/escape.js";
 import { printed, ReadBudget, readReportFile } from "./read-report.js";
 import { textTable } from "./table.js";
 
@@ -74,6 +75,41 @@ export interface CompareFlags {
   json?: boolean;
   tolerance?: string;
   history?: string;
+  /** compare with base reports of another key (another job) anyway */
+  anyKey?: boolean;
+}
+
+const regionOf = (r: Report): string => r.carbon?.region.id ?? "none (energy only)";
+
+/**
+ * Like with like: base reports of another key measured another job (train vs eval is not a regression), so
+ * they are refused unless --any-key; base reports from another region are compared with a warning, as
+ * energy (the primary figure) does not depend on the grid but the emissions delta does.
+ */
+function checkLikeWithLike(
+  head: Report,
+  bases: Report[],
+  anyKey: boolean,
+  warn: (line: string) => void,
+): void {
+  const otherKeys = [...new Set(bases.map((b) => b.identity.key))].filter((k) => k !== head.identity.key);
+  if (otherKeys.length > 0) {
+    const message = `the head's key is "${head.identity.key}" but ${otherKeys.length === 1 ? "the base key is" : "base keys are"} ${otherKeys
+      .sort()
+      .map((k) => `"${k}"`)
+      .join(", ")}: they measured different jobs`;
+    if (!anyKey)
+      throw new InputError(
+        `compare: ${message}; compare reports of one key (ml-footprint run --key NAME sets it), or pass --any-key to compare anyway`,
+      );
+    warn(`warning: ${message} (--any-key)`);
+  }
+  const otherRegions = [...new Set(bases.map(regionOf))].filter((r) => r !== regionOf(head));
+  if (otherRegions.length > 0) {
+    warn(
+      `warning: the head ran in region ${regionOf(head)} but base runs in ${otherRegions.sort().join(", ")}: the emissions delta reflects the grid as well as the code; compare energy`,
+    );
+  }
 }
 
 /** A base argument: a report file, or a directory whose *.json files are reports. */
@@ -125,6 +161,7 @@ function otherKeysPool(reports: Report[], headKey: string): PoolEntry[] {
 export async function runCompare(
   paths: string[],
   flags: CompareFlags,
+  warn: (line: string) => void = (line) => void process.stderr.write(`ml-footprint: ${line}\n`),
   budget: ReadBudget = new ReadBudget(),
 ): Promise<string> {
   if (flags.markdown && flags.json)
@@ -139,9 +176,11 @@ export async function runCompare(
   const head = await readReportFile(paths.at(-1)!, "head", budget);
   const all: Report[] = [];
   for (const p of paths.slice(0, -1)) all.push(...(await readBases(p, budget)));
-  // A directory may hold other jobs' reports: keep the head's key when it has any, else all of them.
+  // A directory may hold other jobs' reports: keep the head's key when it has any, else all of them (which
+  // checkLikeWithLike refuses unless --any-key).
   const sameKey = all.filter((r) => r.identity.key === head.identity.key);
   const bases = (sameKey.length ? sameKey : all).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  checkLikeWithLike(head, bases, flags.anyKey === true, (line) => warn(stripTerminalControls(line)));
   // Other jobs' reports in the same directories teach the noise model what is typical here (the pool).
   const pool = otherKeysPool(all, head.identity.key);
   const comparison = compareReports(head, bases, { priorNoisePercent: tolerance, history, pool });
@@ -180,6 +219,7 @@ export function registerCompareCommand(
       "the prior run-to-run spread (σ) before base runs measure it, e.g. 4% (our default assumption)",
     )
     .option("--history <n>", "use at most n base runs on the head's hardware, newest first")
+    .option("--any-key", "compare with base reports of another key (another job) anyway")
     .action(async (reports: string[], flags: CompareFlags) =>
       write(await printed(() => runCompare(reports, flags))),
     );

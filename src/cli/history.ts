@@ -6,7 +6,8 @@ import { pointOf, shortSha, trendMermaid, trendTable, type TrendPoint } from "..
 import { formatDelta, formatDuration, formatEnergy, formatMass } from "../report/format.js";
 import type { Report } from "../model/report.js";
 import { InputError } from "../model/units.js";
-import { printed, ReadBudget, readReportFile } from "./read-report.js";
+import { stripTerminalControls } from "../report/escape.js";
+import { printed, ReadBudget, ReadCapError, readReportFile } from "./read-report.js";
 import { textTable } from "./table.js";
 
 export interface HistoryFlags {
@@ -18,6 +19,7 @@ export interface HistoryFlags {
 export async function runHistory(
   dir: string,
   flags: HistoryFlags,
+  note: (line: string) => void = (line) => void process.stderr.write(`ml-footprint: ${line}\n`),
   budget: ReadBudget = new ReadBudget(),
 ): Promise<string> {
   let names: string[];
@@ -30,8 +32,31 @@ export async function runHistory(
     );
   }
   if (names.length === 0) throw new InputError(`history: "${dir}" has no *.json report files`);
+  // A directory of reports may hold other JSON (package-lock.json, a config): skipped with a note, not fatal.
   const reports: Report[] = [];
-  for (const name of names) reports.push(await readReportFile(join(dir, name), "history", budget));
+  const skipped: string[] = [];
+  for (const name of names) {
+    try {
+      reports.push(await readReportFile(join(dir, name), "history", budget));
+    } catch (error) {
+      // the overall cap is not a file to skip: reading on would judge a silently smaller history
+      if (!(error instanceof InputError) || error instanceof ReadCapError) throw error;
+      skipped.push(name);
+    }
+  }
+  if (skipped.length > 0) {
+    const shown =
+      skipped.slice(0, 5).join(", ") + (skipped.length > 5 ? `, and ${skipped.length - 5} more` : "");
+    note(
+      stripTerminalControls(
+        `history: skipped ${skipped.length} JSON file${skipped.length === 1 ? "" : "s"} that ${skipped.length === 1 ? "is" : "are"} not an ml-footprint report: ${shown}`,
+      ),
+    );
+  }
+  if (reports.length === 0)
+    throw new InputError(
+      `history: "${dir}" has no ml-footprint report among its ${names.length} *.json files`,
+    );
   const keys = [...new Set(reports.map((r) => r.identity.key))].sort();
   let chosen = reports;
   if (flags.key !== undefined) {

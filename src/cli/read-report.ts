@@ -14,6 +14,9 @@ export const MAX_REPORT_BYTES = 10 * 1024 * 1024;
  */
 export const MAX_TOTAL_REPORT_BYTES = 64 * 1024 * 1024;
 
+/** The overall cap reached: never a file to skip, the command stops (a smaller set is not silently read). */
+export class ReadCapError extends InputError {}
+
 /** What one command has read so far, against its overall cap. */
 export class ReadBudget {
   private used = 0;
@@ -21,7 +24,7 @@ export class ReadBudget {
   constructor(readonly maxBytes: number = MAX_TOTAL_REPORT_BYTES) {}
   take(bytes: number, inputName: string, path: string): void {
     if (this.used + bytes > this.maxBytes)
-      throw new InputError(
+      throw new ReadCapError(
         `${inputName}: "${path}" would bring the reports read to ${this.used + bytes} bytes (${this.files + 1} files); at most ${this.maxBytes} bytes are read in all — give fewer or smaller reports`,
       );
     this.used += bytes;

@@ -3,36 +3,51 @@ import { Option, type Command } from "commander";
 import { access, stat, writeFile } from "node:fs/promises";
 import { constants } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parseRegion } from "../carbon/context.js";
 import { serializeReport } from "../model/report.js";
-import {
-  InputError,
-  MAX_CARBON_INTENSITY_G_PER_KWH,
-  parseIntervalMs,
-  parsePositiveNumber,
-  parsePue,
-} from "../model/units.js";
+import { InputError, truncate } from "../model/units.js";
+import { SHARED_OPTIONS, type SharedOptionName } from "../action/shared-options.js";
+import { localIdentity } from "../report/build.js";
 import { carbonForMeasurement, type CarbonInputs } from "../pipeline/carbon.js";
 import { measureCommand } from "../pipeline/measure-command.js";
 import { renderTextSummary } from "../report/render-text.js";
 import { createProgressPrinter } from "./progress.js";
 import { injectedRoots } from "./roots.js";
-import { GPUS_HELP, gpuSelectionFrom } from "../measure/gpu-select.js";
+import { gpuSelectionFrom } from "../measure/gpu-select.js";
 
-interface RunFlags {
+type RunFlags = { [K in SharedOptionName]?: string } & {
   label: string;
   interval: string;
   out: string;
   json?: boolean;
-  region?: string;
-  carbonIntensity?: string;
-  pue?: string;
-  cpuTdp?: string;
-  cpuThreadsPerPackage?: string;
   liveIntensity?: boolean;
   gpu: boolean;
-  gpus?: string;
   progress: boolean;
+};
+
+/** A flag from the shared table (src/action/shared-options.ts), parsed as the action parses its input. */
+function shared<K extends SharedOptionName>(
+  flags: RunFlags,
+  name: K,
+): ReturnType<(typeof SHARED_OPTIONS)[K]["parse"]> | undefined {
+  const text = flags[name];
+  const option = SHARED_OPTIONS[name];
+  return text === undefined
+    ? undefined
+    : (option.parse(text, option.flag) as ReturnType<(typeof SHARED_OPTIONS)[K]["parse"]>);
+}
+
+/** Longest phase label (the action's `phase` input takes as many). */
+const MAX_LABEL_LENGTH = 100;
+
+function parseLabel(text: string): string {
+  const label = text.trim();
+  const control = [...label].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+  if (label === "" || label.length > MAX_LABEL_LENGTH || control) {
+    throw new InputError(
+      `--label: "${truncate(text)}" is not valid; accepted: 1 to ${MAX_LABEL_LENGTH} characters without control characters, e.g. train`,
+    );
+  }
+  return label;
 }
 
 async function checkWritable(path: string, inputName: string): Promise<void> {
@@ -57,40 +72,31 @@ async function runAction(command: string[], flags: RunFlags): Promise<number> {
   if (command.length === 0) {
     throw new InputError("run: no command given; usage: ml-footprint run [options] -- <command...>");
   }
-  const intervalMs = parseIntervalMs(flags.interval, "--interval");
-  // Check the region before the command runs, not after an hour of training.
-  if (flags.region !== undefined) parseRegion(flags.region, "--region");
+  // Every flag is checked before the command runs, not after an hour of training.
+  const label = parseLabel(flags.label);
+  const intervalMs = SHARED_OPTIONS.interval.parse(flags.interval, SHARED_OPTIONS.interval.flag);
+  const key = shared(flags, "key") ?? label;
+  const region = shared(flags, "region");
   const carbonInputs: CarbonInputs = {
-    region: flags.region,
-    carbonIntensityGPerKWh:
-      flags.carbonIntensity === undefined
-        ? undefined
-        : parsePositiveNumber(
-            flags.carbonIntensity,
-            "--carbon-intensity",
-            "a positive number of gCO2e/kWh, e.g. 120",
-            MAX_CARBON_INTENSITY_G_PER_KWH,
-          ),
-    pue: flags.pue === undefined ? undefined : parsePue(flags.pue, "--pue"),
+    region,
+    carbonIntensityGPerKWh: shared(flags, "carbonIntensity"),
+    pue: shared(flags, "pue"),
     // Live intensity is opt-in: an Electricity Maps token from the environment (never a flag: argv is visible to
     // other processes), or --live-intensity for the public GB grid API.
     electricityMapsToken: process.env.ML_FOOTPRINT_ELECTRICITY_MAPS_TOKEN || undefined,
     liveIntensity: flags.liveIntensity === true,
   };
-  const cpuTdpW =
-    flags.cpuTdp === undefined
-      ? undefined
-      : parsePositiveNumber(flags.cpuTdp, "--cpu-tdp", "a positive number of watts, e.g. 280");
-  const gpuSelection = gpuSelectionFrom(flags.gpus, process.env, "--gpus");
-  const cpuPackageThreads =
-    flags.cpuThreadsPerPackage === undefined
-      ? undefined
-      : parseWholeNumber(flags.cpuThreadsPerPackage, "--cpu-threads-per-package", 1, 4_096);
+  const cpuTdpW = shared(flags, "cpuTdp");
+  if (flags.gpus !== undefined) shared(flags, "gpus");
+  const gpuSelection = gpuSelectionFrom(flags.gpus, process.env, SHARED_OPTIONS.gpus.flag);
+  const cpuPackageThreads = shared(flags, "cpuThreadsPerPackage");
+  const wattsPerVcpu = shared(flags, "cpuWattsPerVcpu");
   await checkWritable(flags.out, "--out");
   const roots = injectedRoots(process.env);
   const { report, command: result } = await measureCommand({
     command,
-    label: flags.label,
+    label,
+    identity: localIdentity(key),
     intervalMs,
     env: process.env,
     ...roots,
@@ -98,6 +104,9 @@ async function runAction(command: string[], flags: RunFlags): Promise<number> {
     gpuSelection,
     cpuTdpW,
     ...(cpuPackageThreads !== undefined ? { cpuPackageThreads } : {}),
+    ...(wattsPerVcpu !== undefined
+      ? { cpuMinWattsPerVcpu: wattsPerVcpu.min, cpuMaxWattsPerVcpu: wattsPerVcpu.max }
+      : {}),
     onInfo: (message) => process.stderr.write(`ml-footprint: ${message}\n`),
     progress: flags.progress ? createProgressPrinter(process.stderr) : null,
     carbon: carbonForMeasurement(carbonInputs, process.env),
@@ -121,35 +130,27 @@ async function runAction(command: string[], flags: RunFlags): Promise<number> {
   return result.exitCode;
 }
 
-function parseWholeNumber(text: string, flag: string, min: number, max: number): number {
-  const v = text.trim();
-  if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw new InputError(`${flag}: "${text}" is not valid; accepted: a whole number from ${min} to ${max}`);
-  }
-  return Number(v);
-}
-
 export function registerRunCommand(program: Command): void {
-  program
+  const run = program
     .command("run")
     .description("run a command and measure its energy: ml-footprint run [options] -- <command...>")
     .argument("[command...]", "the command to measure, after --")
     .passThroughOptions()
     .option("--label <name>", "phase label", "run")
-    .option("--interval <duration>", "sampling interval, 100ms to 60s", "1s")
     .option("--out <file>", "where to write the report JSON", "ml-footprint-report.json")
     .option("--json", "print the report JSON to stdout instead of the summary")
-    .option("--region <region>", "azure:eastus, aws:us-east-1, gcp:europe-west1, FR, …")
-    .option("--carbon-intensity <gPerKWh>", "grid intensity in gCO2e/kWh (skips region lookup)")
-    .option("--pue <number>", "data-centre PUE (≥ 1.0)")
-    .option("--cpu-tdp <watts>", "TDP of the whole CPU package; the job gets its vCPU share of it")
-    .option("--cpu-threads-per-package <n>", "logical CPUs of that package, when the CPU is not in the table")
     .option(
       "--live-intensity",
       "use the public GB grid API when the region is in GB (an Electricity Maps token in ML_FOOTPRINT_ELECTRICITY_MAPS_TOKEN opts in on its own)",
     )
-    .option("--no-gpu", "do not start nvidia-smi")
-    .option("--gpus <list>", GPUS_HELP)
+    .option("--no-gpu", "do not start nvidia-smi");
+  for (const option of Object.values(SHARED_OPTIONS)) {
+    const flag = `${option.flag} <${option.valueName}>`;
+    const help = `${option.help} (action input: ${option.input})`;
+    if (option === SHARED_OPTIONS.interval) run.option(flag, help, "1s");
+    else run.option(flag, help);
+  }
+  run
     .addOption(new Option("--no-progress", "no progress line"))
     .action(async (command: string[], flags: RunFlags) => {
       process.exitCode = await runAction(command, flags);

@@ -18,14 +18,21 @@
  *   embodied share has no CodeCarbon column and is left out;
  * - energy of the "other" component (a fixed wattage input) counts in energy_consumed only, as it has no column;
  * - unknowns are empty cells (pandas reads NaN), never an invented 0: python_version, codecarbon_version,
- *   longitude, latitude, ram_utilization_percent, ram_used_gb; gpu_utilization_percent without GPUs;
+ *   longitude, latitude, ram_utilization_percent, ram_used_gb, water_consumed and wue (we have no water
+ *   figure; CodeCarbon's own 0 means "WUE not set", which a reader would take as "no water");
+ *   gpu_utilization_percent without GPUs;
  * - timestamp is the report's creation time in UTC, in CodeCarbon's format (`%Y-%m-%dT%H:%M:%S`, no zone);
- * - project_name is the repository ("owner/repo"), experiment_id the measurement key, run_id
- *   "<repository>/<run id>/<attempt>/<key>" (unique per report, which CodeCarbon's "update" mode relies on);
+ * - project_name is the repository ("owner/repo"), or "local" outside CI; experiment_id the measurement key (the
+ *   job and its matrix values in CI, `--key` or the label locally), which stays the same from run to run;
+ *   run_id is unique per report, which CodeCarbon's "update" mode relies on: "<repository>/<run id>/<attempt>/<key>"
+ *   in CI (a key is unique per job of a workflow run), "local/<key>/<created at, ISO 8601 UTC>" elsewhere;
+ * - numbers are rounded to 12 significant digits: far finer than any measurement, and without float noise such
+ *   as 6.999999999999999;
  * - gpu_model is "N x name" per model as CodeCarbon writes it, joined with ", " when models differ.
  *
- * Strings a spreadsheet would run as a formula (starting with = + - @, tab or CR) get a leading apostrophe (OWASP's
- * CSV-injection advice); fields are quoted as Python's csv module does by default (QUOTE_MINIMAL).
+ * Strings a spreadsheet would run as a formula (starting with = + - @, tab, CR or LF, also behind leading blanks or
+ * invisible characters: FORMULA_START) get a leading apostrophe (OWASP's CSV-injection advice); fields are quoted
+ * as Python's csv module does by default (QUOTE_MINIMAL).
  */
 import { DATASET } from "../carbon/dataset.js";
 import type { Component, Report } from "../model/report.js";
@@ -164,15 +171,16 @@ export function toCodecarbonRecord(report: Report): CodecarbonRecord {
   const emissionsKg = report.carbon ? report.carbon.emissions.operationalG / 1_000 : null;
   const place = locate(report);
   const { identity } = report;
-  const project = identity.repository || identity.key || "ml-footprint";
-  const runId = [identity.repository, identity.runId, identity.runAttempt, identity.key]
-    .filter((part) => part !== "")
-    .join("/");
+  const key = identity.key || "run";
+  const runId =
+    identity.runId !== ""
+      ? [identity.repository || "local", identity.runId, identity.runAttempt || "1", key].join("/")
+      : `local/${key}/${new Date(report.createdAt).toISOString()}`;
   return {
     timestamp: codecarbonTimestamp(report.createdAt),
-    project_name: project,
-    run_id: runId || `${identity.key || "local"}@${report.createdAt}`,
-    experiment_id: identity.key || null,
+    project_name: identity.repository || "local",
+    run_id: runId,
+    experiment_id: key,
     duration: report.durationS,
     emissions: emissionsKg,
     emissions_rate: emissionsKg === null ? null : report.durationS > 0 ? emissionsKg / report.durationS : 0,
@@ -183,7 +191,7 @@ export function toCodecarbonRecord(report: Report): CodecarbonRecord {
     gpu_energy: kWhWithPue(gpuWh),
     ram_energy: kWhWithPue(ramWh),
     energy_consumed: kWhWithPue(report.energyWh),
-    water_consumed: 0, // CodeCarbon's default WUE is 0 L/kWh; we have no water figure either
+    water_consumed: null, // unknown: we have no water figure
     country_name: place.countryName,
     country_iso_code: place.countryIsoCode,
     region: place.region,
@@ -206,16 +214,25 @@ export function toCodecarbonRecord(report: Report): CodecarbonRecord {
     ram_used_gb: null,
     on_cloud: place.cloudProvider ? "Y" : "N",
     pue,
-    wue: 0,
+    wue: null,
   };
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Text a spreadsheet may run as a formula: one that starts with = + - @ (or their full-width forms), tab, CR
+ * or LF (OWASP, "CSV Injection"), also after leading spaces, line breaks or invisible characters (zero-width
+ * space and joiners, BOM, word joiner and other format characters), which some spreadsheets strip first.
+ */
+const FORMULA_START = /^[\s\p{Cf}]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r\n]/u;
 
-/** One CSV cell: shortest round-trip numbers, apostrophe before formula starts, quotes only where needed. */
+/** Significant digits of a number cell: above float noise (~16), far below any measurement's precision. */
+const CELL_SIGNIFICANT_DIGITS = 12;
+
+/** One CSV cell: rounded numbers, apostrophe before formula starts, quotes only where needed. */
 export function csvCell(value: number | string | null): string {
   if (value === null) return "";
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
+  if (typeof value === "number")
+    return Number.isFinite(value) ? String(Number(value.toPrecision(CELL_SIGNIFICANT_DIGITS))) : "";
   const text = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -86,8 +86,16 @@ export function parseMassG(text: string, inputName: string): number {
 }
 
 const DURATION_TO_S: Record<string, number> = { ms: 0.001, s: 1, m: 60, min: 60, h: 3_600 };
-/** "100ms", "1s", "30m", "2h" → seconds. Plain numbers are seconds. */
+/** "1h30m", "2m 30s", "1h 5m 10s": hours, minutes and seconds in that order, each at most once. */
+const COMPOUND_DURATION =
+  /^(?:([0-9]+(?:\.[0-9]+)?)\s*h)?\s*(?:([0-9]+(?:\.[0-9]+)?)\s*m(?:in)?)?\s*(?:([0-9]+(?:\.[0-9]+)?)\s*s)?$/;
+/** "100ms", "1s", "30m", "2h", or compound "1h30m", "2m30s" → seconds. Plain numbers are seconds. */
 export function parseDurationS(text: string, inputName: string): number {
+  const compound = COMPOUND_DURATION.exec(text.trim());
+  if (compound && compound.slice(1).filter((part) => part !== undefined).length >= 2) {
+    const [, h, m, s] = compound;
+    return Number(h ?? 0) * 3_600 + Number(m ?? 0) * 60 + Number(s ?? 0);
+  }
   return parseWithUnits(
     text,
     inputName,
@@ -97,11 +105,16 @@ export function parseDurationS(text: string, inputName: string): number {
   );
 }
 
-/** Sampling interval: 100 ms to 60 s. */
+/** Sampling interval: 100 ms to 60 s. A plain number is seconds; one out of that range most likely lacks "ms". */
 export function parseIntervalMs(text: string, inputName: string): number {
   const ms = Math.round(parseDurationS(text, inputName) * 1_000);
   if (ms < 100 || ms > 60_000) {
-    throw new InputError(`${inputName}: "${truncate(text)}" is out of range; accepted: 100ms to 60s`);
+    const bare = new RegExp(`^${NUMBER}$`).test(text.trim());
+    throw new InputError(
+      bare
+        ? `${inputName}: "${truncate(text)}" has no unit (a plain number is seconds, and ${truncate(text.trim())} s is out of range); use 100ms or 1s; accepted: 100ms to 60s`
+        : `${inputName}: "${truncate(text)}" is out of range; accepted: 100ms to 60s`,
+    );
   }
   return ms;
 }

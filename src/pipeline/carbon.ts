@@ -34,7 +34,7 @@ export function carbonForMeasurement(
   const context = resolveCarbonContext({ ...inputs, env, endpoints, deferLive: true });
   // Avoid an unhandled rejection while the command runs; the error surfaces when awaited below.
   context.catch(() => undefined);
-  return async (integration, hardware) => {
+  return async (integration, hardware, warn) => {
     const window = { startMs: integration.startMs, endMs: Math.max(integration.endMs, integration.startMs) };
     const ctx = await applyLiveIntensity(await context, {
       electricityMapsToken: inputs.electricityMapsToken,
@@ -43,6 +43,7 @@ export function carbonForMeasurement(
       window,
       liveCache: LIVE_CACHE,
     });
+    for (const w of ctx.warnings) warn?.(w);
     const warnings: string[] = [];
     // Scheduled workflows with a live provider opted in: when in the next day the job would emit least.
     const timeShift = await timeShiftForJob(
@@ -59,6 +60,7 @@ export function carbonForMeasurement(
       },
       warnings,
     );
+    for (const w of warnings) warn?.(w);
     const carbon = computeCarbon(
       {
         energyWh: integration.energyWh,

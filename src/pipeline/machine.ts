@@ -33,6 +33,8 @@ export interface Machine {
   attribution: Attribution;
   models: PowerModels;
   warnings: string[];
+  /** warnings about the CPU power model: they hold only where the model was used, not where RAPL measured the CPU */
+  cpuModelWarnings?: string[];
 }
 
 export async function loadMachine(options: MachineOptions): Promise<Machine> {
@@ -77,11 +79,18 @@ export async function loadMachine(options: MachineOptions): Promise<Machine> {
     // No input declares a fixed extra draw yet; the integrator supports one (PowerModels.other).
     other: null,
   };
-  const warnings: string[] = [...share.warnings];
+  const cpuModelWarnings: string[] = [];
   if (models.cpu.provenance === "assumed") {
-    warnings.push(
+    cpuModelWarnings.push(
       `CPU "${cpu.brand}" is not in the CPU power table; generic per-vCPU watts were assumed (wide range)`,
     );
   }
-  return { cpu, memoryGB, attribution: share.attribution, models, warnings };
+  return {
+    cpu,
+    memoryGB,
+    attribution: share.attribution,
+    models,
+    warnings: [...share.warnings],
+    cpuModelWarnings,
+  };
 }

@@ -10,10 +10,15 @@ import { readWorkSources, type WorkSources } from "../report/work.js";
 import { TOOL_VERSION } from "../version.js";
 import type { Machine } from "./machine.js";
 
-/** Computes carbon for a finished measurement; see carbonForMeasurement. */
+/**
+ * Computes carbon for a finished measurement; see carbonForMeasurement. `warn` receives what went wrong on
+ * the way (a live-intensity fallback and its reason, an unknown metadata region): report warnings, which the
+ * CLI prints and the action raises, beyond the carbon notes.
+ */
 export type CarbonStep = (
   integration: IntegrationResult,
   hardware: Report["hardware"],
+  warn?: (warning: string) => void,
 ) => Promise<Carbon | null>;
 
 export interface ReportFromSamples {
@@ -47,9 +52,22 @@ export async function reportFromSamples(parts: ReportFromSamples): Promise<Repor
     ...(integration.gpuSelection ? { gpuSelection: integration.gpuSelection } : {}),
     attribution: machine.attribution,
   };
-  const carbon = parts.carbon ? await parts.carbon(integration, hardware) : null;
+  const carbonWarnings: string[] = [];
+  const carbon = parts.carbon
+    ? await parts.carbon(integration, hardware, (w) => carbonWarnings.push(w))
+    : null;
   const work = await readWorkSources(parts.metrics);
-  const warnings = [...machine.warnings, ...parts.warnings, ...work.warnings];
+  // "not in the CPU power table" is news only where the CPU model was used: RAPL-measured phases need no table.
+  const cpuModelUsed = integration.phases.some((p) =>
+    p.components.some((c) => c.component === "cpu" && c.method === "cpu-model"),
+  );
+  const warnings = [
+    ...machine.warnings,
+    ...(cpuModelUsed ? (machine.cpuModelWarnings ?? []) : []),
+    ...parts.warnings,
+    ...carbonWarnings,
+    ...work.warnings,
+  ];
   const sampled = integration.samplerCpu;
   // (In host scope the sampler's vCPU count is not used: /proc/stat utilisation is a fraction of all CPUs.)
   const cgroupShareChanged = sampled?.scope === "cgroup" && sampled.vcpus !== machine.cpu.threads;

@@ -86,17 +86,14 @@ export function noiseRuleText(
 ): string {
   const alpha = formatPct((1 - confidence) * 100);
   return (
-    `Only base runs on the same hardware (CPU model, vCPU count, GPU models) are used. Run-to-run noise is ` +
-    `estimated from this row's base runs, the spread of the base branch's other jobs and phases, and a prior of ` +
-    `${formatPct(priorPercent)} (our assumption, worth ${PRIOR.df + 1} runs), so one base run is enough to judge ` +
-    `and the row's own spread takes over as its history grows. A change counts when the head lies outside the ` +
-    `prediction interval for one new run: base mean ± t × σ × √(1 + 1/n). The total carries half of the ` +
-    `${alpha} false-alarm rate and the phase or job rows share the other half (weighted Holm), so a comment ` +
-    `where nothing changed flags something at most ${alpha} of the time. The band is never narrower than the ` +
-    `sampling resolution where a phase boundary fell between two samples; totals read from counters at the exact ` +
-    `start and end have none. The total is judged on Wh per 1k work units when head and base report the same ` +
-    `unit. The delta's range is the uncertainty of the difference: measured run-to-run noise plus the model ` +
-    `uncertainty of each component that changed; factors both runs share scale it and do not widen it around zero.`
+    `Only base runs on the same hardware (CPU model, vCPU count, GPUs) are used. Run-to-run noise comes from ` +
+    `this row's base runs, the other jobs and phases of the base branch, and a prior of ${formatPct(priorPercent)} ` +
+    `(our assumption, worth ${PRIOR.df + 1} runs): one base run is enough, and the row's own spread takes over as ` +
+    `its history grows. A change counts when the head lies outside the range one more base run would fall in. ` +
+    `The total and the rows share one ${alpha} false-alarm rate (Holm's method), so a comment where nothing ` +
+    `changed flags something at most ${alpha} of the time. Sampling resolution widens the band only where a ` +
+    `phase boundary fell between two samples. With the same unit of work in head and base, the total is judged ` +
+    `per 1,000 units. The change's range adds measured noise to the model uncertainty of what changed.`
   );
 }
 

@@ -68,6 +68,16 @@ function overallComparison(input: CommentModelInput): Comparison {
   return totalComparison(jobs, sumReports(heads, heads[0] as Report));
 }
 
+/** What changed between the base's hardware and the head's, for the headline (the details list every run). */
+function differentHardwareText(overall: Comparison, baseRefText: string): string {
+  const differences = overall.hardwareDifferences.length
+    ? overall.hardwareDifferences
+    : (overall.baseRunsSkipped[0]?.hardwareDifferences ?? []);
+  if (differences.length === 0) return `${baseRefText} ran on different hardware`;
+  const shown = differences.slice(0, 2).join("; ") + (differences.length > 2 ? "; …" : "");
+  return `${baseRefText} ran on different hardware (${unbreakFigures(escapeMarkdown(shown, 160))})`;
+}
+
 function headlineOf(input: CommentModelInput, overall: Comparison, baseRefText: string): string {
   const jobs = input.reports;
   const heads = jobs.map((j) => j.head);
@@ -81,7 +91,7 @@ function headlineOf(input: CommentModelInput, overall: Comparison, baseRefText: 
   let change: string;
   if (verdict === "no-baseline") change = `no base run of ${baseRefText} to compare with yet`;
   else if (verdict === "different-hardware")
-    change = `not compared: ${baseRefText} ran on different hardware`;
+    change = `not compared: ${differentHardwareText(overall, baseRefText)}`;
   else if (verdict === "not-comparable")
     change = `not compared: the base run of ${baseRefText} used no or almost no energy`;
   else {

@@ -29,13 +29,24 @@ describe.concurrent("budgets", () => {
     const { post } = await measuredJob(world.job(), { ...inputs, comment: "never" });
     expect(post.code).toBe(1);
     expect(post.outputs["over-budget"]).toBe("true");
-    // one annotation (titled) and the step's failure message, both the same single line
-    expect(post.errors).toHaveLength(2);
-    expect(post.errors[0]).toBe(post.errors[1]);
+    // one annotation: the step's failure message, a single line (not an error annotation and then the same
+    // text again as the failure)
+    expect(post.errors).toHaveLength(1);
     expect(post.errors[0]).toMatch(message);
-    expect(post.stdout).toContain("::error title=ml-footprint budget::");
     // the report still exists for a failed budget
     expect(post.outputs["report-path"]).toBeTruthy();
+  });
+
+  it("two breaches: two annotations, one each, and the step fails", async () => {
+    const { post } = await measuredJob(world.job(), {
+      "budget-energy": "1 J",
+      "budget-duration": "100ms",
+      comment: "never",
+    });
+    expect(post.code).toBe(1);
+    expect(post.errors).toHaveLength(2);
+    expect(post.errors[0]).toMatch(/^Energy .+ is over the 0.278 mWh budget/);
+    expect(post.errors[1]).toMatch(/^Duration .+ is over the 100 ms budget/);
   });
 
   it("fail-on-budget: false only warns, with the same line, and the step passes", async () => {

@@ -24,18 +24,18 @@ describe("an overall cap on the report bytes one command reads", () => {
   it("compare refuses a set of files over the cap in all, each under the cap per file", async () => {
     const one = JSON.stringify(makeReport()).length;
     const budget = new ReadBudget(Math.floor(one * 3.5));
-    await expect(runCompare([join(dir, "bases"), join(dir, "head.json")], {}, budget)).rejects.toThrow(
-      /at most \d+ bytes are read in all/,
-    );
+    await expect(
+      runCompare([join(dir, "bases"), join(dir, "head.json")], {}, undefined, budget),
+    ).rejects.toThrow(/at most \d+ bytes are read in all/);
     // within the cap, the same call works
     await expect(runCompare([join(dir, "bases"), join(dir, "head.json")], {})).resolves.toContain("");
   });
 
   it("history is capped the same way", async () => {
     const one = JSON.stringify(makeReport()).length;
-    await expect(runHistory(join(dir, "bases"), {}, new ReadBudget(Math.floor(one * 2.5)))).rejects.toThrow(
-      /at most \d+ bytes are read in all/,
-    );
+    await expect(
+      runHistory(join(dir, "bases"), {}, undefined, new ReadBudget(Math.floor(one * 2.5))),
+    ).rejects.toThrow(/at most \d+ bytes are read in all/);
   });
 
   it("the default cap is a few per-file caps, not unbounded", () => {

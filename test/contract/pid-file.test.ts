@@ -79,6 +79,8 @@ describe("a pid file pointing at a live process that is not our sampler", () => 
       });
       let stderr = "";
       child.stderr!.on("data", (d) => (stderr += d));
+      // A node binary "nobody" cannot execute (under a 0700 directory) fails here at once, not by a timeout.
+      child.on("error", (err) => resolve({ code: null, stderr: String(err) }));
       child.on("close", (code) => resolve({ code, stderr }));
     });
     expect(run.stderr).toContain("ml-footprint: sampler not-running");

@@ -10,6 +10,7 @@ import { runBundledCli } from "../support/cli.js";
 import { runExport } from "../../src/cli/export.js";
 import { InputError } from "../../src/model/units.js";
 import { makeReport } from "../report/make-report.js";
+import { localIdentity } from "../../src/report/build.js";
 import { readCsv, readCsvRecords } from "./csv-reader.js";
 
 // The header of CodeCarbon's own test fixture tests/test_data/emissions_valid_headers.csv (mlco2/codecarbon
@@ -107,8 +108,8 @@ describe("CodeCarbon emissions.csv", () => {
       python_version: "",
       longitude: "",
       ram_used_gb: "",
-      water_consumed: "0",
-      wue: "0",
+      water_consumed: "", // unknown, not "no water"
+      wue: "",
     });
   });
 
@@ -154,6 +155,78 @@ describe("CodeCarbon emissions.csv", () => {
     expect(csvCell(-0.5)).toBe("-0.5"); // numbers are never prefixed
     expect(csvCell(Number.NaN)).toBe("");
     expect(csvCell(3.4e-5)).toBe("0.000034");
+  });
+
+  it("defuses formulas behind leading blanks, line breaks and invisible characters, and full-width signs", () => {
+    const hidden = [
+      " =1+1",
+      "  +1",
+      "\n=1+1",
+      "\r\n@SUM(A1)",
+      "\u200B=1+1",
+      "\uFEFF=1",
+      "\u2060-1",
+      "\u00A0=1",
+      "\uFF1D1+1",
+    ];
+    for (const text of hidden) {
+      const cell = csvCell(text);
+      const [[read]] = readCsv(`${cell}\n`) as [[string]];
+      expect(read, JSON.stringify(text)).toBe(`'${text}`);
+    }
+    // ordinary text, also with inner signs or leading blanks before a letter, is left alone
+    for (const text of ["a=b", " AMD EPYC", "x-1", "acme/models", "\u200Bname"])
+      expect(csvCell(text)).toBe(text);
+  });
+
+  it("rounds numbers to 12 significant digits: no float noise such as 6.999999999999999", () => {
+    expect(csvCell(6.999999999999999)).toBe("7");
+    expect(csvCell(0.1 + 0.2)).toBe("0.3");
+    expect(csvCell(0.0123456789012345)).toBe("0.0123456789012");
+    expect(csvCell(1e-7)).toBe("1e-7");
+    const report = makeReport();
+    report.durationS = 6.999999999999999;
+    const [row] = readCsvRecords(codecarbonCsv([report]));
+    expect(row!.duration).toBe("7");
+    for (const cell of Object.values(row!)) {
+      if (!/^-?[\d.]+(e-?\d+)?$/.test(cell)) continue;
+      const significant = cell.replace(/e.*$/, "").replace(/[-.]/g, "").replace(/^0+/, "");
+      expect(significant.length, cell).toBeLessThanOrEqual(12);
+    }
+  });
+
+  it("run_id is unique per report, project_name and experiment_id say which repository and key", () => {
+    const ci = (runId: string, attempt: string, key: string) => {
+      const r = makeReport({ key });
+      r.identity = { ...r.identity, runId, runAttempt: attempt };
+      return r;
+    };
+    const local = (key: string, createdAt: string) => {
+      const r = makeReport({ key, createdAt });
+      r.identity = localIdentity(key);
+      return r;
+    };
+    const reports = [
+      ci("1001", "1", "train"),
+      ci("1001", "1", "eval"),
+      ci("1001", "2", "train"),
+      ci("1002", "1", "train"),
+      local("run", "2026-11-20T10:00:00.000Z"),
+      local("run", "2026-11-20T10:00:00.001Z"),
+      local("train", "2026-11-20T10:00:00.000Z"),
+    ];
+    const rows = readCsvRecords(codecarbonCsv(reports));
+    expect(new Set(rows.map((r) => r.run_id)).size).toBe(reports.length);
+    expect(rows[0]).toMatchObject({
+      project_name: "acme/models",
+      run_id: "acme/models/1001/1/train",
+      experiment_id: "train",
+    });
+    expect(rows[4]).toMatchObject({
+      project_name: "local",
+      run_id: "local/run/2026-11-20T10:00:00.000Z",
+      experiment_id: "run",
+    });
   });
 });
 

@@ -15,6 +15,20 @@ interface Pkg {
   files: string[];
   dependencies?: Record<string, string>;
 }
+/** The `run: |` script of the release.yml step with this name, de-indented. */
+function stepScript(name: string): string {
+  const lines = readFileSync(".github/workflows/release.yml", "utf8").split("\n");
+  const at = lines.findIndex((l) => l.trim() === `- name: ${name}`);
+  const runAt = lines.findIndex((l, i) => i > at && /^ {8}run: \|$/.test(l));
+  expect(at, name).toBeGreaterThan(0);
+  const script: string[] = [];
+  for (const line of lines.slice(runAt + 1)) {
+    if (line.trim() !== "" && !line.startsWith(" ".repeat(10))) break;
+    script.push(line.slice(10));
+  }
+  return script.join("\n");
+}
+
 const pkg = JSON.parse(readFileSync("package.json", "utf8")) as Pkg;
 const npm = (args: string[], cwd: string) =>
   execFileSync("npm", args, {
@@ -95,5 +109,31 @@ describe("the npm package", { timeout: 240_000 }, () => {
     const schema = run(["schema"]);
     expect(schema.status, schema.stderr).toBe(0);
     expect(schema.stdout).toBe(readFileSync("schema/report-1.json", "utf8"));
+  });
+
+  it("release.yml's dry-run step, run by bash in the package as the runner does: packs, installs, --version and run -- true", () => {
+    const root = mkdtempSync(join(tmpdir(), "mlf-dry-"));
+    const stage = join(root, "stage");
+    mkdirSync(stage);
+    for (const file of ["package.json", "README.md", "LICENSE", "action.yml"])
+      cpSync(file, join(stage, file));
+    cpSync("schema", join(stage, "schema"), { recursive: true });
+    cpSync(join(distEntry("cli.js"), ".."), join(stage, "dist"), { recursive: true });
+    const script = stepScript("The packed tarball installs into an empty directory and runs");
+    const env = { ...process.env, npm_config_update_notifier: "false", npm_config_offline: "true" };
+    const ok = spawnSync("bash", ["-e", "-c", script], {
+      cwd: stage,
+      env: { ...env, VERSION: pkg.version },
+      encoding: "utf8",
+    });
+    expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/ml-footprint — .*exit code 0/);
+    const wrong = spawnSync("bash", ["-e", "-c", script], {
+      cwd: stage,
+      env: { ...env, VERSION: "9.9.9" },
+      encoding: "utf8",
+    });
+    expect(wrong.status).toBe(1);
+    expect(wrong.stdout).toContain(`::error::the packed CLI says version ${pkg.version}, expected 9.9.9`);
   });
 });

@@ -79,7 +79,14 @@ describe("renderComment", () => {
     );
     const hw = plain(comment([job(makeReport({ threads: 16 }), [makeReport()])]));
     expect(hw.split("\n")[1]).toBe(
-      "### ⚠️ Different hardware: 12.0 Wh · 5.38 g CO2e — not compared: main ran on different hardware",
+      "### ⚠️ Different hardware: 12.0 Wh · 5.38 g CO2e — not compared: main ran on different hardware (vCPUs: 4 → 16)",
+    );
+    // what changed, escaped (a CPU brand comes from the report), at most two differences in the headline
+    const cpu = plain(
+      comment([job(makeReport({ threads: 16, cpu: "Xeon *Gold*", gpus: ["A100"] }), [makeReport()])]),
+    );
+    expect(cpu.split("\n")[1]).toBe(
+      "### ⚠️ Different hardware: 12.0 Wh · 5.38 g CO2e — not compared: main ran on different hardware (CPU: AMD EPYC 7763 64-Core Processor → Xeon \\*Gold\\*; vCPUs: 4 → 16; …)",
     );
     expect(hw).toContain("Different hardware than the base run: vCPUs: 4 → 16");
   });

@@ -68,7 +68,11 @@ export const ACTION_BAD_INPUTS: BadInput[] = [
   // durations and the sampling interval
   outOfRange("interval", "5ms", "100ms to 60s"),
   outOfRange("interval", "61s", "100ms to 60s"),
-  outOfRange("interval", "0", "100ms to 60s"),
+  a(
+    "interval",
+    "0",
+    '"0" has no unit (a plain number is seconds, and 0 s is out of range); use 100ms or 1s; accepted: 100ms to 60s',
+  ),
   invalid("interval", "fast", DURATION),
   invalid("interval", "-1s", DURATION),
   invalid("interval", "1e3ms", DURATION),
@@ -76,7 +80,7 @@ export const ACTION_BAD_INPUTS: BadInput[] = [
   a("interval", long("9", 400), `"${clipped("9")}" is out of range; accepted: ${DURATION}`, '"9" × 400'),
   invalid("budget-duration", "1 week", DURATION),
   invalid("budget-duration", "-1h", DURATION),
-  invalid("budget-duration", "1h30m", DURATION),
+  invalid("budget-duration", "1h30", DURATION),
   // energy, mass, percentages: impossible units
   a(
     "budget-energy",
@@ -262,7 +266,23 @@ export const CLI_BAD_INPUTS: BadInput[] = [
   c(
     "run --cpu-tdp",
     RUN("--cpu-tdp", "280W"),
-    '--cpu-tdp: "280W" is not valid; accepted: a positive number of watts, e.g. 280',
+    '--cpu-tdp: "280W" is not valid; accepted: a positive number of watts (package TDP), e.g. 280',
+  ),
+  c(
+    "run --interval",
+    RUN("--interval", "100"),
+    '--interval: "100" has no unit (a plain number is seconds, and 100 s is out of range); use 100ms or 1s; accepted: 100ms to 60s',
+  ),
+  c(
+    "run --label",
+    RUN("--label", ""),
+    '--label: "" is not valid; accepted: 1 to 100 characters without control characters, e.g. train',
+  ),
+  c("run --key", RUN("--key", "my key"), `--key: "my key" is not valid; accepted: ${KEY}`),
+  c(
+    "run --cpu-watts-per-vcpu",
+    RUN("--cpu-watts-per-vcpu", "3-1"),
+    '--cpu-watts-per-vcpu: "3-1" has MIN above MAX; accepted: "MIN-MAX" watts per vCPU from 0 to 100, e.g. 0.45-2.02, or one number',
   ),
   c(
     "run --region",

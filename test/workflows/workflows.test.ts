@@ -115,7 +115,7 @@ describe("the project's workflows", () => {
     const ci = read("ci.yml");
     expect(ci).toMatch(/^permissions:\n {2}contents: read\n\n/m);
     expect(readSteps(ci).some((s) => /run: \.ci\/run$/m.test(s.text))).toBe(true);
-    expect(ci).toMatch(/node-version: 20/);
+    expect(ci).toMatch(/node-version: 24/);
   });
 
   it("ci.yml runs the tests and a CLI smoke run on every runner kind: Linux x64 and arm64, macOS, Windows", () => {
@@ -181,10 +181,13 @@ describe("release.yml", () => {
   };
 
   it("runs on version tags only, reads by default, and grants write per job", () => {
-    expect(text).toMatch(/^on:\n {2}push:\n {4}tags: \["v\[0-9\]\+\.\[0-9\]\+\.\[0-9\]\+\*"\]\n\n/m);
+    expect(text).toMatch(
+      /^on:\n {2}push:\n {4}tags: \["v\[0-9\]\+\.\[0-9\]\+\.\[0-9\]\+\*"\]\n {2}workflow_dispatch:\n\n/m,
+    );
     expect(text).not.toMatch(/^\s*(pull_request|pull_request_target|workflow_run|branches):/m);
     expect(text).toMatch(/^permissions:\n {2}contents: read\n/m);
     expect(jobs("check")).not.toMatch(/permissions:/);
+    expect(jobs("dry-run")).not.toMatch(/permissions:/);
     expect(jobs("github-release")).toMatch(/permissions:\n {6}contents: write/);
     expect(jobs("npm-publish")).toMatch(/permissions:\n {6}contents: read\n {6}id-token: write/);
     expect(jobs("npm-publish")).not.toMatch(/contents: write/);
@@ -192,13 +195,42 @@ describe("release.yml", () => {
 
   it("checks the tag against package.json and runs .ci/run (tests, build, dist/ check) before releasing", () => {
     const check = jobs("check");
-    expect(check).toMatch(/TAG: \$\{\{ github\.ref_name \}\}/);
+    expect(check).toMatch(/TAG: \$\{\{ github\.ref_type == 'tag' && github\.ref_name \|\| '' \}\}/);
     expect(check).toMatch(/require\("\.\/package\.json"\)\.version/);
     expect(check).toMatch(/run: \.ci\/run$/m);
-    expect(jobs("github-release")).toMatch(/needs: check/);
-    expect(jobs("npm-publish")).toMatch(/needs: check/);
     // .ci/run is what fails on a stale dist/
     expect(readFileSync(join(process.cwd(), ".ci", "run"), "utf8")).toMatch(/git diff --quiet -- dist/);
+  });
+
+  it("publishes nothing before the dry run passed, and moves the major tag last", () => {
+    const dry = jobs("dry-run");
+    expect(dry).toMatch(/needs: check/);
+    expect(dry).toMatch(/npm pack --ignore-scripts --pack-destination "\$work"/);
+    expect(dry).toMatch(/npm install [^\n]*"\$work"\/ml-footprint-\*\.tgz/);
+    expect(dry).toMatch(/npx --no-install ml-footprint --version/);
+    expect(dry).toMatch(/npx --no-install ml-footprint run -- true/);
+    expect(dry).toMatch(/npm publish --dry-run/);
+    expect(jobs("npm-publish")).toMatch(/needs: \[check, dry-run\]\n {4}if: github\.ref_type == 'tag'/);
+    expect(jobs("github-release")).toMatch(
+      /needs: \[check, npm-publish\]\n {4}if: github\.ref_type == 'tag'/,
+    );
+    // the major tag is the last step of the last job
+    const names = [...text.matchAll(/^ {2}([a-z-]+):\n {4}(needs|runs-on)/gm)].map((m) => m[1]);
+    expect(names).toEqual(["check", "dry-run", "npm-publish", "github-release"]);
+    expect(text.trimEnd().split("\n").at(-1)).toMatch(/git push --force origin "refs\/tags\/\$MAJOR"/);
+  });
+
+  it("runs on Node 24 everywhere, and package.json names the home npm provenance checks", () => {
+    for (const file of ["ci.yml", "release.yml", "footprint.yml"])
+      for (const m of read(file).matchAll(/node-version: (\S+)/g)) expect(m[1], file).toBe("24");
+    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as Record<string, unknown>;
+    expect(pkg.version).toBe("1.0.0");
+    expect(pkg.repository).toEqual({
+      type: "git",
+      url: "git+https://github.com/ml-footprint/ml-footprint.git",
+    });
+    expect(pkg.bugs).toEqual({ url: "https://github.com/ml-footprint/ml-footprint/issues" });
+    expect(pkg.homepage).toBe("https://github.com/ml-footprint/ml-footprint#readme");
   });
 
   it("creates the release with generated notes and moves the major tag, except for pre-releases", () => {
@@ -239,6 +271,10 @@ describe("release.yml", () => {
       });
       return { status: result.status, stdout: result.stdout, outputs: readFileSync(out, "utf8") };
     };
+    expect(runStep("")).toMatchObject({
+      status: 0,
+      outputs: "version=1.4.0-rc.2\nmajor=v1\nprerelease=true\n",
+    });
     expect(runStep("v1.4.0-rc.2")).toMatchObject({
       status: 0,
       outputs: "version=1.4.0-rc.2\nmajor=v1\nprerelease=true\n",
@@ -248,5 +284,23 @@ describe("release.yml", () => {
     expect(mismatch.stdout).toMatch(/::error::tag v1.4.0 does not match package.json version 1.4.0-rc.2/);
     writeFileSync(join(dir, "package.json"), JSON.stringify({ version: "12.0.1" }));
     expect(runStep("v12.0.1").outputs).toBe("version=12.0.1\nmajor=v12\nprerelease=false\n");
+  });
+});
+
+describe(".ci/run", () => {
+  const run = readFileSync(join(process.cwd(), ".ci", "run"), "utf8");
+
+  it("runs the bundle's tests on Node 24 and the packed CLI on the oldest Node of engines, both from the npm registry", () => {
+    expect(run).toMatch(/pkg="node-\$\(node -p 'process\.platform'\)-\$\(node -p 'process\.arch'\)@\$1"/);
+    expect(run).toMatch(/node24="\$\(node_from_registry 24 /);
+    expect(run).toMatch(/echo "Node 24 from the npm registry: \$\("\$node24" --version\)"/);
+    expect(run).toMatch(/"\$node24" node_modules\/vitest\/vitest\.mjs run test\/contract test\/release/);
+    expect(run).toMatch(/engines\.node/);
+    expect(run).toMatch(/"\$node_old" "\$cli" run --no-progress -- true/);
+    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { engines: { node: string } };
+    // the form .ci/run reads: ">=MAJOR[.MINOR[.PATCH]]"
+    expect(pkg.engines.node).toMatch(/^>=\d+(\.\d+){0,2}$/);
+    // action.yml's runtime is the Node that .ci/run tests the bundle on
+    expect(readFileSync("action.yml", "utf8")).toMatch(/using: "?node24"?/);
   });
 });

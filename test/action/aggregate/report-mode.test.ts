@@ -72,10 +72,10 @@ describe("mode: report — one comment for a matrix", () => {
     expect(summary).toContain("| **total** |");
     expect(summary).not.toContain("<!-- ml-footprint");
 
-    // budgets on the totals fail the step with both reasons
-    expect(core.failed).toHaveLength(1);
+    // budgets on the totals fail the step, one annotation per reason
+    expect(core.failed).toHaveLength(2);
     expect(core.failed[0]).toContain("over the 35.0 Wh budget");
-    expect(core.failed[0]).toContain("over the 10 % max-increase budget");
+    expect(core.failed[1]).toContain("over the 10 % max-increase budget");
     expect(core.outputs["over-budget"]).toBe("true");
     expect(Number(core.outputs["energy-wh"])).toBeCloseTo(40.2, 3);
     expect(core.outputs.verdict).toBe("increase");
