@@ -1,3 +1,0 @@
-#!/usr/bin/env node
-import{createRequire as __mlfCreateRequire}from'node:module';const require=__mlfCreateRequire(import.meta.url);
-var _="0.1.0";export{_ as a};
