@@ -100,7 +100,7 @@ export function parseDurationS(text: string, inputName: string): number {
     text,
     inputName,
     DURATION_TO_S,
-    "a number with ms, s, m or h (e.g. 1s, 500ms, 30m)",
+    "a number with ms, s, m or h (e.g. 1s, 500ms, 30m), or hours, minutes and seconds together (1h30m)",
     "s",
   );
 }

@@ -157,7 +157,7 @@ describe.concurrent("measure modes", () => {
     const step = await job.step({ ...FAST, interval: "fast" });
     expect(step.code).toBe(1);
     expect(step.errors).toEqual([
-      'ml-footprint: interval: "fast" is not valid; accepted: a number with ms, s, m or h (e.g. 1s, 500ms, 30m)',
+      'ml-footprint: interval: "fast" is not valid; accepted: a number with ms, s, m or h (e.g. 1s, 500ms, 30m), or hours, minutes and seconds together (1h30m)',
     ]);
     expect(step.state).toEqual({}); // nothing started, so no post work
   });

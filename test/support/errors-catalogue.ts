@@ -21,7 +21,8 @@ export interface BadInput {
 
 const REGION_FORMS =
   'aws:<region> (aws:us-east-1), azure:<region> (azure:eastus), gcp:<region> (gcp:europe-west1), an ISO country code (FR, FRA) or "world"';
-const DURATION = "a number with ms, s, m or h (e.g. 1s, 500ms, 30m)";
+const DURATION =
+  "a number with ms, s, m or h (e.g. 1s, 500ms, 30m), or hours, minutes and seconds together (1h30m)";
 const ENERGY = "a number with Wh, kWh, MWh, J, kJ or MJ (e.g. 500 Wh, 1.2 kWh)";
 const MASS = "a number with mg, g, kg, t or Mg of CO2e (e.g. 50 g, 1.5 kg)";
 const PERCENT = "a percentage such as 10% or 2.5%";
