@@ -74,11 +74,13 @@ function chartNumber(value: number): string {
   return Number(value.toPrecision(3)).toString();
 }
 
-/** The x-axis label of a point: "abc1234 11-21", "11-21 09:54" without a commit, "this PR". */
+/**
+ * The x-axis label of a point: its short commit "abc1234", "11-21 09:54" without a commit, "this PR". The date
+ * stays in the table below the chart: with it, six or more labels ran into each other under the bars.
+ */
 function axisLabel(p: TrendPoint): string {
   if (p.isHead) return "this PR";
-  const day = dayOf(p.createdAt).slice(5);
-  if (p.commit) return `${p.commit} ${day}`.trim();
+  if (p.commit) return p.commit;
   return runLabel("", p.createdAt).slice(5);
 }
 

@@ -133,7 +133,7 @@ describe("the rendered comment", () => {
     }
   });
 
-  it("labels the trend by short commit and date, by date alone without a commit, never 'unknown'", () => {
+  it("labels the trend by short commit (the table adds its date), by date alone without a commit, never 'unknown'", () => {
     const base = history("train", [0.185, 0.19, 0.18]);
     base[1]!.identity.sha = "";
     const md = render([jobOf(sourced(makeReport({ phases: { train: 0.341 } })), base)]).md.replace(
@@ -141,7 +141,7 @@ describe("the rendered comment", () => {
       " ",
     );
     expect(md).not.toMatch(/`unknown`|"unknown"|\| unknown/);
-    expect(md).toContain('x-axis ["abc1232 11-18", "11-19 10:00", "abc1234 11-20", "this PR"]');
+    expect(md).toContain('x-axis ["abc1232", "11-19 10:00", "abc1234", "this PR"]');
     expect(md).toContain("| 2026-11-19 10:00 |");
     expect(md).toContain("| `abc1234` 2026-11-20 |");
   });
