@@ -9,10 +9,9 @@ import {
   startBackgroundSampler,
   stopBackgroundSampler,
 } from "../measure/background.js";
-import { Sampler } from "../measure/sampler.js";
+import { runSamplerProcess, type SamplerRunFlags } from "../measure/sampler-process.js";
 import { parseIntervalMs } from "../model/units.js";
-import { GPUS_HELP, gpuSelectionFrom, parseGpusInput } from "../measure/gpu-select.js";
-import { injectedRoots } from "./roots.js";
+import { GPUS_HELP, parseGpusInput } from "../measure/gpu-select.js";
 
 export function registerSamplerCommands(program: Command): void {
   const sampler = program
@@ -60,25 +59,7 @@ export function registerSamplerCommands(program: Command): void {
     .option("--interval <duration>", "", "1s")
     .option("--phase <name>", "", "train")
     .option("--gpus <list>")
-    .action(async (flags: { dir: string; interval: string; phase: string; gpus?: string }) => {
-      const roots = injectedRoots(process.env);
-      const instance = new Sampler({
-        samplesPath: join(flags.dir, SAMPLES_FILE),
-        intervalMs: parseIntervalMs(flags.interval, "--interval"),
-        phase: flags.phase,
-        gpuSelection: gpuSelectionFrom(flags.gpus, process.env, "--gpus"),
-        ...roots,
-        // Background mode starts at once: the step that started it must not wait for nvidia-smi, and the
-        // head before the first GPU block is held back from it (edge rule) with the range widened.
-        gpuStartWaitMs: 0,
-        nvml: roots.python ? { python: roots.python } : {},
-        onInfo: (message) => process.stderr.write(`ml-footprint: ${message}\n`),
-      });
-      await instance.start();
-      await new Promise<void>((resolveStop) => {
-        const stop = () => void instance.stop().then(() => resolveStop());
-        process.once("SIGTERM", stop);
-        process.once("SIGINT", stop);
-      });
+    .action(async (flags: SamplerRunFlags) => {
+      await runSamplerProcess(flags);
     });
 }

@@ -4,19 +4,24 @@
  */
 import { spawn } from "node:child_process";
 import { appendFileSync, existsSync, openSync, closeSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { formatLine } from "./samples.js";
+import { dirname, join, resolve } from "node:path";
+import { formatLine } from "./samples-line.js";
 
 export const SAMPLES_FILE = "samples.ndjson";
 export const PID_FILE = "sampler.pid";
 /** The sampler's start time (proc(5) stat field 22, clock ticks since boot), next to its pid. */
 export const START_FILE = "sampler.start";
+/** The slim bundle entry that runs only the sampler (scripts/build.mjs). */
+export const SAMPLER_ENTRY = "sampler.js";
 
 export interface BackgroundStart {
   dir: string;
   intervalMs: number;
   phase: string;
-  /** path of the bundled CLI (dist/cli.js) that runs `sampler run` */
+  /**
+   * path of the bundled CLI (dist/cli.js); the slim sampler entry beside it (dist/sampler.js, see samplerEntry)
+   * runs `sampler run`, the CLI itself where there is none
+   */
   cliPath: string;
   env?: NodeJS.ProcessEnv;
   /** the gpus input/flag (validated), passed to the sampler; null/undefined → from its environment */
@@ -51,6 +56,16 @@ function isZombie(pid: number): boolean {
   }
 }
 
+/** The slim sampler entry: dist/sampler.js beside the CLI (or one level up from a chunk); the CLI where absent. */
+export function samplerEntry(cliPath: string): string {
+  for (const candidate of [
+    join(dirname(cliPath), SAMPLER_ENTRY),
+    join(dirname(cliPath), "..", SAMPLER_ENTRY),
+  ])
+    if (existsSync(candidate)) return candidate;
+  return cliPath;
+}
+
 /** Spawn the detached sampler and wait until it has written its first line. Returns its pid. */
 export async function startBackgroundSampler(options: BackgroundStart): Promise<number> {
   const samplesPath = join(options.dir, SAMPLES_FILE);
@@ -58,7 +73,7 @@ export async function startBackgroundSampler(options: BackgroundStart): Promise<
   const child = spawn(
     process.execPath,
     [
-      options.cliPath,
+      samplerEntry(options.cliPath),
       "sampler",
       "run",
       "--dir",

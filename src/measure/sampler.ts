@@ -12,7 +12,8 @@ import { discoverRapl, readRaplCounters, type RaplDomain } from "./sources/rapl.
 import { createCpuUtilReader } from "./sources/proc-stat.js";
 import { startNvidiaSmiStream, type NvidiaSmiRow, type NvidiaSmiStream } from "./sources/nvidia-smi.js";
 import { anchoredClock } from "./clock.js";
-import { formatLine, type GpuReading, type SamplesFileLine } from "./samples.js";
+import type { GpuReading, SamplesFileLine } from "./samples.js";
+import { formatLine } from "./samples-line.js";
 import { ALL_GPUS, resolveGpuSelection, type GpuSelection } from "./gpu-select.js";
 import type { NvmlReaderOptions } from "./sources/nvml.js";
 import { executableExists } from "./sources/find-executable.js";

@@ -113,10 +113,6 @@ export const SamplesFileLine = z.discriminatedUnion("t", [
 ]);
 export type SamplesFileLine = z.infer<typeof SamplesFileLine>;
 
-/** Serialise one line (no validation on the hot path: the sampler builds lines from typed data). */
-export function formatLine(line: SamplesFileLine): string {
-  return `${JSON.stringify(line)}\n`;
-}
 
 export interface ParsedLine {
   ok: true;
