@@ -113,7 +113,6 @@ export const SamplesFileLine = z.discriminatedUnion("t", [
 ]);
 export type SamplesFileLine = z.infer<typeof SamplesFileLine>;
 
-
 export interface ParsedLine {
   ok: true;
   line: SamplesFileLine;
