@@ -34,8 +34,12 @@ export interface GpuReader {
   readonly kind: GpuReaderKind;
   /** ok once the reader answers with its GPUs; otherwise why not (never an error: the caller falls back) */
   readonly ready: Promise<GpuReaderHello>;
-  /** One reading of every GPU; null on timeout or when the reader is gone (see exitReason). */
-  read(timeoutMs: number): Promise<GpuTickReading[] | null>;
+  /**
+   * One reading of every GPU, taken `delayMs` from now (default at once: the reader then is the tick's clock,
+   * and its answer the sampler's one wake-up); null on timeout, when the reader is gone (see exitReason) or when
+   * a newer read replaced this delayed one.
+   */
+  read(timeoutMs: number, delayMs?: number): Promise<GpuTickReading[] | null>;
   /** why the reader stopped answering, once it has; null while it runs */
   readonly exitReason: string | null;
   stop(): Promise<void>;
@@ -61,8 +65,8 @@ export function nvmlGpuReader(opts: NvmlReaderOptions): GpuReader {
       return nvml.exitReason;
     },
     stop: () => nvml.stop(),
-    async read(timeoutMs) {
-      const read = await nvml.read(timeoutMs, true);
+    async read(timeoutMs, delayMs = 0) {
+      const read = await nvml.read(timeoutMs, true, delayMs);
       if (read === null || !read.power) return null;
       const power = read.power;
       const out: GpuTickReading[] = [];

@@ -18,7 +18,13 @@ import { ALL_GPUS, resolveGpuSelection, type GpuSelection } from "./gpu-select.j
 import type { NvmlReaderOptions } from "./sources/nvml.js";
 import { executableExists } from "./sources/find-executable.js";
 import { nvmlCodeName, stepCounter, type CounterTrack } from "./gpu-counter.js";
-import { nvmlGpuReader, type GpuReader, type GpuReaderHello } from "./gpu-reader.js";
+import { nvmlGpuReader, type GpuReader, type GpuReaderHello, type GpuTickReading } from "./gpu-reader.js";
+
+/** A reader's answer that was the tick (the reader is the clock while it runs). */
+interface Answered {
+  reader: GpuReader;
+  read: GpuTickReading[] | null;
+}
 
 export interface SamplerOptions {
   samplesPath: string;
@@ -271,32 +277,50 @@ export class Sampler {
   private schedule(): void {
     if (this.stopped) return;
     const delay = Math.max(0, this.nextTickAt - this.now());
-    this.timer = setTimeout(() => {
-      void this.tick().then(() => {
-        const now = this.now();
-        this.nextTickAt += this.options.intervalMs;
-        if (this.nextTickAt < now) this.nextTickAt = now + this.options.intervalMs; // skip missed ticks
-        this.schedule();
+    const reader = this.reader;
+    const next = () => {
+      const now = this.now();
+      this.nextTickAt += this.options.intervalMs;
+      if (this.nextTickAt < now) this.nextTickAt = now + this.options.intervalMs; // skip missed ticks
+      this.schedule();
+    };
+    if (reader && this.readerReady) {
+      // The GPU reader is the clock: it reads the GPUs when the tick falls due and its answer is the tick, so
+      // this process wakes once per tick. Its read timeout is the watchdog (armed, and cleared unfired).
+      void reader.read(this.readTimeoutMs(), delay).then((read) => {
+        if (this.stopped) return; // replaced by the last reading (stop)
+        void this.tick(undefined, { reader, read }).then(next);
       });
-    }, delay);
+      return;
+    }
+    this.timer = setTimeout(() => void this.tick().then(next), delay);
   }
 
-  /** One sample; ticks run one after the other (a counter answer may be awaited inside). */
-  private tick(ts?: number): Promise<number> {
-    const run = this.tickChain.then(() => this.sample(ts));
+  private readTimeoutMs(): number {
+    return this.options.nvmlReadTimeoutMs ?? Math.max(2_000, this.options.intervalMs);
+  }
+
+  /** One sample; ticks run one after the other (a reader's answer may be awaited inside). */
+  private tick(ts?: number, answered?: Answered): Promise<number> {
+    const run = this.tickChain.then(() => this.sample(ts, answered));
     this.tickChain = run.catch(() => undefined);
     return run;
   }
 
-  private async sample(tsAt?: number): Promise<number> {
+  private async sample(tsAt?: number, answered?: Answered): Promise<number> {
     let ts = tsAt ?? this.now();
     const line: Extract<SamplesFileLine, { t: "s" }> = { t: "s", ts, cpu: this.cpuReader.read() };
     if (this.raplDomains.length) line.rapl = readRaplCounters(this.raplDomains);
-    if (this.reader && this.readerReady) {
+    if (answered) {
+      // The reader's answer was the tick: its reading was taken just before it arrived.
+      if (this.reader === answered.reader) this.applyRead(answered.reader, answered.read, ts);
+    } else if (this.reader && this.readerReady) {
+      const reader = this.reader;
       const askedAt = this.now();
-      await this.readGpus(this.reader);
+      const read = await reader.read(this.readTimeoutMs());
       // The GPUs were read between the question and the answer: the sample stands at their midpoint.
       ts = line.ts = Math.max(ts, (askedAt + this.now()) / 2);
+      if (this.reader === reader) this.applyRead(reader, read, ts);
     }
     this.gpuStream?.check();
     const fresh: GpuReading[] = [];
@@ -339,12 +363,8 @@ export class Sampler {
         : "nvidia-smi";
   }
 
-  /** Ask the reader for every GPU: rows into `gpuLatest`, counters into `counterE`. */
-  private async readGpus(reader: GpuReader): Promise<void> {
-    const timeoutMs = this.options.nvmlReadTimeoutMs ?? Math.max(2_000, this.options.intervalMs);
-    const read = await reader.read(timeoutMs);
-    const ts = this.now();
-    if (this.reader !== reader) return;
+  /** The reader's answer: rows into `gpuLatest`, counters into `counterE`; none: a miss, or the reader is gone. */
+  private applyRead(reader: GpuReader, read: GpuTickReading[] | null, ts: number): void {
     if (read === null) {
       this.readerMissed += 1;
       const gone = reader.exitReason !== null || this.readerMissed >= READER_MAX_MISSED_READS;

@@ -1,6 +1,6 @@
 """ml-footprint: the NVIDIA GPU reader (stdlib only, no pip package, no compiler).
 
-Started once by the sampler as a long-running child: `python3 -I -u nvml_reader.py`. It serves everything the
+Started once by the sampler as a long-running child: `python3 -I -S -u nvml_reader.py`. It serves everything the
 sampler needs per GPU (power, utilisation, memory and the energy counter) in one answer per tick, and idles in a
 blocking read of stdin between ticks (no timer, no wake-up of its own).
 Loads libnvidia-ml.so.1 by its soname, the way the dynamic loader finds it (LD_LIBRARY_PATH works).
@@ -12,7 +12,8 @@ Protocol, one JSON object per line on stdout:
           the handle failed. powerField: "power.draw.average" where NVML_FI_DEV_POWER_AVERAGE answers (Ampere
           and newer except GA100), else "power.draw" (nvmlDeviceGetPowerUsage), named as nvidia-smi names them.
           {"ok":false,"error":"…","code":N}       NVML unusable; the helper exits at once
-  request one line "<seq>" (the counter only) or "<seq> p" (power, utilisation, memory and the counter)
+  request one line "<seq>" (the counter only) or "<seq> p" (power, utilisation, memory and the counter),
+          optionally "<seq> p <ms>": answer that many milliseconds from now (a newer request replaces it)
   reply   {"seq":"7","e":[123456789,null],"err":[0,3]}                      for "<seq>"
           {"seq":"7","e":[…],"err":[…],"w":[312.5,null],"u":[45,null],"mem":[1234,null],"f":[1,0]}  for "<seq> p"
           one reply per line read on stdin; e is nvmlDeviceGetTotalEnergyConsumption in mJ since the driver was
@@ -45,7 +46,10 @@ NVML signatures and return codes (nvml.h, NVML API Reference, docs.nvidia.com/de
 """
 import ctypes
 import json
+import os
+import select
 import sys
+import time
 
 NVML_SUCCESS = 0
 NVML_ERROR_FUNCTION_NOT_FOUND = 13
@@ -236,13 +240,8 @@ def main():
     emit({"ok": True, "uuids": uuids, "gpus": gpus})
 
     energy = ctypes.c_ulonglong(0)
-    while True:
-        line = sys.stdin.readline()
-        if line == "":
-            break
-        parts = line.split()
-        seq = parts[0][:32] if parts else ""
-        with_power = len(parts) > 1 and parts[1] == "p"
+
+    def answer(seq, with_power):
         values = []
         codes = []
         reply = {"seq": seq}
@@ -266,6 +265,34 @@ def main():
         reply["e"] = values
         reply["err"] = codes
         emit(reply)
+
+    # A request with a delay is answered when it falls due: the helper is the tick's clock, so the sampler
+    # wakes once per tick (at the answer) and this process once (at the due time). A newer request replaces
+    # one still waiting (the sampler's last reading at stop asks with no delay).
+    pending = None  # (seq, with_power, due on time.monotonic())
+    buffered = b""
+    while True:
+        timeout = None if pending is None else max(0.0, pending[2] - time.monotonic())
+        ready = select.select([0], [], [], timeout)[0] if timeout != 0.0 else []
+        if not ready:
+            answer(pending[0], pending[1])
+            pending = None
+            continue
+        chunk = os.read(0, 4096)
+        if not chunk:
+            break
+        buffered += chunk
+        while b"\n" in buffered:
+            raw, buffered = buffered.split(b"\n", 1)
+            parts = raw.decode("ascii", "replace").split()
+            seq = parts[0][:32] if parts else ""
+            with_power = len(parts) > 1 and parts[1] == "p"
+            delay_ms = float(parts[2]) if len(parts) > 2 and parts[2].replace(".", "", 1).isdigit() else 0.0
+            if delay_ms > 0:
+                pending = (seq, with_power, time.monotonic() + delay_ms / 1000.0)
+            else:
+                pending = None
+                answer(seq, with_power)
     shutdown()
     return 0
 

@@ -64,6 +64,20 @@ describe.skipIf(built.fake === null)(`NVML helper with the fake library ${built.
     expect((await r.read(60_000))?.power).toBeUndefined();
   }, 120_000);
 
+  it("a delayed read is answered when it falls due (the reader is the tick's clock); a newer read replaces one still waiting", async () => {
+    const r = reader(["GPU-a 400000 ok"]);
+    expect((await r.ready).ok).toBe(true);
+    const replaced = r.read(60_000, true, 60_000);
+    const atOnce = await r.read(60_000, true);
+    expect(atOnce?.power?.w).toEqual([400]);
+    expect(await replaced).toBeNull();
+    const askedAt = performance.now();
+    const due = await r.read(60_000, true, 300);
+    expect(due?.err).toEqual([0]);
+    // A lower bound only: the answer never comes before it falls due (a loaded machine only makes it later).
+    expect(performance.now() - askedAt).toBeGreaterThanOrEqual(290);
+  }, 120_000);
+
   it("nvmlInit failing is 'unavailable' with the code, not an error", async () => {
     const r = reader(["GPU-a 1 ok"], { FAKE_NVML_INIT: "9" });
     expect(await r.ready).toEqual({ ok: false, reason: "nvmlInit_v2 returned 9" });
