@@ -11,6 +11,7 @@ import {
   startNvmlReader,
   NVML_ERROR_NOT_SUPPORTED,
   type NvmlDevice,
+  type NvmlRead,
   type NvmlReaderOptions,
 } from "./sources/nvml.js";
 
@@ -40,6 +41,12 @@ export interface GpuReader {
    * a newer read replaced this delayed one.
    */
   read(timeoutMs: number, delayMs?: number): Promise<GpuTickReading[] | null>;
+  /**
+   * Readings of every GPU `delayMs` from now and then every `periodMs`, each passed to `onRead` (null: the
+   * reader is gone), until read() or another subscribe() replaces it. The reader is then the sampler's clock:
+   * each answer is a tick, and nothing is written to ask for it.
+   */
+  subscribe(delayMs: number, periodMs: number, onRead: (read: GpuTickReading[] | null) => void): void;
   /** why the reader stopped answering, once it has; null while it runs */
   readonly exitReason: string | null;
   stop(): Promise<void>;
@@ -66,32 +73,38 @@ export function nvmlGpuReader(opts: NvmlReaderOptions): GpuReader {
     },
     stop: () => nvml.stop(),
     async read(timeoutMs, delayMs = 0) {
-      const read = await nvml.read(timeoutMs, true, delayMs);
-      if (read === null || !read.power) return null;
-      const power = read.power;
-      const out: GpuTickReading[] = [];
-      for (const [index, device] of devices.entries()) {
-        if (device === null) continue;
-        const averaged = power.averaged[index] ?? false;
-        out.push({
-          row: {
-            index,
-            uuid: uuids[index] ?? null,
-            name: device.name ?? "unknown GPU",
-            powerW: power.w[index] ?? null,
-            powerLimitW: device.limitW,
-            utilization: power.u[index] ?? null,
-            memoryUsedMiB: power.memUsedMiB[index] ?? null,
-            memoryTotalMiB: device.memTotalMiB,
-            powerField: averaged || power.w[index] == null ? device.powerField : "power.draw",
-          },
-          counter: {
-            rawMj: read.e[index] ?? null,
-            code: read.err[index] ?? NVML_ERROR_NOT_SUPPORTED,
-          },
-        });
-      }
-      return out;
+      return rows(await nvml.read(timeoutMs, true, delayMs));
+    },
+    subscribe(delayMs, periodMs, onRead) {
+      nvml.subscribe(delayMs, periodMs, (read) => onRead(rows(read)));
     },
   };
+
+  function rows(read: NvmlRead | null): GpuTickReading[] | null {
+    if (read === null || !read.power) return null;
+    const power = read.power;
+    const out: GpuTickReading[] = [];
+    for (const [index, device] of devices.entries()) {
+      if (device === null) continue;
+      const averaged = power.averaged[index] ?? false;
+      out.push({
+        row: {
+          index,
+          uuid: uuids[index] ?? null,
+          name: device.name ?? "unknown GPU",
+          powerW: power.w[index] ?? null,
+          powerLimitW: device.limitW,
+          utilization: power.u[index] ?? null,
+          memoryUsedMiB: power.memUsedMiB[index] ?? null,
+          memoryTotalMiB: device.memTotalMiB,
+          powerField: averaged || power.w[index] == null ? device.powerField : "power.draw",
+        },
+        counter: {
+          rawMj: read.e[index] ?? null,
+          code: read.err[index] ?? NVML_ERROR_NOT_SUPPORTED,
+        },
+      });
+    }
+    return out;
+  }
 }

@@ -285,15 +285,37 @@ export class Sampler {
       this.schedule();
     };
     if (reader && this.readerReady) {
-      // The GPU reader is the clock: it reads the GPUs when the tick falls due and its answer is the tick, so
-      // this process wakes once per tick. Its read timeout is the watchdog (armed, and cleared unfired).
-      void reader.read(this.readTimeoutMs(), delay).then((read) => {
-        if (this.stopped) return; // replaced by the last reading (stop)
-        void this.tick(undefined, { reader, read }).then(next);
-      });
+      // The GPU reader is the clock: it reads the GPUs each time a tick falls due and its answer is the tick,
+      // so this process wakes once per tick and writes nothing to ask. A watchdog timer, re-armed at each
+      // answer (so it never fires while answers come), takes the tick when one does not.
+      const onRead = (read: GpuTickReading[] | null) => {
+        if (this.stopped || this.reader !== reader) return;
+        this.armWatchdog(reader);
+        void this.tick(undefined, { reader, read }).then(() => this.afterReaderTick(reader));
+      };
+      reader.subscribe(delay, this.options.intervalMs, onRead);
+      this.armWatchdog(reader);
       return;
     }
     this.timer = setTimeout(() => void this.tick().then(next), delay);
+  }
+
+  /** No answer for a whole interval past its due time: a tick without it (a miss), then wait on. */
+  private armWatchdog(reader: GpuReader): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (this.stopped || this.reader !== reader) return;
+      this.armWatchdog(reader);
+      void this.tick(undefined, { reader, read: null }).then(() => this.afterReaderTick(reader));
+    }, this.options.intervalMs + this.readTimeoutMs());
+  }
+
+  /** After a tick the reader drove: where the reader was given up, the sampler's own timer takes over. */
+  private afterReaderTick(reader: GpuReader): void {
+    if (this.stopped || this.reader === reader) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.nextTickAt = this.now() + this.options.intervalMs;
+    this.schedule();
   }
 
   private readTimeoutMs(): number {

@@ -72,6 +72,11 @@ export interface NvmlReader {
    * not running, or when a newer read replaced this delayed one before it fell due.
    */
   read(timeoutMs: number, withPower?: boolean, delayMs?: number): Promise<NvmlRead | null>;
+  /**
+   * Readings of every device with power, `delayMs` from now and then every `periodMs`, each passed to `onRead`,
+   * until a read() or another subscribe() replaces it; `onRead(null)` once if the helper exits meanwhile.
+   */
+  subscribe(delayMs: number, periodMs: number, onRead: (read: NvmlRead | null) => void): void;
   /** why the helper stopped answering, once it has; null while it runs */
   readonly exitReason: string | null;
   stop(): Promise<void>;
@@ -111,9 +116,23 @@ export function startNvmlReader(opts: NvmlReaderOptions = {}): NvmlReader {
   const waiting = new Map<string, (read: NvmlRead | null) => void>();
   /** the delayed read the helper is holding, if any: a newer read replaces it there, so it is answered null here */
   let delayedKey: string | null = null;
+  /** the standing periodic request, if any (its key and its handler) */
+  let subscription: { key: string; onRead: (read: NvmlRead | null) => void } | null = null;
+  /** a newer request replaces the held one in the helper: answer it null here */
+  const replaceHeld = () => {
+    if (delayedKey !== null) {
+      waiting.get(delayedKey)?.(null);
+      waiting.delete(delayedKey);
+      delayedKey = null;
+    }
+    subscription = null;
+  };
   const failAll = () => {
     for (const resolve of waiting.values()) resolve(null);
     waiting.clear();
+    const held = subscription;
+    subscription = null;
+    held?.onRead(null);
   };
 
   if (helperPath === null) {
@@ -179,6 +198,10 @@ export function startNvmlReader(opts: NvmlReaderOptions = {}): NvmlReader {
       }
       const reply = parseReply(value);
       if (!reply) return;
+      if (subscription?.key === reply.seq) {
+        subscription.onRead(reply.read);
+        return;
+      }
       const resolve = waiting.get(reply.seq);
       if (resolve) {
         waiting.delete(reply.seq);
@@ -195,10 +218,7 @@ export function startNvmlReader(opts: NvmlReaderOptions = {}): NvmlReader {
     read(timeoutMs, withPower = false, delayMs = 0) {
       const proc = child;
       if (!proc?.stdin?.writable || exitReason !== null) return Promise.resolve(null);
-      if (delayedKey !== null) {
-        waiting.get(delayedKey)?.(null);
-        waiting.delete(delayedKey);
-      }
+      replaceHeld();
       seq += 1;
       const key = String(seq);
       const delay = Math.max(0, Math.round(delayMs));
@@ -218,6 +238,19 @@ export function startNvmlReader(opts: NvmlReaderOptions = {}): NvmlReader {
         const what = withPower ? " p" : delay > 0 ? " e" : "";
         proc.stdin!.write(`${key}${what}${delay > 0 ? ` ${delay}` : ""}\n`);
       });
+    },
+    subscribe(delayMs, periodMs, onRead) {
+      const proc = child;
+      if (!proc?.stdin?.writable || exitReason !== null) {
+        onRead(null);
+        return;
+      }
+      replaceHeld();
+      seq += 1;
+      const key = String(seq);
+      subscription = { key, onRead };
+      const delay = Math.max(0, Math.round(delayMs));
+      proc.stdin.write(`${key} p ${delay} ${Math.max(1, Math.round(periodMs))}\n`);
     },
     async stop() {
       const proc = child;

@@ -13,7 +13,8 @@ Protocol, one JSON object per line on stdout:
           and newer except GA100), else "power.draw" (nvmlDeviceGetPowerUsage), named as nvidia-smi names them.
           {"ok":false,"error":"…","code":N}       NVML unusable; the helper exits at once
   request one line "<seq>" (the counter only) or "<seq> p" (power, utilisation, memory and the counter),
-          optionally "<seq> p <ms>": answer that many milliseconds from now (a newer request replaces it)
+          optionally "<seq> p <ms>": answer that many milliseconds from now, and "<seq> p <ms> <period ms>":
+          then again every period (the same seq) until a newer request replaces it
   reply   {"seq":"7","e":[123456789,null],"err":[0,3]}                      for "<seq>"
           {"seq":"7","e":[…],"err":[…],"w":[312.5,null],"u":[45,null],"mem":[1234,null],"f":[1,0]}  for "<seq> p"
           one reply per line read on stdin; e is nvmlDeviceGetTotalEnergyConsumption in mJ since the driver was
@@ -99,6 +100,13 @@ class FieldValue(ctypes.Structure):
         ("nvmlReturn", ctypes.c_int),
         ("value", Value),
     ]
+
+
+def number(parts, index):
+    """parts[index] as a non-negative number of milliseconds; 0 when absent or not one."""
+    if len(parts) <= index or not parts[index].replace(".", "", 1).isdigit():
+        return 0.0
+    return float(parts[index])
 
 
 def optional(lib, name, argtypes):
@@ -266,17 +274,24 @@ def main():
         reply["err"] = codes
         emit(reply)
 
-    # A request with a delay is answered when it falls due: the helper is the tick's clock, so the sampler
-    # wakes once per tick (at the answer) and this process once (at the due time). A newer request replaces
-    # one still waiting (the sampler's last reading at stop asks with no delay).
-    pending = None  # (seq, with_power, due on time.monotonic())
+    # A request with a delay is answered when it falls due, and with a period again every period after: the
+    # helper is the tick's clock, so the sampler wakes once per tick (at the answer), writes nothing to ask, and
+    # this process wakes once (at the due time). A newer request replaces one still waiting (the sampler's last
+    # reading at stop asks with no delay).
+    pending = None  # [seq, with_power, due on time.monotonic(), period s or 0]
     buffered = b""
     while True:
         timeout = None if pending is None else max(0.0, pending[2] - time.monotonic())
         ready = select.select([0], [], [], timeout)[0] if timeout != 0.0 else []
         if not ready:
             answer(pending[0], pending[1])
-            pending = None
+            if pending[3] > 0:
+                now = time.monotonic()
+                pending[2] += pending[3]
+                if pending[2] < now:  # missed periods (a stopped process): skipped, not answered in a burst
+                    pending[2] = now + pending[3]
+            else:
+                pending = None
             continue
         chunk = os.read(0, 4096)
         if not chunk:
@@ -287,9 +302,10 @@ def main():
             parts = raw.decode("ascii", "replace").split()
             seq = parts[0][:32] if parts else ""
             with_power = len(parts) > 1 and parts[1] == "p"
-            delay_ms = float(parts[2]) if len(parts) > 2 and parts[2].replace(".", "", 1).isdigit() else 0.0
-            if delay_ms > 0:
-                pending = (seq, with_power, time.monotonic() + delay_ms / 1000.0)
+            delay_ms = number(parts, 2)
+            period_ms = number(parts, 3)
+            if delay_ms > 0 or period_ms > 0:
+                pending = [seq, with_power, time.monotonic() + delay_ms / 1000.0, period_ms / 1000.0]
             else:
                 pending = None
                 answer(seq, with_power)

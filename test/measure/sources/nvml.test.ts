@@ -78,6 +78,25 @@ describe.skipIf(built.fake === null)(`NVML helper with the fake library ${built.
     expect(performance.now() - askedAt).toBeGreaterThanOrEqual(290);
   }, 120_000);
 
+  it("a subscription answers every period (the same request, nothing more to write) until a read replaces it", async () => {
+    const r = reader(["GPU-a 400000 ok"]);
+    expect((await r.ready).ok).toBe(true);
+    const answers: (number | null)[] = [];
+    await new Promise<void>((resolve) =>
+      r.subscribe(0, 50, (read) => {
+        answers.push(read?.e[0] ?? null);
+        if (answers.length === 3) resolve();
+      }),
+    );
+    expect(answers.every((e) => e !== null)).toBe(true);
+    expect(answers[2]!).toBeGreaterThanOrEqual(answers[0]!);
+    expect((await r.read(60_000, true))?.err).toEqual([0]);
+    const counted = answers.length;
+    // Six periods later (a delayed read is answered no earlier), the replaced subscription has not answered.
+    expect((await r.read(60_000, true, 300))?.err).toEqual([0]);
+    expect(answers.length).toBe(counted);
+  }, 120_000);
+
   it("nvmlInit failing is 'unavailable' with the code, not an error", async () => {
     const r = reader(["GPU-a 1 ok"], { FAKE_NVML_INIT: "9" });
     expect(await r.ready).toEqual({ ok: false, reason: "nvmlInit_v2 returned 9" });
