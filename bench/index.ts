@@ -20,6 +20,7 @@ const USAGE = `usage: npm run bench -- [--duration S] [--warmup S] [--quick] [--
 
   --duration S   steady-state window of section 1 (sampler overhead), seconds (default 30; --quick 10)
   --warmup S     start-up part of section 1: CPU in the first S seconds after spawn (default 5)
+  --baseline-dist DIR  section 1 also runs DIR/cli.js (an older build's dist/) side by side, as a regression check
   --quick        10 s window and smaller traces: a CI-sized run
   --only LIST    sections to run (default all): 1 sampler overhead, 2 action time and bundle, 3 long jobs,
                  4 wide workflows, 5 API economy (with 2), 6 accuracy, 7 verdict statistics
@@ -30,6 +31,7 @@ const { values } = parseArgs({
   options: {
     duration: { type: "string" },
     warmup: { type: "string" },
+    "baseline-dist": { type: "string" },
     quick: { type: "boolean", default: false },
     only: { type: "string" },
     json: { type: "string" },
@@ -70,7 +72,13 @@ try {
   });
 
   if (only.has("1")) {
-    const { rows, figures: f } = await benchSamplerOverhead({ tmp, distDir, durationS, warmupS });
+    const { rows, figures: f } = await benchSamplerOverhead({
+      tmp,
+      distDir,
+      durationS,
+      warmupS,
+      ...(values["baseline-dist"] ? { baselineDist: values["baseline-dist"] } : {}),
+    });
     printTable(
       `1. Sampler overhead: start-up (first ${warmupS} s) and steady state (${durationS} s window), all side by side (* not the tool's own)`,
       overheadTable(rows, warmupS),

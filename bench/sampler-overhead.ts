@@ -26,6 +26,8 @@ export interface OverheadOptions {
   distDir: string;
   durationS: number;
   warmupS: number;
+  /** an older build's dist/ (its cli.js `sampler run`), run side by side in the same configurations */
+  baselineDist?: string;
 }
 
 const FAKE_SMI = resolve("test/fixtures/bin/nvidia-smi");
@@ -138,12 +140,12 @@ export async function benchSamplerOverhead(o: OverheadOptions): Promise<{ rows: 
     procs.push(proc);
     return proc;
   };
-  const detached = (tag: string, env: NodeJS.ProcessEnv) => {
+  const detached = (tag: string, env: NodeJS.ProcessEnv, entry = sampler) => {
     const dir = join(o.tmp, tag);
     mkdirSync(dir, { recursive: true });
     const proc = launch(
       process.execPath,
-      [sampler, "sampler", "run", "--dir", dir, "--interval", "1s", "--phase", "bench"],
+      [entry, "sampler", "run", "--dir", dir, "--interval", "1s", "--phase", "bench"],
       { ML_FOOTPRINT_SYS_ROOT: sysRoot, ...env },
     );
     return { proc, samples: join(dir, "samples.ndjson") };
@@ -157,6 +159,17 @@ export async function benchSamplerOverhead(o: OverheadOptions): Promise<{ rows: 
     FAKE_NVML_CONFIG: nvml.fake.config(NVML_DEVICES),
   });
   const withStream = detached("stream", { ...gpuEnv, ML_FOOTPRINT_PYTHON: "/nonexistent/python3" });
+  const baseline = o.baselineDist ? join(o.baselineDist, "cli.js") : null;
+  const oldNoGpu = baseline
+    ? detached("base-no-gpu", { ML_FOOTPRINT_NVIDIA_SMI: "/nonexistent/nvidia-smi" }, baseline)
+    : null;
+  const oldNvml = baseline
+    ? detached(
+        "base-nvml",
+        { ...gpuEnv, LD_LIBRARY_PATH: nvml.fake.libDir, FAKE_NVML_CONFIG: nvml.fake.config(NVML_DEVICES) },
+        baseline,
+      )
+    : null;
   const minimal = launch(process.execPath, ["-e", MINIMAL_LOOP], {});
   const idle = launch(process.execPath, ["-e", IDLE_NODE], {});
   const shell = launch("bash", ["--noprofile", "--norc", "-c", SHELL_LOOP], {
@@ -207,6 +220,38 @@ export async function benchSamplerOverhead(o: OverheadOptions): Promise<{ rows: 
       own: false,
       note: "test double (a node script); the real one's cost is NVIDIA's",
     },
+    ...(oldNoGpu && oldNvml
+      ? [
+          {
+            group: "before: no GPU",
+            name: "sampler (baseline cli.js)",
+            pid: () => oldNoGpu.proc.pid ?? null,
+            own: true,
+            note: "the build given by --baseline-dist",
+          },
+          {
+            group: "before: 2 GPUs, NVML",
+            name: "sampler (baseline cli.js)",
+            pid: () => oldNvml.proc.pid ?? null,
+            own: true,
+            note: "stream + counter helper",
+          },
+          {
+            group: "before: 2 GPUs, NVML",
+            name: "NVML counter helper (python3)",
+            pid: child(oldNvml.proc, /^python/),
+            own: true,
+            note: "",
+          },
+          {
+            group: "before: 2 GPUs, NVML",
+            name: "fake nvidia-smi stream",
+            pid: child(oldNvml.proc, /^node|nvidia/),
+            own: false,
+            note: "test double",
+          },
+        ]
+      : []),
     {
       group: "reference",
       name: "minimal Node loop, /proc/stat every 1 s",
@@ -289,7 +334,27 @@ function figuresOf(rows: Row[], startupWallS: number, counterError: number): Fig
   const nvmlSampler = rate(find("2 GPUs, NVML", "sampler"));
   const noGpu = rate(find("no GPU", "sampler"));
   const gpuAmortised = amortised("2 GPUs, NVML");
+  const before = find("before: no GPU", "sampler");
+  const beforeFigures: Figure[] = before
+    ? [
+        {
+          section: "1",
+          name: "no GPU: sampler vs the baseline build's, steady state (regression check)",
+          value: `${(noGpu / rate(before)).toFixed(2)}× (${pct(noGpu)} vs ${pct(rate(before))})`,
+          goal: "≤ 1× (noise aside)",
+          met: null,
+        },
+        {
+          section: "1",
+          name: "2 fake GPUs + NVML: baseline build's sampler + helper over a 10-minute job",
+          value: pct(amortised("before: 2 GPUs, NVML")),
+          goal: "",
+          met: null,
+        },
+      ]
+    : [];
   return [
+    ...beforeFigures,
     {
       section: "1",
       name: "2 fake GPUs + NVML counter: sampler + GPU reader over a 10-minute job, start-up included",
