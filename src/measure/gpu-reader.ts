@@ -26,13 +26,18 @@ export interface GpuTickReading {
    * (0 read; NVML_ERROR_NOT_SUPPORTED no counter on this GPU; others: the read failed); absent where this reader
    * has no counter for any GPU.
    */
-  counter?: { rawMj: number | null; code: number };
+  counter?: { rawMj: number | null; code: number; why?: string };
 }
 
 export type GpuReaderHello = { ok: true } | { ok: false; reason: string };
 
 export interface GpuReader {
   readonly kind: GpuReaderKind;
+  /**
+   * true: read() takes a reading now (NVML); false: the tool prints at its own period and only subscribe()
+   * answers (amd-smi's watch), so a tick between its answers carries no GPU reading.
+   */
+  readonly readsOnDemand: boolean;
   /** ok once the reader answers with its GPUs; otherwise why not (never an error: the caller falls back) */
   readonly ready: Promise<GpuReaderHello>;
   /**
@@ -67,6 +72,7 @@ export function nvmlGpuReader(opts: NvmlReaderOptions): GpuReader {
   });
   return {
     kind: "nvml",
+    readsOnDemand: true,
     ready,
     get exitReason() {
       return nvml.exitReason;

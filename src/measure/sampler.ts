@@ -17,6 +17,7 @@ import { formatLine } from "./samples-line.js";
 import { ALL_GPUS, resolveGpuSelection, type GpuSelection } from "./gpu-select.js";
 import type { NvmlReaderOptions } from "./sources/nvml.js";
 import { executableExists } from "./sources/find-executable.js";
+import { amdSmiGpuReader } from "./sources/amd-smi.js";
 import { nvmlCodeName, stepCounter, type CounterTrack } from "./gpu-counter.js";
 import { nvmlGpuReader, type GpuReader, type GpuReaderHello, type GpuTickReading } from "./gpu-reader.js";
 
@@ -52,8 +53,13 @@ export interface SamplerOptions {
   nvml?: NvmlReaderOptions | null;
   /** bound on one reader answer (default max(2 s, one interval)); a late answer leaves that reading empty */
   nvmlReadTimeoutMs?: number;
-  /** a GPU reader to use instead of NVML (tests, the AMD reader); started the same way */
+  /** a GPU reader to use instead of NVML (tests); started the same way */
   gpuReader?: () => GpuReader;
+  /**
+   * path or name of amd-smi (default "amd-smi" on PATH), read where there is no nvidia-smi; null disables AMD
+   * GPU measurement. Only when GPU measurement is on (nvidiaSmi not null).
+   */
+  amdSmi?: string | null;
   /** one-line notes that are not warnings (why the counter is not used, …); default: dropped */
   onInfo?: (message: string) => void;
   /** wall clock, read once at construction to anchor timestamps (default Date.now) */
@@ -188,8 +194,19 @@ export class Sampler {
       boundTimer = setTimeout(() => resolve("timeout"), waitMs);
     });
     try {
-      // No nvidia-smi, no NVIDIA driver: neither the reader (a python3 start) nor the stream is started.
-      if (!executableExists(binary, (this.options.env ?? process.env).PATH)) return;
+      // No nvidia-smi, no NVIDIA driver: neither the reader (a python3 start) nor the stream is started;
+      // amd-smi, where it exists, reads AMD GPUs.
+      const env = this.options.env ?? process.env;
+      if (!executableExists(binary, env.PATH)) {
+        const amdSmi = this.options.amdSmi === undefined ? "amd-smi" : this.options.amdSmi;
+        if (amdSmi === null || !executableExists(amdSmi, env.PATH)) return;
+        const reader = amdSmiGpuReader({ binary: amdSmi, env, intervalMs: this.options.intervalMs });
+        this.reader = reader;
+        const hello = await Promise.race([reader.ready, bound]);
+        if (hello === "timeout") void reader.ready.then((late) => this.takeUpReader(reader, late));
+        else this.takeUpReader(reader, hello);
+        return;
+      }
       const makeReader =
         this.options.gpuReader ??
         (this.options.nvml === null
@@ -221,6 +238,10 @@ export class Sampler {
     }
     this.reader = null;
     void reader.stop();
+    if (reader.kind !== "nvml") {
+      this.write({ t: "warn", ts: this.now(), message: `AMD GPUs not measured: ${hello.reason}` });
+      return;
+    }
     this.info(`GPU read through nvidia-smi (sampled power): NVML unavailable (${hello.reason})`);
     if (startStream && this.gpuStream === null)
       void this.startStream(this.options.nvidiaSmi ?? "nvidia-smi", null);
@@ -331,11 +352,16 @@ export class Sampler {
 
   private async sample(tsAt?: number, answered?: Answered): Promise<number> {
     let ts = tsAt ?? this.now();
+    let notFresh = false;
     const line: Extract<SamplesFileLine, { t: "s" }> = { t: "s", ts, cpu: this.cpuReader.read() };
     if (this.raplDomains.length) line.rapl = readRaplCounters(this.raplDomains);
     if (answered) {
       // The reader's answer was the tick: its reading was taken just before it arrived.
       if (this.reader === answered.reader) this.applyRead(answered.reader, answered.read, ts);
+    } else if (this.reader && this.readerReady && !this.reader.readsOnDemand) {
+      // A tick between the tool's own readings (the first and the last): no GPU reading of its own; the edge
+      // rule holds the nearest reading over the stretch, with the range widened.
+      notFresh = true;
     } else if (this.reader && this.readerReady) {
       const reader = this.reader;
       const askedAt = this.now();
@@ -346,7 +372,7 @@ export class Sampler {
     }
     this.gpuStream?.check();
     const fresh: GpuReading[] = [];
-    if (this.gpuLatest.size) {
+    if (this.gpuLatest.size && !notFresh) {
       this.writeGpuInventoryIfChanged(ts);
       for (const { row, atMs } of this.gpuLatest.values()) {
         if (ts - atMs > GPU_FRESHNESS_INTERVALS * this.options.intervalMs) continue;
@@ -364,7 +390,7 @@ export class Sampler {
     }
     // A GPU whose row is stale (nvidia-smi restarting) while its counter answers: the counter alone, so the
     // interval stays exact instead of being bridged from sampled power.
-    for (const [uuid, index] of this.gpuIndexByUuid) {
+    for (const [uuid, index] of notFresh ? [] : this.gpuIndexByUuid) {
       const e = this.counterE.get(uuid);
       if (typeof e === "number" && !fresh.some((g) => g.i === index))
         fresh.push({ i: index, w: null, u: null, mem: null, e });
@@ -405,7 +431,7 @@ export class Sampler {
     this.gpuPresent ||= read.length > 0;
     for (const { row, counter } of read) {
       this.gpuLatest.set(row.index, { row, atMs: ts });
-      if (counter) this.stepCounter(gpuKey(row), counter.rawMj, counter.code, ts);
+      if (counter) this.stepCounter(gpuKey(row), counter.rawMj, counter.code, ts, counter.why);
     }
   }
 
@@ -431,7 +457,7 @@ export class Sampler {
   }
 
   /** One counter reading of one GPU applied to its track (`counterE`, warnings, notes). */
-  private stepCounter(key: string, rawMj: number | null, code: number, ts: number): void {
+  private stepCounter(key: string, rawMj: number | null, code: number, ts: number, reason?: string): void {
     const state = this.counters.get(key);
     if (state?.on === false) return;
     const step = stepCounter(state?.track, rawMj, code);
@@ -450,7 +476,7 @@ export class Sampler {
         });
         break;
       case "unsupported": {
-        const why = nvmlCodeName(step.code);
+        const why = reason ?? nvmlCodeName(step.code);
         this.counters.set(key, { on: false, why });
         this.info(
           `GPU ${key}: energy counter unavailable (${why}); its energy comes from sampled power (${this.powerSource()})`,
@@ -458,7 +484,7 @@ export class Sampler {
         break;
       }
       case "failed": {
-        const why = nvmlCodeName(step.code);
+        const why = reason ?? nvmlCodeName(step.code);
         this.counters.set(key, { on: false, why });
         this.counterE.delete(key);
         this.write({

@@ -96,7 +96,14 @@ export const HardwareLine = z.object({
   /** where the set of counted GPUs came from, and its value */
   selection: z
     .object({
-      source: z.enum(["gpus-input", "CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "all"]),
+      source: z.enum([
+        "gpus-input",
+        "CUDA_VISIBLE_DEVICES",
+        "ROCR_VISIBLE_DEVICES",
+        "HIP_VISIBLE_DEVICES",
+        "NVIDIA_VISIBLE_DEVICES",
+        "all",
+      ]),
       value: z.string().max(200),
     })
     .optional(),

@@ -136,7 +136,14 @@ export const Hardware = z.object({
   /** which GPUs the job counts and why: the gpus input/flag, CUDA_VISIBLE_DEVICES, NVIDIA_VISIBLE_DEVICES or all */
   gpuSelection: z
     .object({
-      source: z.enum(["gpus-input", "CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "all"]),
+      source: z.enum([
+        "gpus-input",
+        "CUDA_VISIBLE_DEVICES",
+        "ROCR_VISIBLE_DEVICES",
+        "HIP_VISIBLE_DEVICES",
+        "NVIDIA_VISIBLE_DEVICES",
+        "all",
+      ]),
       value: label,
     })
     .optional(),
