@@ -8,7 +8,7 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { Hardware } from "../model/report.js";
-import { discoverRapl, readRaplCounters, type RaplDomain } from "./sources/rapl.js";
+import { discoverRapl, RaplFiles, readRaplCounters, type RaplDomain } from "./sources/rapl.js";
 import { createCpuUtilReader } from "./sources/proc-stat.js";
 import { startNvidiaSmiStream, type NvidiaSmiRow, type NvidiaSmiStream } from "./sources/nvidia-smi.js";
 import { anchoredClock } from "./clock.js";
@@ -102,6 +102,7 @@ export class Sampler {
   private ticks = 0;
   private readonly cpuReader;
   private raplDomains: RaplDomain[] = [];
+  private readonly raplFiles = new RaplFiles();
   private gpuStream: NvidiaSmiStream | null = null;
   private gpuPresent = false;
   private readonly gpuLatest = new Map<number, { row: NvidiaSmiRow; atMs: number }>();
@@ -354,7 +355,7 @@ export class Sampler {
     let ts = tsAt ?? this.now();
     let notFresh = false;
     const line: Extract<SamplesFileLine, { t: "s" }> = { t: "s", ts, cpu: this.cpuReader.read() };
-    if (this.raplDomains.length) line.rapl = readRaplCounters(this.raplDomains);
+    if (this.raplDomains.length) line.rapl = readRaplCounters(this.raplDomains, this.raplFiles);
     if (answered) {
       // The reader's answer was the tick: its reading was taken just before it arrived.
       if (this.reader === answered.reader) this.applyRead(answered.reader, answered.read, ts);
@@ -565,6 +566,8 @@ export class Sampler {
       const endTs = await this.tick();
       await Promise.all([this.gpuStream?.stop(), this.reader?.stop()]);
       this.write({ t: "end", ts: endTs });
+      this.raplFiles.close();
+      this.cpuReader.close();
       if (this.fd !== null) closeSync(this.fd);
       this.fd = null;
     }
