@@ -439,11 +439,11 @@ export class Sampler {
   /** The reader is gone: a gap, its counters dropped, and the nvidia-smi stream reads the GPUs from here on. */
   private dropReader(reader: GpuReader, why: string, ts: number): void {
     const name = reader.kind === "nvml" ? "NVML" : reader.kind;
-    this.write({
-      t: "warn",
-      ts,
-      message: `GPU reader (${name}) lost (${why}); GPUs read through nvidia-smi from here on`,
-    });
+    const after =
+      reader.kind === "nvml"
+        ? "GPUs read through nvidia-smi from here on"
+        : "its GPUs' last readings are held to the end (range widened)";
+    this.write({ t: "warn", ts, message: `GPU reader (${name}) lost (${why}); ${after}` });
     this.write({ t: "gap", ts, source: reader.kind, reason: why });
     for (const key of this.counterE.keys()) this.counters.set(key, { on: false, why });
     this.counterE.clear();

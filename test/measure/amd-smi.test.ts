@@ -95,6 +95,13 @@ describe("AMD GPUs through the CLI (fake amd-smi)", () => {
     ]);
   }, 120_000);
 
+  it("amd-smi exiting mid-run: a warning and a gap, the counter exact up to its last reading", async () => {
+    const report = await run("metric-2gpu-energy.json", { FAKE_AMD_SMI_DIE_AFTER: "10" });
+    expect(report.warnings.join("\n")).toMatch(/GPU reader \(amd-smi\) lost \(amd-smi exited \(code 1\)\)/);
+    expect(report.phases.flatMap((p) => p.gaps).some((g) => g.source === "amd-smi")).toBe(true);
+    expect(gpuWh(report, "amd-smi-counter")).toBeGreaterThan(0);
+  }, 120_000);
+
   it("a GPU without the counter (energy N/A): its power readings, method amd-smi; ROCR_VISIBLE_DEVICES counts one GPU", async () => {
     const report = await run("metric-2gpu-no-energy.json", { ROCR_VISIBLE_DEVICES: "1" });
     const truthWh = (300 * report.durationS) / 3_600;
