@@ -19,7 +19,7 @@ import { bundleChildren, printTable, type Figure } from "./util.js";
 const USAGE = `usage: npm run bench -- [--duration S] [--warmup S] [--quick] [--only 1,2,…] [--json FILE]
 
   --duration S   steady-state window of section 1 (sampler overhead), seconds (default 30; --quick 10)
-  --warmup S     start-up part of section 1: CPU in the first S seconds after spawn (default 5)
+  --warmup S     start-up part of section 1: CPU in the first S seconds after spawn (default 30; --quick 15)
   --baseline-dist DIR  section 1 also runs DIR/cli.js (an older build's dist/) side by side, as a regression check
   --quick        10 s window and smaller traces: a CI-sized run
   --only LIST    sections to run (default all): 1 sampler overhead, 2 action time and bundle, 3 long jobs,
@@ -47,7 +47,7 @@ const durationS = Number(values.duration ?? (quick ? 10 : 30));
 if (!Number.isFinite(durationS) || durationS < 2) {
   throw new Error(`--duration: "${values.duration}" is not valid; accepted: a number of seconds ≥ 2`);
 }
-const warmupS = Number(values.warmup ?? 5);
+const warmupS = Number(values.warmup ?? (quick ? 15 : 30));
 if (!Number.isFinite(warmupS) || warmupS < 1) {
   throw new Error(`--warmup: "${values.warmup}" is not valid; accepted: a number of seconds ≥ 1`);
 }

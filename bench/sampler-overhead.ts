@@ -20,6 +20,7 @@ import { pct, processCpuS, sleep, type Figure } from "./util.js";
 import { buildFakeNvml } from "../test/support/fake-nvml.js";
 import { integrateSamplesFile } from "../src/measure/read-samples.js";
 import { models } from "../test/reliability/helpers.js";
+import { SAMPLER_NODE_FLAGS } from "../src/measure/background.js";
 
 export interface OverheadOptions {
   tmp: string;
@@ -145,7 +146,19 @@ export async function benchSamplerOverhead(o: OverheadOptions): Promise<{ rows: 
     mkdirSync(dir, { recursive: true });
     const proc = launch(
       process.execPath,
-      [entry, "sampler", "run", "--dir", dir, "--interval", "1s", "--phase", "bench"],
+      // as the action spawns it (startBackgroundSampler), node options included
+      [
+        ...(entry === sampler ? SAMPLER_NODE_FLAGS : []),
+        entry,
+        "sampler",
+        "run",
+        "--dir",
+        dir,
+        "--interval",
+        "1s",
+        "--phase",
+        "bench",
+      ],
       { ML_FOOTPRINT_SYS_ROOT: sysRoot, ...env },
     );
     return { proc, samples: join(dir, "samples.ndjson") };

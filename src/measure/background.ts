@@ -13,6 +13,12 @@ export const PID_FILE = "sampler.pid";
 export const START_FILE = "sampler.start";
 /** The slim bundle entry that runs only the sampler (scripts/build.mjs). */
 export const SAMPLER_ENTRY = "sampler.js";
+/**
+ * Node options of the detached sampler. V8's memory reducer runs full GCs a few seconds after start-up to shrink
+ * the heap, worth nothing in a process whose heap stays a few MB: it cost 15 ms of CPU in seconds 5–15 after
+ * spawn (8 samplers side by side, 2026-12-06, bench/sampler-overhead.ts method), the same steady state after.
+ */
+export const SAMPLER_NODE_FLAGS = ["--no-memory-reducer"];
 
 export interface BackgroundStart {
   dir: string;
@@ -73,6 +79,7 @@ export async function startBackgroundSampler(options: BackgroundStart): Promise<
   const child = spawn(
     process.execPath,
     [
+      ...SAMPLER_NODE_FLAGS,
       samplerEntry(options.cliPath),
       "sampler",
       "run",
