@@ -56,6 +56,11 @@ describe("amd-smi output", () => {
     expect(parsed.gpus[0]?.counter).toEqual({ rawMj: 8123456789, code: 0 });
     expect(parsed.gpus[1]?.counter?.rawMj).toBeNull();
     expect(parseAmdSmiMetric('{"gpu": 0}').ok).toBe(false);
+    // Later versions: the same list inside {"cpu_data", "core_data", "gpu_data"} (combine_arrays_to_json).
+    const wrapped = parseAmdSmiMetric(
+      JSON.stringify({ cpu_data: [], core_data: [], gpu_data: JSON.parse(text) }, null, 4),
+    );
+    expect(wrapped.ok && wrapped.gpus.map((g) => g.row.powerW)).toEqual([550, 300]);
   });
 
   it("asks for power, energy, usage and memory in watch mode, whole seconds", () => {
@@ -93,6 +98,12 @@ describe("AMD GPUs through the CLI (fake amd-smi)", () => {
       [0, "amd-smi-counter", "socket_power"],
       [1, "amd-smi-counter", "socket_power"],
     ]);
+  }, 120_000);
+
+  it("later amd-smi versions' wrapped output ({gpu_data: [...]}) is read the same way", async () => {
+    const report = await run("metric-2gpu-energy.json", { FAKE_AMD_SMI_WRAP: "1" });
+    const truthWh = ((550 + 300) * report.durationS) / 3_600;
+    expect(Math.abs(gpuWh(report, "amd-smi-counter") - truthWh) / truthWh).toBeLessThan(0.01);
   }, 120_000);
 
   it("amd-smi exiting mid-run: a warning and a gap, the counter exact up to its last reading", async () => {

@@ -15,6 +15,9 @@
  *     "mem_usage": {"total_vram": {"value": 196592, "unit": "MB"}, "used_vram": {"value": 1024, "unit": "MB"}, …}}]
  * Any of them may be "N/A" (the library could not read it): energy "N/A" is a GPU without the counter, whose
  * energy then comes from its power readings. amd-smi's MB are MiB (bytes // (1024*1024) in the source).
+ * Later amd-smi versions print the same list wrapped, `json.dumps({"cpu_data": …, "core_data": …, "gpu_data":
+ * [...]}, indent=4)` (amdsmi_logger.py `combine_arrays_to_json`), so an iteration then ends with a line "}": both
+ * are read.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import type { GpuReader, GpuReaderHello, GpuTickReading } from "../gpu-reader.js";
@@ -47,9 +50,10 @@ export function parseAmdSmiMetric(text: string): Parsed {
   } catch {
     return { ok: false, reason: "not JSON" };
   }
-  if (!Array.isArray(value)) return { ok: false, reason: "not a list of GPUs" };
+  const list = Array.isArray(value) ? value : member(value, "gpu_data");
+  if (!Array.isArray(list)) return { ok: false, reason: 'neither a list of GPUs nor {"gpu_data": [...]}' };
   const gpus: GpuTickReading[] = [];
-  for (const entry of value) {
+  for (const entry of list) {
     const index = member(entry, "gpu");
     if (typeof index !== "number" || !Number.isInteger(index) || index < 0)
       return { ok: false, reason: `a GPU without a valid "gpu" id (${JSON.stringify(index)})` };
@@ -121,17 +125,23 @@ export function amdSmiGpuReader(opts: AmdSmiReaderOptions): GpuReader {
   const handleLine = (line: string) => {
     const text = line.replace(/\r$/, "");
     if (block === null) {
-      if (text.startsWith("[")) {
+      // An iteration starts at column 0 with its list, or the object that wraps it (later versions).
+      if (text.startsWith("[") || text.startsWith("{")) {
         block = [text];
         blockChars = text.length;
-        if (text.trimEnd().endsWith("]")) finishBlock();
+        const trimmed = text.trimEnd();
+        if (
+          (text.startsWith("[") && trimmed.endsWith("]")) ||
+          (text.startsWith("{") && trimmed.endsWith("}"))
+        )
+          finishBlock();
       }
       return;
     }
     block.push(text);
     blockChars += text.length;
     if (blockChars > MAX_BLOCK_CHARS) block = null;
-    else if (text === "]") finishBlock();
+    else if (text === "]" || text === "}") finishBlock();
   };
   const finishBlock = () => {
     const parsed = parseAmdSmiMetric(block!.join("\n"));
