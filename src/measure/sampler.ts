@@ -98,6 +98,8 @@ export class Sampler {
   private readonly now: () => number;
   private fd: number | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** the reader whose answers `timer` watches (null: `timer` is the sampler's own tick) */
+  private watchdogOf: GpuReader | null = null;
   private nextTickAt = 0;
   private ticks = 0;
   private readonly cpuReader;
@@ -319,12 +321,19 @@ export class Sampler {
       this.armWatchdog(reader);
       return;
     }
+    this.watchdogOf = null;
     this.timer = setTimeout(() => void this.tick().then(next), delay);
   }
 
   /** No answer for a whole interval past its due time: a tick without it (a miss), then wait on. */
   private armWatchdog(reader: GpuReader): void {
+    // The same timer pushed back at each answer (refresh: no new Timeout, no list re-insertion per tick).
+    if (this.timer && this.watchdogOf === reader) {
+      this.timer.refresh();
+      return;
+    }
     if (this.timer) clearTimeout(this.timer);
+    this.watchdogOf = reader;
     this.timer = setTimeout(() => {
       if (this.stopped || this.reader !== reader) return;
       this.armWatchdog(reader);

@@ -113,6 +113,20 @@ describe.skipIf(built.fake === null)(
       expect(gpuParts(report, "nvidia-smi").wh).toBeGreaterThan(0);
     }, 120_000);
 
+    it("the NVML helper alive but silent: the watchdog takes the ticks, and after three misses the stream takes over", async () => {
+      const { report, smiStarted } = await run([`${UUID0} 400000 ok`, `${UUID1} 150000 ok`], 9, {
+        FAKE_NVML_HANG_AFTER: "5",
+      });
+      expect(smiStarted).toBe(true);
+      expect(report.warnings.join("\n")).toMatch(
+        /GPU reader \(NVML\) lost \(no answer to 3 readings in a row\)/,
+      );
+      expect(gpuMethods(report).map(([, m]) => m)).toEqual([
+        "nvml-counter+nvidia-smi",
+        "nvml-counter+nvidia-smi",
+      ]);
+    }, 120_000);
+
     it("a counter that resets: the two intervals around it come from sampled power, with a warning", async () => {
       const { report } = await run([`${UUID0} 400000 reset 8 sampled=300000`, `${UUID1} 150000 ok`]);
       expect(gpuMethods(report)).toEqual([
