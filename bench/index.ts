@@ -1,12 +1,11 @@
 /**
  * `npm run bench`: every figure of issue 8, measured side by side in one run and printed as tables with
- * the goal and whether it was met. Flags: --duration S (sampler window, default 30), --quick (10 s window,
- * smaller traces: a CI-sized run), --only 1,2,… (sections), --json FILE (all figures as JSON).
+ * the goal and whether it was met. Flags: see USAGE (`npm run bench -- --help`).
  * No timed assertions anywhere: the figures are for reading and for BENCHMARKS.md.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { benchAccuracy } from "./accuracy.js";
@@ -17,18 +16,40 @@ import { benchSamplerOverhead, overheadTable } from "./sampler-overhead.js";
 import { benchVerdict } from "./verdict.js";
 import { bundleChildren, printTable, type Figure } from "./util.js";
 
+const USAGE = `usage: npm run bench -- [--duration S] [--warmup S] [--quick] [--only 1,2,…] [--json FILE]
+
+  --duration S   steady-state window of section 1 (sampler overhead), seconds (default 30; --quick 10)
+  --warmup S     start-up part of section 1: CPU in the first S seconds after spawn (default 30; --quick 15)
+  --baseline-dist DIR  section 1 also runs DIR/cli.js (an older build's dist/) side by side, as a regression check
+  --quick        10 s window and smaller traces: a CI-sized run
+  --only LIST    sections to run (default all): 1 sampler overhead, 2 action time and bundle, 3 long jobs,
+                 4 wide workflows, 5 API economy (with 2), 6 accuracy, 7 verdict statistics
+  --json FILE    also write every figure as JSON
+  -h, --help     this text
+`;
 const { values } = parseArgs({
   options: {
     duration: { type: "string" },
+    warmup: { type: "string" },
+    "baseline-dist": { type: "string" },
     quick: { type: "boolean", default: false },
     only: { type: "string" },
     json: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
   },
 });
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const quick = values.quick;
 const durationS = Number(values.duration ?? (quick ? 10 : 30));
 if (!Number.isFinite(durationS) || durationS < 2) {
   throw new Error(`--duration: "${values.duration}" is not valid; accepted: a number of seconds ≥ 2`);
+}
+const warmupS = Number(values.warmup ?? (quick ? 15 : 30));
+if (!Number.isFinite(warmupS) || warmupS < 1) {
+  throw new Error(`--warmup: "${values.warmup}" is not valid; accepted: a number of seconds ≥ 1`);
 }
 const only = new Set((values.only ?? "1,2,3,4,5,6,7").split(",").map((s) => s.trim()));
 
@@ -40,11 +61,12 @@ const started = performance.now();
 try {
   process.stdout.write(
     `ml-footprint bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ` +
-      `${quick ? "quick" : "full"} run, sampler window ${durationS} s\n`,
+      `${quick ? "quick" : "full"} run, sampler window ${durationS} s, load average ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(" ")}\n`,
   );
   execFileSync(process.execPath, ["scripts/build.mjs", "--outdir", distDir], { stdio: "inherit" });
   await bundleChildren(childDir, {
-    "sampler-inproc": "bench/children/sampler-inproc.ts",
     "long-job": "bench/children/long-job.ts",
     wide: "bench/children/wide.ts",
   });
@@ -53,11 +75,14 @@ try {
     const { rows, figures: f } = await benchSamplerOverhead({
       tmp,
       distDir,
-      childDir,
       durationS,
-      warmupS: 3,
+      warmupS,
+      ...(values["baseline-dist"] ? { baselineDist: values["baseline-dist"] } : {}),
     });
-    printTable(`1. Sampler overhead (${durationS} s window, all side by side)`, overheadTable(rows));
+    printTable(
+      `1. Sampler overhead: start-up (first ${warmupS} s) and steady state (${durationS} s window), all side by side (* not the tool's own)`,
+      overheadTable(rows, warmupS),
+    );
     figures.push(...f);
   }
 
@@ -107,6 +132,11 @@ try {
       f.met == null ? "—" : f.met ? "yes" : "NO",
     ]),
   ]);
+  process.stdout.write(
+    `\nload average at the end ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}\n`,
+  );
   process.stdout.write(`\nbench took ${((performance.now() - started) / 1_000).toFixed(1)} s\n`);
   if (values.json) writeFileSync(values.json, `${JSON.stringify(figures, null, 2)}\n`);
 } finally {

@@ -5,7 +5,8 @@
  */
 import { closeSync, openSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { formatLine, type SamplesFileLine } from "../src/measure/samples.js";
+import type { SamplesFileLine } from "../src/measure/samples.js";
+import { formatLine } from "../src/measure/samples-line.js";
 import { mib, runJsonChild, type Figure } from "./util.js";
 
 const GPUS = 8;

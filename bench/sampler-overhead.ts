@@ -1,32 +1,47 @@
 /**
- * 1. Sampler overhead: CPU time as a share of one core, every configuration running side by side in one
- * window so that they see the same machine: our Sampler in-process and detached (the bundled CLI's
- * `sampler run`), at 1 s and 100 ms, with a fake GPU stream, a fake RAPL tree and the real /proc/stat;
- * an idle node process (the floor); and Eco CI's approach, a shell loop running `cat /proc/stat | awk`
- * every second. CPU is read from /proc/<pid> before and after the window (warm-up excluded).
+ * 1. Sampler overhead: CPU time as a share of one core, start-up apart from steady state, every configuration
+ * running side by side in one window so that they see the same machine:
+ *   - the detached sampler (the slim entry dist/sampler.js, as the action runs it) without a GPU;
+ *   - the same with two fake GPUs read through NVML (fake libnvidia-ml.so.1: the one GPU reader, python3);
+ *   - the same with two fake GPUs where NVML cannot be loaded (the fake nvidia-smi stream, the fallback);
+ *   - a minimal Node loop that reads /proc/stat once a second (the floor of any Node sampler);
+ *   - an idle Node process (a no-op 1 s timer);
+ *   - Eco CI's approach, a shell loop running `cat /proc/stat | awk` every second.
+ * Per process (the sampler, its GPU reader, the fake tools apart): CPU from /proc/<pid>/stat (utime+stime,
+ * 10 ms ticks) and from schedstat (ns, all threads); the goals use schedstat (see `cpuOf`). Start-up is the CPU
+ * used in the first `warmupS` seconds after spawn; steady state the rate over the window after it; the
+ * amortised figure is both over a 10-minute job. The counter path's energy is checked against the fake
+ * library's own counter (it grows at exactly the configured power).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { pct, processCpuS, runJsonChild, sleep, type Figure } from "./util.js";
+import { pct, processCpuS, sleep, type Figure } from "./util.js";
 import { buildFakeNvml } from "../test/support/fake-nvml.js";
+import { integrateSamplesFile } from "../src/measure/read-samples.js";
+import { models } from "../test/reliability/helpers.js";
+import { SAMPLER_NODE_FLAGS } from "../src/measure/background.js";
 
 export interface OverheadOptions {
   tmp: string;
   distDir: string;
-  childDir: string;
   durationS: number;
   warmupS: number;
+  /** an older build's dist/ (its cli.js `sampler run`), run side by side in the same configurations */
+  baselineDist?: string;
 }
 
 const FAKE_SMI = resolve("test/fixtures/bin/nvidia-smi");
-const FAKE_FIXTURE = resolve("test/fixtures/nvidia-smi/h100x8.csv");
-const NVML_HELPER = resolve("src/measure/sources/nvml_reader.py");
-/** The UUIDs of h100x8.csv, for the fake libnvidia-ml.so.1's device script (300 W each). */
-const H100X8_NVML = Array.from(
-  { length: 8 },
-  (_, i) => `GPU-1a2b3c0${i}-7e4d-4a1b-8c2d-00000000000${i} 300000 ok`,
-);
+const FAKE_FIXTURE = resolve("test/fixtures/nvidia-smi/steady-300-150.csv");
+/** The UUIDs of steady-300-150.csv, for the fake libnvidia-ml.so.1: counters at 400 W and 150 W. */
+const NVML_DEVICES = [
+  "GPU-aaaaaaaa-0000-4000-8000-000000000000 400000 ok sampled=300000",
+  "GPU-bbbbbbbb-0000-4000-8000-000000000001 150000 ok",
+];
+const NVML_TRUTH_W = 400 + 150;
+/** The job length the start-up is amortised over (issue 25). */
+const JOB_S = 600;
+const USER_HZ = 100; // proc(5): utime/stime unit on every mainstream Linux build
 
 /** A powercap tree with one package and its dram sub-domain, like test/measure/sources/rapl.test.ts makes. */
 export function makeRaplTree(root: string): string {
@@ -51,196 +66,365 @@ while :; do
   read -r util prev_total prev_idle < "$OUT.tmp"; echo "$util" >> "$OUT"
   sleep 1
 done`;
+/** The floor of a Node sampler: read /proc/stat once a second, nothing else. */
+const MINIMAL_LOOP = `const fs = require("node:fs"); let n = 0; setInterval(() => { n += fs.readFileSync("/proc/stat", "utf8").length; }, 1000);`;
+const IDLE_NODE = `setInterval(() => {}, 1000);`;
 
-interface Row {
+/** utime+stime of one process in seconds (proc(5) fields 14 and 15), 10 ms resolution. */
+function statCpuS(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return null;
+  }
+}
+
+/** Live children of `pid` (proc(5) stat field 4, ppid) with their command names. */
+function childrenOf(pid: number): { pid: number; comm: string }[] {
+  const out: { pid: number; comm: string }[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid)
+        out.push({ pid: Number(name), comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+interface Cpu {
+  stat: number;
+  sched: number;
+}
+const readCpu = (pid: number, children = false): Cpu => ({
+  stat: statCpuS(pid) ?? NaN,
+  sched: processCpuS(pid, { children }) ?? NaN,
+});
+
+interface Tracked {
   name: string;
-  cpuS: number;
+  pid: () => number | null;
+  /** counted as the tool's own CPU */
+  own: boolean;
+  children?: boolean;
+  note: string;
+  group: string;
+}
+
+export interface Row {
+  name: string;
+  group: string;
+  own: boolean;
+  startupS: Cpu;
+  steadyS: Cpu;
   wallS: number;
   note: string;
 }
 
-function pidsFrom(file: string): number[] {
-  try {
-    return readFileSync(file, "utf8").trim().split("\n").map(Number).filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
 export async function benchSamplerOverhead(o: OverheadOptions): Promise<{ rows: Row[]; figures: Figure[] }> {
   const sysRoot = makeRaplTree(join(o.tmp, "sys"));
-  const inproc = join(o.childDir, "sampler-inproc.js");
-  const gpuEnv = (tag: string) => ({
-    ...process.env,
-    FAKE_NVIDIA_SMI_FIXTURE: FAKE_FIXTURE,
-    FAKE_NVIDIA_SMI_PIDFILE: join(o.tmp, `smi-${tag}.pids`),
-  });
-  const common = ["--warmup", String(o.warmupS), "--duration", String(o.durationS)];
-  const inprocRun = (tag: string, intervalMs: number, extra: string[], env: NodeJS.ProcessEnv = {}) =>
-    runJsonChild<{ cpuS: number; wallS: number; ticks: number; gpu: boolean; helperCpuS: number | null }>(
-      inproc,
-      [...common, "--interval", String(intervalMs), "--samples", join(o.tmp, `${tag}.ndjson`), ...extra],
-      { ...gpuEnv(tag), ...env },
-    );
-  // The counter path: the fake libnvidia-ml.so.1 (test/fixtures/fake-nvml) when a C compiler is there.
   const nvml = buildFakeNvml();
-  const nvmlEnv = nvml.fake
-    ? { LD_LIBRARY_PATH: nvml.fake.libDir, FAKE_NVML_CONFIG: nvml.fake.config(H100X8_NVML) }
-    : null;
-
-  // Processes measured from outside: the detached samplers and the shell loop.
-  const outside: { name: string; proc: ChildProcess; children: boolean; smiTag?: string; note: string }[] =
-    [];
-  for (const [tag, interval] of [
-    ["detached-1s", "1s"],
-    ["detached-100ms", "100ms"],
-  ] as const) {
+  if (!nvml.fake) throw new Error(`section 1 needs the fake NVML library: ${nvml.skipReason}`);
+  const sampler = join(o.distDir, "sampler.js");
+  const procs: ChildProcess[] = [];
+  const launch = (command: string, args: string[], env: NodeJS.ProcessEnv) => {
+    const proc = spawn(command, args, {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, ...env },
+    });
+    procs.push(proc);
+    return proc;
+  };
+  const detached = (tag: string, env: NodeJS.ProcessEnv, entry = sampler) => {
     const dir = join(o.tmp, tag);
     mkdirSync(dir, { recursive: true });
-    const proc = spawn(
+    const proc = launch(
       process.execPath,
-      [join(o.distDir, "cli.js"), "sampler", "run", "--dir", dir, "--interval", interval, "--phase", "bench"],
-      {
-        stdio: "ignore",
-        env: {
-          ...gpuEnv(tag),
-          ML_FOOTPRINT_NVIDIA_SMI: FAKE_SMI,
-          ML_FOOTPRINT_SYS_ROOT: sysRoot,
-        },
-      },
+      // as the action spawns it (startBackgroundSampler), node options included
+      [
+        ...(entry === sampler ? SAMPLER_NODE_FLAGS : []),
+        entry,
+        "sampler",
+        "run",
+        "--dir",
+        dir,
+        "--interval",
+        "1s",
+        "--phase",
+        "bench",
+      ],
+      { ML_FOOTPRINT_SYS_ROOT: sysRoot, ...env },
     );
-    outside.push({
-      name: `detached sampler, ${interval}`,
-      proc,
-      children: false,
-      smiTag: tag,
-      note: "bundled CLI",
-    });
-  }
-  const shell = spawn("bash", ["--noprofile", "--norc", "-c", SHELL_LOOP], {
-    stdio: "ignore",
-    env: { ...process.env, OUT: join(o.tmp, "ecoci-util.txt") },
+    return { proc, samples: join(dir, "samples.ndjson") };
+  };
+  const gpuEnv = { ML_FOOTPRINT_NVIDIA_SMI: FAKE_SMI, FAKE_NVIDIA_SMI_FIXTURE: FAKE_FIXTURE };
+  const spawnedAt = performance.now();
+  const noGpu = detached("no-gpu", { ML_FOOTPRINT_NVIDIA_SMI: "/nonexistent/nvidia-smi" });
+  const withNvml = detached("nvml", {
+    ...gpuEnv,
+    LD_LIBRARY_PATH: nvml.fake.libDir,
+    FAKE_NVML_CONFIG: nvml.fake.config(NVML_DEVICES),
   });
-  outside.push({
-    name: "Eco CI-style shell loop, 1s",
-    proc: shell,
-    children: true,
-    note: "cat + awk + sleep",
+  const withStream = detached("stream", { ...gpuEnv, ML_FOOTPRINT_PYTHON: "/nonexistent/python3" });
+  const baseline = o.baselineDist ? join(o.baselineDist, "cli.js") : null;
+  const oldNoGpu = baseline
+    ? detached("base-no-gpu", { ML_FOOTPRINT_NVIDIA_SMI: "/nonexistent/nvidia-smi" }, baseline)
+    : null;
+  const oldNvml = baseline
+    ? detached(
+        "base-nvml",
+        { ...gpuEnv, LD_LIBRARY_PATH: nvml.fake.libDir, FAKE_NVML_CONFIG: nvml.fake.config(NVML_DEVICES) },
+        baseline,
+      )
+    : null;
+  const minimal = launch(process.execPath, ["-e", MINIMAL_LOOP], {});
+  const idle = launch(process.execPath, ["-e", IDLE_NODE], {});
+  const shell = launch("bash", ["--noprofile", "--norc", "-c", SHELL_LOOP], {
+    OUT: join(o.tmp, "ecoci-util.txt"),
   });
-
-  const inside = Promise.all([
-    inprocRun("inproc-1s", 1000, ["--sys", sysRoot, "--gpu", FAKE_SMI]),
-    inprocRun("inproc-100ms", 100, ["--sys", sysRoot, "--gpu", FAKE_SMI]),
-    inprocRun("inproc-1s-proc-only", 1000, []),
-    inprocRun("idle-node-1s", 1000, ["--idle"]),
-    nvmlEnv
-      ? inprocRun(
-          "inproc-1s-nvml",
-          1000,
-          ["--sys", sysRoot, "--gpu", FAKE_SMI, "--nvml-helper", NVML_HELPER],
-          nvmlEnv,
-        )
-      : Promise.resolve(null),
-  ]);
-
-  await sleep(o.warmupS * 1_000);
-  const smiPids = (tag: string) => pidsFrom(join(o.tmp, `smi-${tag}.pids`));
-  const before = outside.map((p) => processCpuS(p.proc.pid ?? -1, { children: p.children }) ?? NaN);
-  const smiTags = ["inproc-1s", "inproc-100ms", "detached-1s", "detached-100ms", "inproc-1s-nvml"];
-  const smiBefore = smiTags.map((t) => smiPids(t).map((pid) => processCpuS(pid) ?? 0));
-  const t0 = performance.now();
-  await sleep(o.durationS * 1_000);
-  const after = outside.map((p) => processCpuS(p.proc.pid ?? -1, { children: p.children }) ?? NaN);
-  const smiAfter = smiTags.map((t) => smiPids(t).map((pid) => processCpuS(pid) ?? 0));
-  const wallS = (performance.now() - t0) / 1_000;
-  for (const p of outside) p.proc.kill("SIGTERM");
-  const [in1, in100, inProc, idle, inNvml] = await inside;
-
-  const rows: Row[] = [
+  const child = (parent: ChildProcess, comm: RegExp) => () =>
+    childrenOf(parent.pid ?? -1).find((c) => comm.test(c.comm))?.pid ?? null;
+  const tracked: Tracked[] = [
     {
-      name: "in-process Sampler, 1s (GPU+RAPL+/proc/stat)",
-      cpuS: in1.cpuS,
-      wallS: in1.wallS,
-      note: `${in1.ticks} ticks`,
+      group: "no GPU",
+      name: "sampler (dist/sampler.js)",
+      pid: () => noGpu.proc.pid ?? null,
+      own: true,
+      note: "/proc/stat + fake RAPL",
     },
     {
-      name: "in-process Sampler, 100ms (GPU+RAPL+/proc/stat)",
-      cpuS: in100.cpuS,
-      wallS: in100.wallS,
-      note: `${in100.ticks} ticks`,
+      group: "2 GPUs, NVML",
+      name: "sampler (dist/sampler.js)",
+      pid: () => withNvml.proc.pid ?? null,
+      own: true,
+      note: "asks the reader once per tick",
     },
-    ...(inNvml
+    {
+      group: "2 GPUs, NVML",
+      name: "GPU reader (python3 NVML helper)",
+      pid: child(withNvml.proc, /^python/),
+      own: true,
+      note: "fake libnvidia-ml.so.1 inside",
+    },
+    {
+      group: "2 GPUs, NVML",
+      name: "fake nvidia-smi",
+      pid: child(withNvml.proc, /^node|nvidia/),
+      own: false,
+      note: "must not run: none expected",
+    },
+    {
+      group: "2 GPUs, stream fallback",
+      name: "sampler (dist/sampler.js)",
+      pid: () => withStream.proc.pid ?? null,
+      own: true,
+      note: "NVML unavailable (no python3)",
+    },
+    {
+      group: "2 GPUs, stream fallback",
+      name: "fake nvidia-smi stream",
+      pid: child(withStream.proc, /^node|nvidia/),
+      own: false,
+      note: "test double (a node script); the real one's cost is NVIDIA's",
+    },
+    ...(oldNoGpu && oldNvml
       ? [
           {
-            name: "in-process Sampler, 1s (GPU with NVML counter+RAPL+/proc/stat)",
-            cpuS: inNvml.cpuS,
-            wallS: inNvml.wallS,
-            note: `${inNvml.ticks} ticks; fake libnvidia-ml.so.1`,
+            group: "before: no GPU",
+            name: "sampler (baseline cli.js)",
+            pid: () => oldNoGpu.proc.pid ?? null,
+            own: true,
+            note: "the build given by --baseline-dist",
           },
           {
-            name: "NVML helper (python3) of that Sampler",
-            cpuS: inNvml.helperCpuS ?? NaN,
-            wallS: inNvml.wallS,
-            note: "one answer per tick",
+            group: "before: 2 GPUs, NVML",
+            name: "sampler (baseline cli.js)",
+            pid: () => oldNvml.proc.pid ?? null,
+            own: true,
+            note: "stream + counter helper",
+          },
+          {
+            group: "before: 2 GPUs, NVML",
+            name: "NVML counter helper (python3)",
+            pid: child(oldNvml.proc, /^python/),
+            own: true,
+            note: "",
+          },
+          {
+            group: "before: 2 GPUs, NVML",
+            name: "fake nvidia-smi stream",
+            pid: child(oldNvml.proc, /^node|nvidia/),
+            own: false,
+            note: "test double",
           },
         ]
       : []),
     {
-      name: "in-process Sampler, 1s (/proc/stat only)",
-      cpuS: inProc.cpuS,
-      wallS: inProc.wallS,
-      note: `${inProc.ticks} ticks`,
+      group: "reference",
+      name: "minimal Node loop, /proc/stat every 1 s",
+      pid: () => minimal.pid ?? null,
+      own: false,
+      note: "the floor of a Node sampler",
     },
     {
-      name: "idle node process, 1s no-op timer",
-      cpuS: idle.cpuS,
-      wallS: idle.wallS,
-      note: "floor of any node process",
+      group: "reference",
+      name: "idle Node process, 1 s no-op timer",
+      pid: () => idle.pid ?? null,
+      own: false,
+      note: "the floor of any Node process",
     },
-    ...outside.map((p, i) => ({
-      name: p.name,
-      cpuS: (after[i] ?? NaN) - (before[i] ?? NaN),
-      wallS,
-      note: p.note,
-    })),
-    ...smiTags.map((tag, i) => {
-      const b = smiBefore[i] ?? [];
-      const a = smiAfter[i] ?? [];
-      const cpuS = a.reduce((s, x, j) => s + x - (b[j] ?? x), 0);
+    {
+      group: "reference",
+      name: "Eco CI-style shell loop, 1 s",
+      pid: () => shell.pid ?? null,
+      own: false,
+      children: true,
+      note: "cat + awk + sleep",
+    },
+  ];
+  try {
+    await sleep(o.warmupS * 1_000);
+    const pids = tracked.map((t) => t.pid());
+    const atWarmup = tracked.map((t, i) => (pids[i] == null ? null : readCpu(pids[i]!, t.children)));
+    const t0 = performance.now();
+    const startupWallS = (t0 - spawnedAt) / 1_000;
+    await sleep(o.durationS * 1_000);
+    const atEnd = tracked.map((t, i) => (pids[i] == null ? null : readCpu(pids[i]!, t.children)));
+    const wallS = (performance.now() - t0) / 1_000;
+    const rows: Row[] = tracked.map((t, i) => {
+      const a = atWarmup[i];
+      const b = atEnd[i];
+      const none = { stat: 0, sched: 0 };
       return {
-        name: `fake nvidia-smi of ${tag}`,
-        cpuS,
+        name: t.name,
+        group: t.group,
+        own: t.own,
+        startupS: a ?? none,
+        steadyS: a && b ? { stat: b.stat - a.stat, sched: b.sched - a.sched } : none,
         wallS,
-        note: "test double; the real one's cost is NVIDIA's",
+        note: pids[i] == null ? `${t.note} (no such process)` : t.note,
       };
-    }),
-  ];
-  const share = (r: Row | undefined) => (r ? r.cpuS / r.wallS : NaN);
-  const detached1 = rows.find((r) => r.name === "detached sampler, 1s");
-  const shellRow = rows.find((r) => r.name.startsWith("Eco CI"));
-  const worst1s = Math.max(share(rows[0]), share(detached1));
-  const figures: Figure[] = [
-    {
-      section: "1",
-      name: "sampler at 1 s, share of one core (worst of in-process / detached)",
-      value: pct(worst1s),
-      goal: "≤ 0.1 %",
-      met: worst1s <= 0.001,
-    },
-    {
-      section: "1",
-      name: "sampler at 1 s vs Eco CI-style shell loop",
-      value: `${(worst1s / share(shellRow)).toFixed(2)}× (${pct(worst1s)} vs ${pct(share(shellRow))})`,
-      goal: "< 1×",
-      met: worst1s < share(shellRow),
-    },
-  ];
-  return { rows, figures };
+    });
+    for (const p of procs) p.kill("SIGTERM");
+    await Promise.all(
+      procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once("close", r)))),
+    );
+    const energy = await integrateSamplesFile(withNvml.samples, { models, defaultPhase: "bench" });
+    const counterWh = energy.phases
+      .flatMap((p) => p.components)
+      .filter((c) => c.component === "gpu" && c.method === "nvml-counter")
+      .reduce((s, c) => s + c.energyWh, 0);
+    const truthWh = (NVML_TRUTH_W * energy.durationS) / 3_600;
+    return { rows, figures: figuresOf(rows, startupWallS, counterWh / truthWh - 1) };
+  } finally {
+    for (const p of procs) if (p.exitCode === null) p.kill("SIGKILL");
+  }
 }
 
-export function overheadTable(rows: Row[]): string[][] {
+/**
+ * The figure the goals use: schedstat (ns, all threads) where the kernel has it; utime+stime counts 10 ms
+ * ticks, coarser than a 40 s window's few tens of ms (±1 tick is ±0.025 % of a core there).
+ */
+const cpuOf = (c: Cpu) => (Number.isFinite(c.sched) && c.sched > 0 ? c.sched : c.stat);
+
+function figuresOf(rows: Row[], startupWallS: number, counterError: number): Figure[] {
+  const find = (group: string, name: string) =>
+    rows.find((r) => r.group === group && r.name.startsWith(name));
+  const rate = (r: Row | undefined) => (r ? cpuOf(r.steadyS) / r.wallS : NaN);
+  const amortised = (group: string) => {
+    const own = rows.filter((r) => r.group === group && r.own);
+    const startup = own.reduce((s, r) => s + cpuOf(r.startupS), 0);
+    const steady = own.reduce((s, r) => s + cpuOf(r.steadyS) / r.wallS, 0);
+    return (startup + steady * (JOB_S - startupWallS)) / JOB_S;
+  };
+  const floor = rate(find("reference", "minimal Node loop"));
+  const nvmlSampler = rate(find("2 GPUs, NVML", "sampler"));
+  const noGpu = rate(find("no GPU", "sampler"));
+  const gpuAmortised = amortised("2 GPUs, NVML");
+  const before = find("before: no GPU", "sampler");
+  const beforeFigures: Figure[] = before
+    ? [
+        {
+          section: "1",
+          name: "no GPU: sampler vs the baseline build's, steady state (regression check)",
+          value: `${(noGpu / rate(before)).toFixed(2)}× (${pct(noGpu)} vs ${pct(rate(before))})`,
+          goal: "≤ 1× (noise aside)",
+          met: null,
+        },
+        {
+          section: "1",
+          name: "2 fake GPUs + NVML: baseline build's sampler + helper over a 10-minute job",
+          value: pct(amortised("before: 2 GPUs, NVML")),
+          goal: "",
+          met: null,
+        },
+      ]
+    : [];
   return [
-    ["process", "CPU s", "wall s", "share of one core", "note"],
-    ...rows.map((r) => [r.name, r.cpuS.toFixed(3), r.wallS.toFixed(1), pct(r.cpuS / r.wallS), r.note]),
+    ...beforeFigures,
+    {
+      section: "1",
+      name: "2 fake GPUs + NVML counter: sampler + GPU reader over a 10-minute job, start-up included",
+      value: pct(gpuAmortised),
+      goal: "≤ 0.1 %",
+      met: gpuAmortised <= 0.001,
+    },
+    {
+      section: "1",
+      name: "2 fake GPUs + NVML: sampler alone vs minimal Node loop, steady state",
+      value: `${(nvmlSampler / floor).toFixed(2)}× (${pct(nvmlSampler)} vs ${pct(floor)})`,
+      goal: "≤ 2×",
+      met: nvmlSampler <= 2 * floor,
+    },
+    {
+      section: "1",
+      name: "no GPU: sampler vs minimal Node loop, steady state",
+      value: `${(noGpu / floor).toFixed(2)}× (${pct(noGpu)} vs ${pct(floor)})`,
+      goal: "≤ 2×",
+      met: noGpu <= 2 * floor,
+    },
+    {
+      section: "1",
+      name: "no GPU: sampler over a 10-minute job, start-up included",
+      value: pct(amortised("no GPU")),
+      goal: "≤ 0.1 %",
+      met: amortised("no GPU") <= 0.001,
+    },
+    {
+      section: "1",
+      name: "NVML counter path: GPU energy vs the fake library's counter",
+      value: `${(counterError * 100).toFixed(3)} %`,
+      goal: "within 1 %",
+      met: Math.abs(counterError) <= 0.01,
+    },
+  ];
+}
+
+export function overheadTable(rows: Row[], warmupS: number): string[][] {
+  return [
+    [
+      "configuration",
+      "process",
+      `start-up CPU s (first ${warmupS} s; stat / schedstat)`,
+      "steady CPU s (stat / schedstat)",
+      "wall s",
+      "steady share of one core",
+      "note",
+    ],
+    ...rows.map((r) => [
+      r.group,
+      `${r.name}${r.own ? "" : " *"}`,
+      `${r.startupS.stat.toFixed(2)} / ${r.startupS.sched.toFixed(3)}`,
+      `${r.steadyS.stat.toFixed(2)} / ${r.steadyS.sched.toFixed(3)}`,
+      r.wallS.toFixed(1),
+      pct(cpuOf(r.steadyS) / r.wallS),
+      r.note,
+    ]),
   ];
 }

@@ -34,7 +34,8 @@ const unusedActionsCoreModules = {
 
 await build({
   plugins: [unusedActionsCoreModules],
-  entryPoints: { cli: "src/cli.ts", main: "src/main.ts", post: "src/post.ts" },
+  // sampler: the slim entry of the detached background sampler (src/sampler.ts): no commander, report or GitHub code.
+  entryPoints: { cli: "src/cli.ts", main: "src/main.ts", post: "src/post.ts", sampler: "src/sampler.ts" },
   outdir,
   bundle: true,
   splitting: true,

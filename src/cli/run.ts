@@ -101,6 +101,7 @@ async function runAction(command: string[], flags: RunFlags): Promise<number> {
     env: process.env,
     ...roots,
     nvidiaSmi: flags.gpu ? roots.nvidiaSmi : null,
+    ...(flags.gpu ? {} : { amdSmi: null }),
     gpuSelection,
     cpuTdpW,
     ...(cpuPackageThreads !== undefined ? { cpuPackageThreads } : {}),

@@ -6,14 +6,12 @@ import { fileURLToPath } from "node:url";
 import {
   markBackgroundPhase,
   SAMPLES_FILE,
-  STOP_FILE,
   startBackgroundSampler,
   stopBackgroundSampler,
 } from "../measure/background.js";
-import { Sampler } from "../measure/sampler.js";
+import { runSamplerProcess, type SamplerRunFlags } from "../measure/sampler-process.js";
 import { parseIntervalMs } from "../model/units.js";
-import { GPUS_HELP, gpuSelectionFrom, parseGpusInput } from "../measure/gpu-select.js";
-import { injectedRoots } from "./roots.js";
+import { GPUS_HELP, parseGpusInput } from "../measure/gpu-select.js";
 
 export function registerSamplerCommands(program: Command): void {
   const sampler = program
@@ -63,33 +61,7 @@ export function registerSamplerCommands(program: Command): void {
     .option("--gpus <list>")
     // identifies this process as the directory's sampler where /proc is absent (background.ts); unused here
     .option("--token <token>")
-    .action(async (flags: { dir: string; interval: string; phase: string; gpus?: string }) => {
-      const roots = injectedRoots(process.env);
-      const instance = new Sampler({
-        samplesPath: join(flags.dir, SAMPLES_FILE),
-        stopFile: join(flags.dir, STOP_FILE),
-        intervalMs: parseIntervalMs(flags.interval, "--interval"),
-        phase: flags.phase,
-        gpuSelection: gpuSelectionFrom(flags.gpus, process.env, "--gpus"),
-        ...roots,
-        // Background mode starts at once: the step that started it must not wait for nvidia-smi, and the
-        // head before the first GPU block is held back from it (edge rule) with the range widened.
-        gpuStartWaitMs: 0,
-        nvml: roots.python ? { python: roots.python } : {},
-        onInfo: (message) => process.stderr.write(`ml-footprint: ${message}\n`),
-      });
-      await instance.start();
-      await new Promise<void>((resolveStop) => {
-        let stopping = false;
-        const stop = () => {
-          if (stopping) return;
-          stopping = true;
-          void instance.stop().then(() => resolveStop());
-        };
-        process.once("SIGTERM", stop);
-        process.once("SIGINT", stop);
-        // Windows: no SIGTERM; `sampler stop` leaves the stop file, seen at the next tick.
-        void instance.stopRequested.then(stop);
-      });
+    .action(async (flags: SamplerRunFlags) => {
+      await runSamplerProcess(flags);
     });
 }

@@ -13,8 +13,8 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { join, resolve } from "node:path";
-import { formatLine } from "./samples.js";
+import { dirname, join, resolve } from "node:path";
+import { formatLine } from "./samples-line.js";
 
 export const SAMPLES_FILE = "samples.ndjson";
 export const PID_FILE = "sampler.pid";
@@ -31,12 +31,23 @@ export const TOKEN_FILE = "sampler.token";
  * last interval would be lost); elsewhere SIGTERM is sent too, for an immediate stop.
  */
 export const STOP_FILE = "sampler.stop";
+/** The slim bundle entry that runs only the sampler (scripts/build.mjs). */
+export const SAMPLER_ENTRY = "sampler.js";
+/**
+ * Node options of the detached sampler. V8's memory reducer runs full GCs a few seconds after start-up to shrink
+ * the heap, worth nothing in a process whose heap stays a few MB: it cost 15 ms of CPU in seconds 5–15 after
+ * spawn (8 samplers side by side, 2026-12-06, bench/sampler-overhead.ts method), the same steady state after.
+ */
+export const SAMPLER_NODE_FLAGS = ["--no-memory-reducer"];
 
 export interface BackgroundStart {
   dir: string;
   intervalMs: number;
   phase: string;
-  /** path of the bundled CLI (dist/cli.js) that runs `sampler run` */
+  /**
+   * path of the bundled CLI (dist/cli.js); the slim sampler entry beside it (dist/sampler.js, see samplerEntry)
+   * runs `sampler run`, the CLI itself where there is none
+   */
   cliPath: string;
   env?: NodeJS.ProcessEnv;
   /** the gpus input/flag (validated), passed to the sampler; null/undefined → from its environment */
@@ -71,6 +82,16 @@ function isZombie(pid: number): boolean {
   }
 }
 
+/** The slim sampler entry: dist/sampler.js beside the CLI (or one level up from a chunk); the CLI where absent. */
+export function samplerEntry(cliPath: string): string {
+  for (const candidate of [
+    join(dirname(cliPath), SAMPLER_ENTRY),
+    join(dirname(cliPath), "..", SAMPLER_ENTRY),
+  ])
+    if (existsSync(candidate)) return candidate;
+  return cliPath;
+}
+
 /** Spawn the detached sampler and wait until it has written its first line. Returns its pid. */
 export async function startBackgroundSampler(options: BackgroundStart): Promise<number> {
   const samplesPath = join(options.dir, SAMPLES_FILE);
@@ -81,7 +102,8 @@ export async function startBackgroundSampler(options: BackgroundStart): Promise<
   const child = spawn(
     process.execPath,
     [
-      options.cliPath,
+      ...SAMPLER_NODE_FLAGS,
+      samplerEntry(options.cliPath),
       "sampler",
       "run",
       "--dir",

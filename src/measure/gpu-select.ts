@@ -14,7 +14,13 @@
  */
 import { InputError } from "../model/units.js";
 
-export type GpuSelectionSource = "gpus-input" | "CUDA_VISIBLE_DEVICES" | "NVIDIA_VISIBLE_DEVICES" | "all";
+export type GpuSelectionSource =
+  | "gpus-input"
+  | "CUDA_VISIBLE_DEVICES"
+  | "ROCR_VISIBLE_DEVICES"
+  | "HIP_VISIBLE_DEVICES"
+  | "NVIDIA_VISIBLE_DEVICES"
+  | "all";
 
 export type GpuId =
   | { kind: "index"; index: number }
@@ -83,7 +89,12 @@ function parseCudaVisible(text: string): GpuId[] {
 
 /**
  * Resolve the selection in force: a non-empty `gpus` input wins (validated: throws InputError), then
- * CUDA_VISIBLE_DEVICES (set, even empty), then NVIDIA_VISIBLE_DEVICES (set and not empty), then all.
+ * CUDA_VISIBLE_DEVICES (set, even empty), then ROCR_VISIBLE_DEVICES and HIP_VISIBLE_DEVICES (AMD; set and not
+ * empty), then NVIDIA_VISIBLE_DEVICES (set and not empty), then all. ROCm documents ROCR_VISIBLE_DEVICES as "a list
+ * of device indices or UUIDs" and HIP_VISIBLE_DEVICES as "device indices exposed to HIP applications" (ROCm docs,
+ * "GPU isolation techniques" and "ROCm environment variables"); both are matched like CUDA_VISIBLE_DEVICES against
+ * amd-smi's GPU ids. HIP_VISIBLE_DEVICES set beside ROCR_VISIBLE_DEVICES indexes within ROCR's set; that nesting
+ * is not modelled: ROCR_VISIBLE_DEVICES wins.
  */
 export function gpuSelectionFrom(
   gpusInput: string | undefined,
@@ -94,6 +105,11 @@ export function gpuSelectionFrom(
   const cuda = env.CUDA_VISIBLE_DEVICES;
   if (cuda !== undefined) {
     return { source: "CUDA_VISIBLE_DEVICES", value: cuda.slice(0, 200), ids: parseCudaVisible(cuda) };
+  }
+  for (const name of ["ROCR_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES"] as const) {
+    const value = env[name]?.trim();
+    if (value !== undefined && value !== "")
+      return { source: name, value: value.slice(0, 200), ids: parseCudaVisible(value) };
   }
   const nvidia = env.NVIDIA_VISIBLE_DEVICES?.trim();
   if (nvidia !== undefined && nvidia !== "") {

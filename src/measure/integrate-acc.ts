@@ -5,6 +5,7 @@
 import type { ComponentEnergy, Gap } from "../model/report.js";
 import type { PowerRange } from "./power-model.js";
 import type { GpuReading } from "./samples.js";
+import type { GpuReaderName } from "./samples.js";
 
 export interface SampleState {
   ts: number;
@@ -33,6 +34,8 @@ export interface PhaseAcc {
   rapl: ComponentAcc;
   gpu: ComponentAcc;
   gpuCounter: ComponentAcc;
+  /** the tool that read this phase's GPUs (the latest seen), for the GPU components' method names */
+  gpuReader?: GpuReaderName;
   /** per GPU: held + bridged seconds in this phase (for the covered time of the GPU component) */
   gpuEdgeS: Map<number, number>;
   memory: ComponentAcc;

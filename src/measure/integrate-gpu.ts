@@ -6,6 +6,37 @@
  */
 import type { ComponentEnergy, Hardware } from "../model/report.js";
 import { component, type ComponentAcc, type PhaseAcc, type SampleState } from "./integrate-acc.js";
+import type { GpuReaderName } from "./samples.js";
+
+type CounterMethod = "nvml-counter" | "amd-smi-counter";
+type PowerMethod = "nvidia-smi" | "nvml-power" | "amd-smi";
+type GpuMethod = CounterMethod | PowerMethod;
+
+/** The report's method names for the tool that read the GPUs: its counter's and its sampled power's. */
+export function gpuMethods(reader: GpuReaderName | undefined): {
+  counter: CounterMethod;
+  power: PowerMethod;
+} {
+  switch (reader) {
+    case "amd-smi":
+      return { counter: "amd-smi-counter", power: "amd-smi" };
+    case "nvml":
+      return { counter: "nvml-counter", power: "nvml-power" };
+    default:
+      // nvidia-smi's stream, with NVML's counter beside it in files written before the single reader
+      return { counter: "nvml-counter", power: "nvidia-smi" };
+  }
+}
+
+const COUNTER_DETAIL: Record<CounterMethod, string> = {
+  "nvml-counter": "NVML total energy counter, exact differences",
+  "amd-smi-counter": "AMD energy counter read through amd-smi, exact differences",
+};
+const POWER_DETAIL: Record<PowerMethod, string> = {
+  "nvidia-smi": "power sampled from one nvidia-smi stream",
+  "nvml-power": "power read through NVML once per tick",
+  "amd-smi": "socket power read through amd-smi once per tick",
+};
 
 /**
  * nvidia-smi power.draw: NVIDIA documents "accurate to within +/- 5 watts" (nvidia-smi(1) manual, power.draw).
@@ -36,12 +67,14 @@ export interface GpuIntegrationContext {
   readonly phases: readonly PhaseAcc[];
   /** the measurement's start (the first phase's start), once known */
   firstTs(): number | null;
+  /** the tool that reads the GPUs now (latest hw line) */
+  reader(): GpuReaderName;
 }
 
 export class GpuIntegration {
   private readonly tracks = new Map<number, GpuTrack>();
   /** per GPU: which methods gave its energy */
-  private readonly methods = new Map<number, Set<"nvml-counter" | "nvidia-smi">>();
+  private readonly methods = new Map<number, Set<GpuMethod>>();
   /** held and bridged device-seconds over the whole run */
   heldS = 0;
   bridgedS = 0;
@@ -60,6 +93,9 @@ export class GpuIntegration {
     bridged = false,
   ): void {
     const span = cur.ts - prev.ts;
+    const reader = this.ctx.reader();
+    const method = gpuMethods(reader);
+    phase.gpuReader = reader;
     let sumW = 0;
     let utilSum = 0;
     let utilCount = 0;
@@ -79,7 +115,7 @@ export class GpuIntegration {
         acc.lowJ += Math.max(0, joules - GPU_COUNTER_ABSOLUTE_ERROR_W * seconds);
         acc.highJ += joules + GPU_COUNTER_ABSOLUTE_ERROR_W * seconds;
         sumW += seconds > 0 ? joules / seconds : 0;
-        this.methodsOf(index).add("nvml-counter");
+        this.methodsOf(index).add(method.counter);
       } else {
         if (start.w === null || end.w === null) continue;
         // Both ends were read through the counter, one read failed or the counter went back. A GPU whose
@@ -97,13 +133,13 @@ export class GpuIntegration {
           phase.gpu.bridgedS += seconds;
           phase.gpuEdgeS.set(index, (phase.gpuEdgeS.get(index) ?? 0) + seconds);
           this.bridgedS += seconds;
-          this.methodsOf(index).add("nvidia-smi");
+          this.methodsOf(index).add(method.power);
           continue;
         }
         phase.gpu.lowJ += Math.max(0, joules * (1 - GPU_RELATIVE_ERROR) - GPU_ABSOLUTE_ERROR_W * seconds);
         phase.gpu.highJ += joules * (1 + GPU_RELATIVE_ERROR) + GPU_ABSOLUTE_ERROR_W * seconds;
         sumW += end.w;
-        this.methodsOf(index).add("nvidia-smi");
+        this.methodsOf(index).add(method.power);
       }
       any = true;
       if (end.u !== null) {
@@ -121,7 +157,7 @@ export class GpuIntegration {
     }
   }
 
-  private methodsOf(index: number): Set<"nvml-counter" | "nvidia-smi"> {
+  private methodsOf(index: number): Set<GpuMethod> {
     let set = this.methods.get(index);
     if (!set) this.methods.set(index, (set = new Set()));
     return set;
@@ -186,6 +222,7 @@ export class GpuIntegration {
       const seconds = (y - x) / 1_000;
       const joules = ((at(x) + at(y)) / 2) * seconds;
       const acc = counter ? phase.gpuCounter : phase.gpu;
+      phase.gpuReader ??= this.ctx.reader();
       acc.joules += joules;
       // Any power between idle (≥ 0 W; neither nvidia-smi nor NVML reports an idle floor) and the limit.
       acc.highJ += Math.max(joules, (limitW ?? Math.max(w0, w1)) * seconds);
@@ -210,7 +247,7 @@ export class GpuIntegration {
     const out: string[] = [];
     if (this.counterFallbacks > 0)
       out.push(
-        `${this.counterFallbacks} GPU interval(s) had no NVML energy counter at one end (read failed or counter reset) and were integrated from sampled power`,
+        `${this.counterFallbacks} GPU interval(s) had no energy counter reading at one end (read failed or counter reset) and were integrated from sampled power`,
       );
     if (this.limitUnknown && this.heldS + this.bridgedS > 0)
       out.push(
@@ -220,11 +257,13 @@ export class GpuIntegration {
   }
 
   /** The energy method of GPU `index` for the report, when it gave any energy. */
-  energyMethod(index: number): "nvml-counter" | "nvidia-smi" | "nvml-counter+nvidia-smi" | null {
+  energyMethod(index: number): string | null {
     const methods = this.methods.get(index);
     if (!methods?.size) return null;
-    if (methods.size === 2) return "nvml-counter+nvidia-smi";
-    return methods.values().next().value as "nvml-counter" | "nvidia-smi";
+    // Counter methods first: "nvml-counter+nvml-power" where some intervals fell back to sampled power.
+    return [...methods]
+      .sort((a, b) => Number(b.endsWith("-counter")) - Number(a.endsWith("-counter")))
+      .join("+");
   }
 }
 
@@ -235,27 +274,21 @@ export function gpuComponents(acc: PhaseAcc, durationMs: number): ComponentEnerg
   const edgeS = Math.max(0, ...acc.gpuEdgeS.values());
   const gpuCoveredS = Math.min(durationMs / 1_000, acc.gpu.coveredS + edgeS);
   const counterUsed = acc.gpuCounter.joules > 0 || acc.gpuCounter.heldS + acc.gpuCounter.bridgedS > 0;
+  const method = gpuMethods(acc.gpuReader);
   if (counterUsed) {
     components.push(
-      gpuComponent(
-        "nvml-counter",
-        acc.gpuCounter,
-        gpuCoveredS,
-        "NVML total energy counter, exact differences",
-      ),
+      gpuComponent(method.counter, acc.gpuCounter, gpuCoveredS, COUNTER_DETAIL[method.counter]),
     );
   }
   // coveredS is shared by both methods: a phase the counter measured alone gets no empty stream component.
   if (acc.gpu.joules > 0 || (acc.gpu.coveredS > 0 && !counterUsed) || acc.gpu.heldS + acc.gpu.bridgedS > 0) {
-    components.push(
-      gpuComponent("nvidia-smi", acc.gpu, gpuCoveredS, "power sampled from one nvidia-smi stream"),
-    );
+    components.push(gpuComponent(method.power, acc.gpu, gpuCoveredS, POWER_DETAIL[method.power]));
   }
   return components;
 }
 
 function gpuComponent(
-  method: "nvml-counter" | "nvidia-smi",
+  method: GpuMethod,
   acc: ComponentAcc,
   coveredS: number,
   detail: string,

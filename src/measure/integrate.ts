@@ -20,7 +20,7 @@ import type { ComponentEnergy, Hardware, Phase } from "../model/report.js";
 import { addPower, component, newAcc, type PhaseAcc, type SampleState } from "./integrate-acc.js";
 import { GpuIntegration, gpuComponents } from "./integrate-gpu.js";
 import type { PowerModels } from "./power-model.js";
-import type { MetaLine, SamplesFileLine } from "./samples.js";
+import type { GpuReaderName, MetaLine, SamplesFileLine } from "./samples.js";
 
 /**
  * RAPL accuracy: ±5 % of energy, after Khan et al., "RAPL in Action: Experiences in Using RAPL for Power
@@ -101,7 +101,10 @@ export class EnergyIntegrator {
     gpus: () => this.gpus,
     phases: this.phases,
     firstTs: () => this.firstTs,
+    reader: () => this.gpuReader,
   });
+  /** the tool that read the GPUs, from the latest hw line */
+  private gpuReader: GpuReaderName = "nvidia-smi";
 
   constructor(options: IntegrationOptions) {
     this.models = options.models;
@@ -139,6 +142,7 @@ export class EnergyIntegrator {
         }));
         for (const g of line.gpus) if (g.powerField) this.gpuPowerFields.set(g.index, g.powerField);
         if (line.selection) this.gpuSelection = line.selection;
+        this.gpuReader = line.reader ?? "nvidia-smi";
         return;
       case "s":
         this.pushSample(line);

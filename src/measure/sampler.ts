@@ -1,12 +1,14 @@
 /**
  * The sampler: reads every source once per tick and appends one NDJSON line to the samples file.
  * Cheap by construction: two or three small synchronous file reads per tick, one write, no process per
- * sample (the GPU stream is one long-running nvidia-smi child, NVML's energy counter one long-running python3
- * helper asked once per tick), no buffering in memory.
+ * sample, no buffering in memory, and nothing between ticks: the one timer is the tick's. GPUs are read by
+ * ONE reader child asked once per tick (gpu-reader.ts: NVML through a python3 helper, amd-smi on AMD), which
+ * serves power, utilisation, memory and the energy counter together; the long-running nvidia-smi stream is
+ * the fallback where no reader can be loaded, and its staleness bounds are checked at the tick, not by a timer.
  */
 import { closeSync, existsSync, openSync, writeSync } from "node:fs";
 import type { Hardware } from "../model/report.js";
-import { discoverRapl, readRaplCounters, type RaplDomain } from "./sources/rapl.js";
+import { discoverRapl, RaplFiles, readRaplCounters, type RaplDomain } from "./sources/rapl.js";
 import { createCpuUtilReader, type CpuUtilReader } from "./sources/proc-stat.js";
 import { createCgroupCpuReader } from "./sources/cgroup-cpu.js";
 import { jobAttribution, type AttributionResult, type OsShape } from "./attribution.js";
@@ -19,11 +21,20 @@ import {
 } from "./sources/powermetrics.js";
 import { startNvidiaSmiStream, type NvidiaSmiRow, type NvidiaSmiStream } from "./sources/nvidia-smi.js";
 import { anchoredClock } from "./clock.js";
-import { formatLine, type GpuReading, type SamplesFileLine } from "./samples.js";
+import type { GpuReading, SamplesFileLine } from "./samples.js";
+import { formatLine } from "./samples-line.js";
 import { ALL_GPUS, resolveGpuSelection, type GpuSelection } from "./gpu-select.js";
-import { startNvmlReader, type NvmlReader, type NvmlReaderOptions } from "./sources/nvml.js";
+import type { NvmlReaderOptions } from "./sources/nvml.js";
 import { executableExists } from "./sources/find-executable.js";
+import { amdSmiGpuReader } from "./sources/amd-smi.js";
 import { nvmlCodeName, stepCounter, type CounterTrack } from "./gpu-counter.js";
+import { nvmlGpuReader, type GpuReader, type GpuReaderHello, type GpuTickReading } from "./gpu-reader.js";
+
+/** A reader's answer that was the tick (the reader is the clock while it runs). */
+interface Answered {
+  reader: GpuReader;
+  read: GpuTickReading[] | null;
+}
 
 export interface SamplerOptions {
   samplesPath: string;
@@ -59,12 +70,20 @@ export interface SamplerOptions {
   /** the job's GPUs (gpus input, CUDA_VISIBLE_DEVICES, …); default all. Others are listed, not sampled. */
   gpuSelection?: GpuSelection;
   /**
-   * NVML's energy counter through the python3 helper (python, helper path, env); null disables it. Started
-   * only when GPU measurement is on (nvidiaSmi not null).
+   * The NVML reader (python3 helper: python, helper path, env); null disables it and the nvidia-smi stream reads
+   * the GPUs. Started only when GPU measurement is on (nvidiaSmi not null) and nvidia-smi exists (the driver is
+   * installed), so a machine without a GPU starts no python3.
    */
   nvml?: NvmlReaderOptions | null;
-  /** bound on one counter answer (default max(2 s, one interval)); a late answer leaves that reading empty */
+  /** bound on one reader answer (default max(2 s, one interval)); a late answer leaves that reading empty */
   nvmlReadTimeoutMs?: number;
+  /** a GPU reader to use instead of NVML (tests); started the same way */
+  gpuReader?: () => GpuReader;
+  /**
+   * path or name of amd-smi (default "amd-smi" on PATH), read where there is no nvidia-smi; null disables AMD
+   * GPU measurement. Only when GPU measurement is on (nvidiaSmi not null).
+   */
+  amdSmi?: string | null;
   /** one-line notes that are not warnings (why the counter is not used, …); default: dropped */
   onInfo?: (message: string) => void;
   /** wall clock, read once at construction to anchor timestamps (default Date.now) */
@@ -92,8 +111,8 @@ const GPU_FRESHNESS_INTERVALS = 2;
 const GPU_START_WAIT_MS = 5_000;
 /** After the first row of a block, the rest of the block (one line per GPU) arrives within this. */
 const FIRST_BLOCK_SETTLE_MS = 100;
-/** Counter answers missed in a row before the helper is given up (killed; the stream carries every GPU). */
-const NVML_MAX_MISSED_READS = 3;
+/** Reader answers missed in a row before the reader is given up (killed; the nvidia-smi stream takes over). */
+const READER_MAX_MISSED_READS = 3;
 
 /** Per GPU UUID: the counter's state, or why there is none. */
 type CounterState = { on: true; track: CounterTrack | undefined } | { on: false; why: string };
@@ -103,17 +122,20 @@ export class Sampler {
   private readonly now: () => number;
   private fd: number | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** the reader whose answers `timer` watches (null: `timer` is the sampler's own tick) */
+  private watchdogOf: GpuReader | null = null;
   private nextTickAt = 0;
   private ticks = 0;
   private readonly cpuReader: CpuUtilReader;
   /** whose CPU time the utilisation is: the job's cgroup share or the host (see attribution.ts) */
   private readonly attribution: AttributionResult;
   private raplDomains: RaplDomain[] = [];
+  private readonly raplFiles = new RaplFiles();
   private gpuStream: NvidiaSmiStream | null = null;
   private gpuPresent = false;
   private readonly gpuLatest = new Map<number, { row: NvidiaSmiRow; atMs: number }>();
   /** the GPUs of the last inventory written (index and UUID or name of each), with which have a counter */
-  private gpuInventory = { rowsKey: "", count: 0, counterKey: "" };
+  private gpuInventory = { rowsKey: "", count: 0, counterKey: "", reader: "" };
   /** indices of the GPUs that count; null until the first inventory */
   private gpuCounted: Set<number> | null = null;
   private readonly warned = new Set<string>();
@@ -122,14 +144,15 @@ export class Sampler {
   private writeFailures = 0;
   private writeError: string | null = null;
   private gpuRestarted = false;
-  private nvml: NvmlReader | null = null;
-  /** NVML device order (UUIDs) once the helper answered; null while unknown or unavailable */
-  private nvmlUuids: (string | null)[] | null = null;
+  /** the GPU reader (NVML, AMD); null when the stream reads the GPUs or there are none */
+  private reader: GpuReader | null = null;
+  /** the reader answered with its GPUs: ticks ask it */
+  private readerReady = false;
   private readonly counters = new Map<string, CounterState>();
-  /** latest counter value per UUID (mJ from the first reading; null: this reading failed or reset) */
+  /** latest counter value per GPU key (mJ from the first reading; null: this reading failed or reset) */
   private readonly counterE = new Map<string, number | null>();
-  private nvmlMissed = 0;
-  /** counted GPUs of the latest inventory by UUID (index), for counter readings while their row is stale */
+  private readerMissed = 0;
+  /** counted GPUs of the latest inventory by key (index), for counter readings while their row is stale */
   private gpuIndexByUuid = new Map<string, number>();
   private tickChain: Promise<unknown> = Promise.resolve();
   private soc: SocCounter | null = null;
@@ -288,11 +311,75 @@ export class Sampler {
     return next;
   }
 
-  /** Start the nvidia-smi stream and wait (bounded) until its first block of rows has arrived. */
+  /**
+   * Start the GPU reader (NVML where it loads), else the nvidia-smi stream, and wait (bounded) until the first
+   * GPU reading can be taken. A reader that answers after the bound (background mode waits 0 ms) is taken up
+   * at its answer; one that cannot be loaded hands over to the stream then.
+   */
   private async startGpu(): Promise<void> {
     const binary = this.options.nvidiaSmi ?? "nvidia-smi";
-    // No nvidia-smi, no GPU to measure: the counter helper (a python3 start) is not started at all.
-    if (this.options.nvml !== null && executableExists(binary)) this.startCounter();
+    const waitMs = this.options.gpuStartWaitMs ?? GPU_START_WAIT_MS;
+    let boundTimer: NodeJS.Timeout | undefined;
+    const bound = new Promise<"timeout">((resolve) => {
+      boundTimer = setTimeout(() => resolve("timeout"), waitMs);
+    });
+    try {
+      // No nvidia-smi, no NVIDIA driver: neither the reader (a python3 start) nor the stream is started;
+      // amd-smi, where it exists, reads AMD GPUs.
+      const env = this.options.env ?? process.env;
+      if (!executableExists(binary, env.PATH)) {
+        const amdSmi = this.options.amdSmi === undefined ? "amd-smi" : this.options.amdSmi;
+        if (amdSmi === null || !executableExists(amdSmi, env.PATH)) return;
+        const reader = amdSmiGpuReader({ binary: amdSmi, env, intervalMs: this.options.intervalMs });
+        this.reader = reader;
+        const hello = await Promise.race([reader.ready, bound]);
+        if (hello === "timeout") void reader.ready.then((late) => this.takeUpReader(reader, late));
+        else this.takeUpReader(reader, hello);
+        return;
+      }
+      const makeReader =
+        this.options.gpuReader ??
+        (this.options.nvml === null
+          ? null
+          : () => nvmlGpuReader({ env: this.options.env ?? process.env, ...this.options.nvml }));
+      if (makeReader) {
+        const reader = makeReader();
+        this.reader = reader;
+        const hello = await Promise.race([reader.ready, bound]);
+        if (hello === "timeout") {
+          void reader.ready.then((late) => this.takeUpReader(reader, late));
+          return;
+        }
+        this.takeUpReader(reader, hello, false);
+        if (hello.ok) return;
+      }
+      await this.startStream(binary, bound);
+    } finally {
+      clearTimeout(boundTimer);
+    }
+  }
+
+  /** The reader's first answer: use it from the next tick, or hand over to the nvidia-smi stream. */
+  private takeUpReader(reader: GpuReader, hello: GpuReaderHello, startStream = true): void {
+    if (this.stopped || this.reader !== reader) return;
+    if (hello.ok) {
+      this.readerReady = true;
+      return;
+    }
+    this.reader = null;
+    void reader.stop();
+    if (reader.kind !== "nvml") {
+      this.write({ t: "warn", ts: this.now(), message: `AMD GPUs not measured: ${hello.reason}` });
+      return;
+    }
+    this.info(`GPU read through nvidia-smi (sampled power): NVML unavailable (${hello.reason})`);
+    if (startStream && this.gpuStream === null)
+      void this.startStream(this.options.nvidiaSmi ?? "nvidia-smi", null);
+  }
+
+  /** Start the nvidia-smi stream and wait (bounded) until its first block of rows has arrived. */
+  private async startStream(binary: string, bound: Promise<"timeout"> | null): Promise<void> {
+    if (this.stopped) return;
     let firstRow: () => void = () => {};
     const firstRowSeen = new Promise<void>((resolve) => (firstRow = resolve));
     this.gpuStream = startNvidiaSmiStream({
@@ -300,6 +387,8 @@ export class Sampler {
       env: this.options.env ?? process.env,
       intervalMs: this.options.intervalMs,
       now: this.now,
+      // Staleness is checked at each tick (sample()): the stream adds no timer of its own.
+      externalCheck: true,
       onRow: (row, atMs) => {
         this.gpuPresent = true;
         this.gpuLatest.set(row.index, { row, atMs });
@@ -307,7 +396,7 @@ export class Sampler {
       },
       onGap: (reason) => {
         // What this child showed stays the inventory until the next one's rows (a child that died before the
-        // first tick still names the GPUs, and the counter's UUID → index mapping, from the first sample on).
+        // first tick still names the GPUs from the first sample on).
         if (this.gpuLatest.size) this.writeGpuInventoryIfChanged(this.now());
         // The restarted child may see other GPUs: readings and inventory start afresh.
         this.gpuLatest.clear();
@@ -316,48 +405,19 @@ export class Sampler {
       },
       onWarn: (message) => this.write({ t: "warn", ts: this.now(), message }),
     });
+    if (bound === null) return;
     const stream = this.gpuStream;
-    const waitMs = this.options.gpuStartWaitMs ?? GPU_START_WAIT_MS;
-    let boundTimer: NodeJS.Timeout | undefined;
-    const bound = new Promise<"timeout">((resolve) => {
-      boundTimer = setTimeout(() => resolve("timeout"), waitMs);
-    });
     const outcome = await Promise.race([
       firstRowSeen.then(() => "row" as const),
       stream.present.then((present) => (present ? ("row" as const) : ("absent" as const))),
       bound,
     ]);
-    if (outcome === "absent" && this.nvml) {
-      // No usable nvidia-smi, no GPU measured: the counter helper has nothing to serve.
-      this.nvmlUuids = null;
-      await this.nvml.stop();
-      this.nvml = null;
-    }
-    if (outcome === "row" && this.nvml) {
-      // The counter's first answer belongs to the run's first sample, within the same bound.
-      await Promise.race([this.nvml.ready, bound]);
-    }
-    clearTimeout(boundTimer);
     if (outcome === "row") {
       // One block is one line per GPU, printed together: give the rest of the first block a moment.
       await new Promise((resolve) =>
         setTimeout(resolve, Math.min(FIRST_BLOCK_SETTLE_MS, this.options.intervalMs / 2)),
       );
     }
-  }
-
-  /** Start the NVML counter helper; its answer (device UUIDs, or why not) arrives later. */
-  private startCounter(): void {
-    const nvml = startNvmlReader({ env: this.options.env ?? process.env, ...this.options.nvml });
-    this.nvml = nvml;
-    void nvml.ready.then((hello) => {
-      if (this.stopped || this.nvml !== nvml) return;
-      if (hello.ok) this.nvmlUuids = hello.uuids;
-      else
-        this.info(
-          `GPU energy from sampled power (nvidia-smi): NVML energy counter unavailable (${hello.reason})`,
-        );
-    });
   }
 
   private info(message: string): void {
@@ -368,40 +428,96 @@ export class Sampler {
   private schedule(): void {
     if (this.stopped) return;
     const delay = Math.max(0, this.nextTickAt - this.now());
+    const reader = this.reader;
+    const next = () => {
+      const now = this.now();
+      this.nextTickAt += this.options.intervalMs;
+      if (this.nextTickAt < now) this.nextTickAt = now + this.options.intervalMs; // skip missed ticks
+      this.schedule();
+    };
+    if (reader && this.readerReady) {
+      // The GPU reader is the clock: it reads the GPUs each time a tick falls due and its answer is the tick,
+      // so this process wakes once per tick and writes nothing to ask. A watchdog timer, re-armed at each
+      // answer (so it never fires while answers come), takes the tick when one does not.
+      const onRead = (read: GpuTickReading[] | null) => {
+        if (this.stopped || this.reader !== reader) return;
+        this.armWatchdog(reader);
+        void this.tick(undefined, { reader, read }).then(() => this.afterReaderTick(reader));
+      };
+      reader.subscribe(delay, this.options.intervalMs, onRead);
+      this.armWatchdog(reader);
+      return;
+    }
+    this.watchdogOf = null;
+    this.timer = setTimeout(() => void this.tick().then(next), delay);
+  }
+
+  /** No answer for a whole interval past its due time: a tick without it (a miss), then wait on. */
+  private armWatchdog(reader: GpuReader): void {
+    // The same timer pushed back at each answer (refresh: no new Timeout, no list re-insertion per tick).
+    if (this.timer && this.watchdogOf === reader) {
+      this.timer.refresh();
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.watchdogOf = reader;
     this.timer = setTimeout(() => {
-      void this.tick().then(() => {
-        if (this.options.stopFile && existsSync(this.options.stopFile)) this.stopRequest();
-        const now = this.now();
-        this.nextTickAt += this.options.intervalMs;
-        if (this.nextTickAt < now) this.nextTickAt = now + this.options.intervalMs; // skip missed ticks
-        this.schedule();
-      });
-    }, delay);
+      if (this.stopped || this.reader !== reader) return;
+      this.armWatchdog(reader);
+      void this.tick(undefined, { reader, read: null }).then(() => this.afterReaderTick(reader));
+    }, this.options.intervalMs + this.readTimeoutMs());
   }
 
-  /** One sample; ticks run one after the other (a counter answer may be awaited inside). */
-  private tick(ts?: number): Promise<number> {
-    const run = this.tickChain.then(() => this.sample(ts));
+  /** After a tick the reader drove: where the reader was given up, the sampler's own timer takes over. */
+  private afterReaderTick(reader: GpuReader): void {
+    if (this.stopped || this.reader === reader) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.nextTickAt = this.now() + this.options.intervalMs;
+    this.schedule();
+  }
+
+  private readTimeoutMs(): number {
+    return this.options.nvmlReadTimeoutMs ?? Math.max(2_000, this.options.intervalMs);
+  }
+
+  /** One sample; ticks run one after the other (a reader's answer may be awaited inside). */
+  private tick(ts?: number, answered?: Answered): Promise<number> {
+    const run = this.tickChain.then(() => this.sample(ts, answered));
     this.tickChain = run.catch(() => undefined);
-    return run;
+    // The stop file (Windows has no SIGTERM) is looked for at each tick, whoever drove it: no timer of its own.
+    return run.then((at) => {
+      if (this.options.stopFile && existsSync(this.options.stopFile)) this.stopRequest();
+      return at;
+    });
   }
 
-  private async sample(tsAt?: number): Promise<number> {
+  private async sample(tsAt?: number, answered?: Answered): Promise<number> {
     let ts = tsAt ?? this.now();
+    let notFresh = false;
     const line: Extract<SamplesFileLine, { t: "s" }> = { t: "s", ts, cpu: this.cpuReader.read(ts) };
-    if (this.raplDomains.length) line.rapl = readRaplCounters(this.raplDomains);
+    if (this.raplDomains.length) line.rapl = readRaplCounters(this.raplDomains, this.raplFiles);
     if (this.soc) {
       const soc = this.socAt(ts);
       if (soc) line.soc = soc;
     }
-    if (this.nvmlUuids !== null && this.nvml) {
+    if (answered) {
+      // The reader's answer was the tick: its reading was taken just before it arrived.
+      if (this.reader === answered.reader) this.applyRead(answered.reader, answered.read, ts);
+    } else if (this.reader && this.readerReady && !this.reader.readsOnDemand) {
+      // A tick between the tool's own readings (the first and the last): no GPU reading of its own; the edge
+      // rule holds the nearest reading over the stretch, with the range widened.
+      notFresh = true;
+    } else if (this.reader && this.readerReady) {
+      const reader = this.reader;
       const askedAt = this.now();
-      await this.readCounters();
-      // The counter was read between the question and the answer: the sample stands at their midpoint.
+      const read = await reader.read(this.readTimeoutMs());
+      // The GPUs were read between the question and the answer: the sample stands at their midpoint.
       ts = line.ts = Math.max(ts, (askedAt + this.now()) / 2);
+      if (this.reader === reader) this.applyRead(reader, read, ts);
     }
+    this.gpuStream?.check();
     const fresh: GpuReading[] = [];
-    if (this.gpuLatest.size) {
+    if (this.gpuLatest.size && !notFresh) {
       this.writeGpuInventoryIfChanged(ts);
       for (const { row, atMs } of this.gpuLatest.values()) {
         if (ts - atMs > GPU_FRESHNESS_INTERVALS * this.options.intervalMs) continue;
@@ -412,14 +528,14 @@ export class Sampler {
           u: row.utilization,
           mem: row.memoryUsedMiB,
         };
-        const e = row.uuid === null ? undefined : this.counterE.get(row.uuid);
+        const e = this.counterE.get(gpuKey(row));
         if (e !== undefined) reading.e = e;
         fresh.push(reading);
       }
     }
     // A GPU whose row is stale (nvidia-smi restarting) while its counter answers: the counter alone, so the
     // interval stays exact instead of being bridged from sampled power.
-    for (const [uuid, index] of this.gpuIndexByUuid) {
+    for (const [uuid, index] of notFresh ? [] : this.gpuIndexByUuid) {
       const e = this.counterE.get(uuid);
       if (typeof e === "number" && !fresh.some((g) => g.i === index))
         fresh.push({ i: index, w: null, u: null, mem: null, e });
@@ -431,97 +547,113 @@ export class Sampler {
     return ts;
   }
 
-  /** Ask the helper for every counter and update `counterE` (per UUID: value, null, or dropped). */
-  private async readCounters(): Promise<void> {
-    const nvml = this.nvml!;
-    const uuids = this.nvmlUuids!;
-    const timeoutMs = this.options.nvmlReadTimeoutMs ?? Math.max(2_000, this.options.intervalMs);
-    const read = await nvml.read(timeoutMs);
-    const ts = this.now();
+  /** Where a GPU's power comes from once its counter is not used, for messages. */
+  private powerSource(): string {
+    return this.reader?.kind === "nvml"
+      ? "NVML power readings"
+      : this.reader
+        ? `${this.reader.kind} power readings`
+        : "nvidia-smi";
+  }
+
+  /** The reader's answer: rows into `gpuLatest`, counters into `counterE`; none: a miss, or the reader is gone. */
+  private applyRead(reader: GpuReader, read: GpuTickReading[] | null, ts: number): void {
     if (read === null) {
-      this.nvmlMissed += 1;
-      const gone = nvml.exitReason !== null || this.nvmlMissed >= NVML_MAX_MISSED_READS;
+      this.readerMissed += 1;
+      const gone = reader.exitReason !== null || this.readerMissed >= READER_MAX_MISSED_READS;
       if (!gone) {
-        for (const uuid of this.counterE.keys()) this.counterE.set(uuid, null);
+        for (const key of this.counterE.keys()) this.counterE.set(key, null);
         return;
       }
-      const why = nvml.exitReason ?? `no answer to ${NVML_MAX_MISSED_READS} readings in a row`;
-      if (this.counterE.size)
+      this.dropReader(
+        reader,
+        reader.exitReason ?? `no answer to ${READER_MAX_MISSED_READS} readings in a row`,
+        ts,
+      );
+      return;
+    }
+    this.readerMissed = 0;
+    this.gpuPresent ||= read.length > 0;
+    for (const { row, counter } of read) {
+      this.gpuLatest.set(row.index, { row, atMs: ts });
+      if (counter) this.stepCounter(gpuKey(row), counter.rawMj, counter.code, ts, counter.why);
+    }
+  }
+
+  /** The reader is gone: a gap, its counters dropped, and the nvidia-smi stream reads the GPUs from here on. */
+  private dropReader(reader: GpuReader, why: string, ts: number): void {
+    const name = reader.kind === "nvml" ? "NVML" : reader.kind;
+    const after =
+      reader.kind === "nvml"
+        ? "GPUs read through nvidia-smi from here on"
+        : "its GPUs' last readings are held to the end (range widened)";
+    this.write({ t: "warn", ts, message: `GPU reader (${name}) lost (${why}); ${after}` });
+    this.write({ t: "gap", ts, source: reader.kind, reason: why });
+    for (const key of this.counterE.keys()) this.counters.set(key, { on: false, why });
+    this.counterE.clear();
+    if (this.gpuLatest.size) this.writeGpuInventoryIfChanged(ts);
+    this.gpuLatest.clear();
+    this.gpuRestarted = true;
+    this.reader = null;
+    this.readerReady = false;
+    void reader.stop();
+    if (reader.kind === "nvml" && this.gpuStream === null)
+      void this.startStream(this.options.nvidiaSmi ?? "nvidia-smi", null);
+  }
+
+  /** One counter reading of one GPU applied to its track (`counterE`, warnings, notes). */
+  private stepCounter(key: string, rawMj: number | null, code: number, ts: number, reason?: string): void {
+    const state = this.counters.get(key);
+    if (state?.on === false) return;
+    const step = stepCounter(state?.track, rawMj, code);
+    switch (step.kind) {
+      case "value":
+        this.counters.set(key, { on: true, track: step.track });
+        this.counterE.set(key, step.eMj);
+        break;
+      case "reset":
+        this.counters.set(key, { on: true, track: step.track });
+        this.counterE.set(key, null);
         this.write({
           t: "warn",
           ts,
-          message: `NVML energy counter lost (${why}); GPU energy from sampled power (nvidia-smi) from here on`,
+          message: `GPU ${key}: energy counter went back from ${step.fromMj} to ${step.toMj} mJ (driver reload or counter reset); the intervals around it are integrated from sampled power`,
         });
-      for (const uuid of this.counterE.keys()) this.counters.set(uuid, { on: false, why });
-      this.counterE.clear();
-      this.nvmlUuids = null;
-      void nvml.stop();
-      return;
-    }
-    this.nvmlMissed = 0;
-    for (const [j, uuid] of uuids.entries()) {
-      if (uuid === null) continue;
-      const state = this.counters.get(uuid);
-      if (state?.on === false) continue;
-      const step = stepCounter(state?.track, read.e[j] ?? null, read.err[j] ?? -1);
-      switch (step.kind) {
-        case "value":
-          this.counters.set(uuid, { on: true, track: step.track });
-          this.counterE.set(uuid, step.eMj);
-          break;
-        case "reset":
-          this.counters.set(uuid, { on: true, track: step.track });
-          this.counterE.set(uuid, null);
-          this.write({
-            t: "warn",
-            ts,
-            message: `GPU ${uuid}: NVML energy counter went back from ${step.fromMj} to ${step.toMj} mJ (driver reload or counter reset); the intervals around it are integrated from sampled power`,
-          });
-          break;
-        case "unsupported": {
-          const why = nvmlCodeName(step.code);
-          this.counters.set(uuid, { on: false, why });
-          this.info(
-            `GPU ${uuid}: NVML energy counter unavailable (${why}); its energy comes from sampled power (nvidia-smi)`,
-          );
-          break;
-        }
-        case "failed": {
-          const why = nvmlCodeName(step.code);
-          this.counters.set(uuid, { on: false, why });
-          this.counterE.delete(uuid);
-          this.write({
-            t: "warn",
-            ts,
-            message: `GPU ${uuid}: NVML energy counter stopped answering (${why}); its energy from here on comes from sampled power (nvidia-smi)`,
-          });
-          break;
-        }
+        break;
+      case "unsupported": {
+        const why = reason ?? nvmlCodeName(step.code);
+        this.counters.set(key, { on: false, why });
+        this.info(
+          `GPU ${key}: energy counter unavailable (${why}); its energy comes from sampled power (${this.powerSource()})`,
+        );
+        break;
+      }
+      case "failed": {
+        const why = reason ?? nvmlCodeName(step.code);
+        this.counters.set(key, { on: false, why });
+        this.counterE.delete(key);
+        this.write({
+          t: "warn",
+          ts,
+          message: `GPU ${key}: energy counter stopped answering (${why}); its energy from here on comes from sampled power (${this.powerSource()})`,
+        });
+        break;
       }
     }
   }
 
   private writeGpuInventoryIfChanged(ts: number): void {
     const rows = [...this.gpuLatest.values()].map(({ row }) => row).sort((a, b) => a.index - b.index);
-    const counterOn = (uuid: string | null) => uuid !== null && this.counterE.has(uuid);
+    const counterOn = (row: NvidiaSmiRow) => this.counterE.has(gpuKey(row));
     const rowsKey = rows.map((g) => `${g.index}:${g.uuid ?? g.name}`).join(",");
-    const counterKey = rows.map((g) => (counterOn(g.uuid) ? "e" : "-")).join("");
+    const counterKey = rows.map((g) => (counterOn(g) ? "e" : "-")).join("");
     const before = this.gpuInventory;
-    if (rowsKey === before.rowsKey && counterKey === before.counterKey) return;
+    const reader = this.reader?.kind ?? "nvidia-smi";
+    if (rowsKey === before.rowsKey && counterKey === before.counterKey && reader === before.reader) return;
     const selection = this.options.gpuSelection ?? ALL_GPUS;
     const resolved = resolveGpuSelection(selection, rows);
     this.gpuCounted = resolved.counted;
     for (const message of resolved.warnings) this.warnOnce(ts, message);
-    if (this.nvmlUuids !== null) {
-      for (const row of rows) {
-        if (row.uuid !== null && this.nvmlUuids.includes(row.uuid)) continue;
-        const note = `GPU ${row.index} (${row.uuid ?? "no UUID"}): not among NVML's devices; its energy comes from sampled power (nvidia-smi)`;
-        if (!this.warned.has(note)) {
-          this.warned.add(note);
-          this.info(note);
-        }
-      }
-    }
     const gpus: Hardware["gpus"] = rows.map((row) => ({
       index: row.index,
       name: row.name,
@@ -530,7 +662,7 @@ export class Sampler {
       memoryTotalMiB: row.memoryTotalMiB,
       powerField: row.powerField,
       ...(selection.ids === null ? {} : { counted: resolved.counted.has(row.index) }),
-      ...(this.nvmlUuids !== null || this.counters.size ? { counter: counterOn(row.uuid) } : {}),
+      ...(this.reader !== null || this.counters.size ? { counter: counterOn(row) } : {}),
     }));
     if (this.gpuRestarted && before.rowsKey !== "" && rowsKey !== before.rowsKey) {
       this.write({
@@ -539,15 +671,14 @@ export class Sampler {
         message: `the GPUs seen by nvidia-smi changed after a restart (${before.count} → ${gpus.length}); the report lists the latest set`,
       });
     }
-    this.gpuInventory = { rowsKey, count: rows.length, counterKey };
+    this.gpuInventory = { rowsKey, count: rows.length, counterKey, reader };
     this.gpuIndexByUuid = new Map(
-      rows.flatMap((row) =>
-        row.uuid !== null && resolved.counted.has(row.index) ? [[row.uuid, row.index]] : [],
-      ),
+      rows.flatMap((row) => (resolved.counted.has(row.index) ? [[gpuKey(row), row.index]] : [])),
     );
     this.write({
       t: "hw",
       ts,
+      reader,
       gpus,
       selection: { source: selection.source, value: selection.value },
     });
@@ -586,8 +717,10 @@ export class Sampler {
           Math.round(1.5 * this.options.intervalMs) + 1_000,
         );
       const endTs = await this.tick(soc ? stopAt : undefined);
-      await Promise.all([this.gpuStream?.stop(), this.nvml?.stop(), this.socStream?.stop()]);
+      await Promise.all([this.gpuStream?.stop(), this.reader?.stop(), this.socStream?.stop()]);
       this.write({ t: "end", ts: endTs });
+      this.raplFiles.close();
+      this.cpuReader.close();
       if (this.fd !== null) closeSync(this.fd);
       this.fd = null;
     }
@@ -599,6 +732,11 @@ export class Sampler {
       writeError: this.writeError,
     };
   }
+}
+
+/** A GPU's key for its counter: its UUID, or its index where the tool gives none. */
+function gpuKey(row: NvidiaSmiRow): string {
+  return row.uuid ?? `#${row.index}`;
 }
 
 function errorCode(error: unknown): string {

@@ -76,9 +76,14 @@ export const GapLine = z.object({
 export const WarnLine = z.object({ t: z.literal("warn"), ts: finite, message: z.string().max(2_000) });
 export const EndLine = z.object({ t: z.literal("end"), ts: finite });
 /** GPU inventory, written when first seen (and again if it changes), so a separate reporting process knows it. */
+export const GpuReaderName = z.enum(["nvidia-smi", "nvml", "amd-smi"]);
+export type GpuReaderName = z.infer<typeof GpuReaderName>;
+
 export const HardwareLine = z.object({
   t: z.literal("hw"),
   ts: finite,
+  /** the tool that read these GPUs (absent in files written before it was recorded: nvidia-smi) */
+  reader: GpuReaderName.optional(),
   gpus: z
     .array(
       z.object({
@@ -91,7 +96,7 @@ export const HardwareLine = z.object({
         counted: z.boolean().optional(),
         /** nvidia-smi field sampled for power (power.draw.average or power.draw) */
         powerField: z.string().max(100).optional(),
-        /** true when NVML's energy counter answers for this GPU */
+        /** true when the GPU's energy counter (NVML, amd-smi) answers for it */
         counter: z.boolean().optional(),
       }),
     )
@@ -99,7 +104,14 @@ export const HardwareLine = z.object({
   /** where the set of counted GPUs came from, and its value */
   selection: z
     .object({
-      source: z.enum(["gpus-input", "CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "all"]),
+      source: z.enum([
+        "gpus-input",
+        "CUDA_VISIBLE_DEVICES",
+        "ROCR_VISIBLE_DEVICES",
+        "HIP_VISIBLE_DEVICES",
+        "NVIDIA_VISIBLE_DEVICES",
+        "all",
+      ]),
       value: z.string().max(200),
     })
     .optional(),
@@ -115,11 +127,6 @@ export const SamplesFileLine = z.discriminatedUnion("t", [
   HardwareLine,
 ]);
 export type SamplesFileLine = z.infer<typeof SamplesFileLine>;
-
-/** Serialise one line (no validation on the hot path: the sampler builds lines from typed data). */
-export function formatLine(line: SamplesFileLine): string {
-  return `${JSON.stringify(line)}\n`;
-}
 
 export interface ParsedLine {
   ok: true;

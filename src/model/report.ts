@@ -19,6 +19,9 @@ export const EnergyMethod = z.enum([
   "nvidia-smi", // power.draw sampled from one long-running nvidia-smi stream, trapezoid rule
   "nvml-counter", // NVML total energy counter (nvmlDeviceGetTotalEnergyConsumption), exact differences
   "powermetrics", // Apple silicon: powermetrics' CPU / GPU / ANE power, each window's average × its length
+  "nvml-power", // power read through NVML once per tick (the averaged field where the GPU has it), trapezoid rule
+  "amd-smi-counter", // AMD's accumulated energy counter read through amd-smi, exact differences
+  "amd-smi", // AMD socket power read through amd-smi once per tick, trapezoid rule
   "cpu-model", // CPU utilization x power curve for this CPU
   "memory-model", // W per GB of installed memory
   "fixed", // a constant wattage given by the user
@@ -117,8 +120,15 @@ export const Hardware = z.object({
         memoryTotalMiB: nonNeg.nullable(),
         /** false: present on the machine but outside the job's GPUs (gpus input, CUDA_VISIBLE_DEVICES, …); not counted */
         counted: z.boolean().optional(),
-        /** how this GPU's energy was obtained; "nvml-counter+nvidia-smi" when some intervals fell back to the stream */
-        energyMethod: z.enum(["nvml-counter", "nvidia-smi", "nvml-counter+nvidia-smi"]).optional(),
+        /**
+         * how this GPU's energy was obtained: one of the GPU energy methods, or a counter and a power method joined
+         * by "+" when some intervals fell back to sampled power (e.g. "nvml-counter+nvml-power")
+         */
+        energyMethod: z
+          .string()
+          .max(100)
+          .regex(/^[a-z-]+(\+[a-z-]+)?$/)
+          .optional(),
         /** the nvidia-smi field sampled for power: power.draw.average where the driver offers it, else power.draw */
         powerField: label.optional(),
       }),
@@ -127,7 +137,14 @@ export const Hardware = z.object({
   /** which GPUs the job counts and why: the gpus input/flag, CUDA_VISIBLE_DEVICES, NVIDIA_VISIBLE_DEVICES or all */
   gpuSelection: z
     .object({
-      source: z.enum(["gpus-input", "CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "all"]),
+      source: z.enum([
+        "gpus-input",
+        "CUDA_VISIBLE_DEVICES",
+        "ROCR_VISIBLE_DEVICES",
+        "HIP_VISIBLE_DEVICES",
+        "NVIDIA_VISIBLE_DEVICES",
+        "all",
+      ]),
       value: label,
     })
     .optional(),

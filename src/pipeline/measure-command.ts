@@ -38,8 +38,10 @@ export interface RunFlowOptions extends MachineOptions {
   cwd?: string;
   /** bound on the wait for the first GPU reading before the command starts (Sampler default when unset) */
   gpuStartWaitMs?: number;
-  /** python interpreter for the NVML counter helper (default python3 on PATH) */
+  /** python interpreter for the NVML reader (default python3 on PATH) */
   python?: string;
+  /** amd-smi for AMD GPUs where there is no nvidia-smi (default amd-smi on PATH); null: not read */
+  amdSmi?: string | null;
   /** one-line notes that are not warnings (e.g. why the NVML counter is not used) */
   onInfo?: (message: string) => void;
   /** the job's GPUs; default all */
@@ -85,6 +87,7 @@ export async function measureCommand(options: RunFlowOptions): Promise<RunFlowRe
       procRoot: options.procRoot,
       sysRoot: options.sysRoot,
       nvidiaSmi: options.nvidiaSmi,
+      ...(options.amdSmi === undefined ? {} : { amdSmi: options.amdSmi }),
       gpuSelection: options.gpuSelection,
       gpuStartWaitMs: options.gpuStartWaitMs,
       nvml: options.python ? { python: options.python } : {},

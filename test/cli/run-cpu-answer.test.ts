@@ -4,7 +4,7 @@
  * /proc under ML_FOOTPRINT_PROC_ROOT carries the cpuinfo and a /proc/stat whose counters this test advances at
  * exactly 50 % busy on every write, so every interval the sampler reads is 50 % whatever the timing.
  */
-import { mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -19,17 +19,25 @@ const EPYC_CPUINFO = readFileSync(
 function fakeProc(cpuinfo: string): { dir: string; stop: () => void } {
   const dir = mkdtempSync(join(tmpdir(), "mlf-proc-"));
   writeFileSync(join(dir, "cpuinfo"), cpuinfo);
+  // Rewritten in place at a fixed width, never replaced: the sampler keeps /proc/stat open between ticks (one
+  // pread per tick), as procfs allows, so a renamed-over file would never be seen again.
+  const fd = openSync(join(dir, "stat"), "w+");
   let ticks = 0;
   const write = () => {
     ticks += 100;
     // user = busy half, idle = the other half: every delta between two reads is 50 % busy
-    const line = `cpu  ${ticks / 2} 0 0 ${ticks / 2} 0 0 0 0 0 0\n`;
-    writeFileSync(join(dir, "stat.tmp"), line);
-    renameSync(join(dir, "stat.tmp"), join(dir, "stat"));
+    const half = String(ticks / 2).padStart(12, "0");
+    writeSync(fd, `cpu  ${half} 0 0 ${half} 0 0 0 0 0 0\n`, 0);
   };
   write();
   const timer = setInterval(write, 10);
-  return { dir, stop: () => clearInterval(timer) };
+  return {
+    dir,
+    stop: () => {
+      clearInterval(timer);
+      closeSync(fd);
+    },
+  };
 }
 
 async function cpuOf(cpuinfo: string): Promise<ComponentEnergy> {

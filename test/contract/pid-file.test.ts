@@ -4,7 +4,7 @@
  * process we may not signal (EPERM) is not ours. Real processes, the bundled CLI.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -92,6 +92,10 @@ describe("a pid file pointing at a live process that is not our sampler", () => 
     const dir = tmp("mlf-pid-");
     dirs.push(dir);
     expect((await runBundledCli(["sampler", "start", "--dir", dir, "--interval", "100ms"])).code).toBe(0);
+    // The detached process is the slim entry (dist/sampler.js: no commander, report or GitHub code).
+    const pid = readFileSync(join(dir, PID_FILE), "utf8").trim();
+    const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    expect(argv).toContain(join(dirname(distEntry("cli.js")), "sampler.js"));
     const stopped = await runBundledCli(["sampler", "stop", "--dir", dir]);
     expect(stopped.stderr).toContain("ml-footprint: sampler stopped");
   });

@@ -27,5 +27,8 @@ export function createCgroupCpuReader(
       if (!before || ms <= before.ms || us < before.us) return null;
       return Math.min(1, (us - before.us) / ((ms - before.ms) * 1_000 * vcpus));
     },
+    close() {
+      // nothing kept open: the usage file is read whole at each tick
+    },
   };
 }

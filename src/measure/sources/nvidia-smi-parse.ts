@@ -22,7 +22,8 @@ export const NVIDIA_SMI_QUERY =
 export const POWER_AVERAGE_FIELD = "power.draw.average";
 export const NVIDIA_SMI_QUERY_WITH_AVERAGE = `${NVIDIA_SMI_QUERY},${POWER_AVERAGE_FIELD}`;
 
-export type PowerField = "power.draw.average" | "power.draw";
+/** The field a power reading came from: nvidia-smi's names (NVML reads the same quantities), or amd-smi's socket_power. */
+export type PowerField = "power.draw.average" | "power.draw" | "socket_power";
 
 export interface NvidiaSmiRow {
   index: number;

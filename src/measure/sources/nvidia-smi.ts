@@ -7,6 +7,8 @@
  * NVIDIA driver"), or no valid row within `presentTimeoutMs` resolves it to false: GPU not present,
  * not an error. Once present, an early exit or a stall (no row for `stallMs`) is a gap: `onGap`, then a
  * restart after an exponential backoff, at most `maxRestarts` times in all, then `onWarn` and stop.
+ * With `externalCheck`, those bounds are checked only when the owner calls `check()` (the sampler does at each
+ * tick), so the stream adds no timer wake-ups of its own; otherwise a watchdog timer checks them.
  */
 import { execFile, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
@@ -40,6 +42,8 @@ export interface NvidiaSmiStreamOptions {
   spawnImpl?: typeof spawn;
   /** environment of the child; default process.env */
   env?: NodeJS.ProcessEnv;
+  /** no watchdog timer: the owner calls check() regularly (at least every stallMs / 4) */
+  externalCheck?: boolean;
   /**
    * "detect" (default): ask `nvidia-smi --help-query-gpu` once whether the driver offers power.draw.average and
    * query it next to power.draw (each row uses the average where the GPU answers it); "power.draw": never.
@@ -51,6 +55,8 @@ export interface NvidiaSmiStream {
   readonly present: Promise<boolean>;
   /** Unparsable lines seen so far (each warned about only for the first few). */
   readonly badLines: number;
+  /** check the present and stall bounds now (with externalCheck; harmless otherwise) */
+  check(): void;
   stop(): Promise<void>;
 }
 
@@ -106,6 +112,7 @@ export function startNvidiaSmiStream(opts: NvidiaSmiStreamOptions): NvidiaSmiStr
   let lastRowAtMs = 0;
   let restartTimer: NodeJS.Timeout | null = null;
   let watchdog: NodeJS.Timeout | null = null;
+  let checkChild: (() => void) | null = null;
 
   const clearTimers = () => {
     if (restartTimer) clearTimeout(restartTimer);
@@ -160,27 +167,31 @@ export function startNvidiaSmiStream(opts: NvidiaSmiStreamOptions): NvidiaSmiStr
       spawnError = error;
     });
 
-    watchdog = setInterval(
-      () => {
-        const sinceMs = now() - (lastRowAtMs || startedAtMs);
-        if (presentState === null && now() - startedAtMs >= presentTimeoutMs) {
-          killedForStall = true;
-          settlePresent(false);
-          opts.onWarn(
-            `nvidia-smi printed no valid line within ${presentTimeoutMs} ms` +
-              (badLines ? ` (${badLines} unparsable lines)` : "") +
-              "; GPU not measured",
-          );
-          stopped = true;
-          terminate(proc);
-        } else if (presentState === true && sinceMs >= stallMs && !killedForStall) {
-          killedForStall = true;
-          terminate(proc);
-        }
-      },
-      Math.min(1_000, Math.max(50, Math.floor(Math.min(stallMs, presentTimeoutMs) / 4))),
-    );
-    watchdog.unref();
+    checkChild = () => {
+      if (child !== proc) return;
+      const sinceMs = now() - (lastRowAtMs || startedAtMs);
+      if (presentState === null && now() - startedAtMs >= presentTimeoutMs) {
+        killedForStall = true;
+        settlePresent(false);
+        opts.onWarn(
+          `nvidia-smi printed no valid line within ${presentTimeoutMs} ms` +
+            (badLines ? ` (${badLines} unparsable lines)` : "") +
+            "; GPU not measured",
+        );
+        stopped = true;
+        terminate(proc);
+      } else if (presentState === true && sinceMs >= stallMs && !killedForStall) {
+        killedForStall = true;
+        terminate(proc);
+      }
+    };
+    if (!opts.externalCheck) {
+      watchdog = setInterval(
+        () => checkChild?.(),
+        Math.min(1_000, Math.max(50, Math.floor(Math.min(stallMs, presentTimeoutMs) / 4))),
+      );
+      watchdog.unref();
+    }
 
     proc.once("close", (code: number | null, signal: NodeJS.Signals | null) => {
       if (watchdog) clearInterval(watchdog);
@@ -235,6 +246,9 @@ export function startNvidiaSmiStream(opts: NvidiaSmiStreamOptions): NvidiaSmiStr
     present,
     get badLines() {
       return badLines;
+    },
+    check() {
+      checkChild?.();
     },
     async stop() {
       stopped = true;

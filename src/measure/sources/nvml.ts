@@ -1,6 +1,7 @@
 /**
- * NVML's cumulative energy counter (nvmlDeviceGetTotalEnergyConsumption, mJ since the driver was loaded,
- * Volta and newer) through ONE long-running stdlib-only python3 helper (nvml_reader.py, shipped next to the
+ * The NVIDIA GPU reader: power (the averaged field where the GPU has it), utilisation, memory and NVML's
+ * cumulative energy counter (nvmlDeviceGetTotalEnergyConsumption, mJ since the driver was loaded, Volta and
+ * newer), all in one answer per tick, through ONE long-running stdlib-only python3 helper (nvml_reader.py, shipped next to the
  * bundle in dist/). No compiler, no download and no native Node module on the runner: python3's ctypes
  * loads libnvidia-ml.so.1 by its soname, the way the dynamic loader finds it (LD_LIBRARY_PATH works).
  * Alternatives weighed in docs/methodology.md (GPU energy: the counter path).
@@ -21,13 +22,35 @@ export const NVML_ERROR_GPU_IS_LOST = 15;
 
 export const NVML_HELPER_FILE = "nvml_reader.py";
 
-export type NvmlHello = { ok: true; uuids: (string | null)[] } | { ok: false; reason: string };
+/** Static facts of one NVML device (null fields: NVML could not read them). */
+export interface NvmlDevice {
+  name: string | null;
+  limitW: number | null;
+  memTotalMiB: number | null;
+  /** power.draw.average where NVML_FI_DEV_POWER_AVERAGE answers, else power.draw (nvidia-smi's names) */
+  powerField: "power.draw.average" | "power.draw";
+}
+
+export type NvmlHello =
+  { ok: true; uuids: (string | null)[]; devices?: (NvmlDevice | null)[] } | { ok: false; reason: string };
+
+export interface NvmlPower {
+  /** W per device; null where NVML could not read it */
+  w: (number | null)[];
+  /** utilization.gpu as a fraction 0..1 */
+  u: (number | null)[];
+  memUsedMiB: (number | null)[];
+  /** true where w came from the averaged field */
+  averaged: boolean[];
+}
 
 export interface NvmlRead {
   /** mJ per NVML device (hello order); null where err is not 0 */
   e: (number | null)[];
   /** nvmlReturn_t per device */
   err: number[];
+  /** present when the read asked for power */
+  power?: NvmlPower;
 }
 
 export interface NvmlReaderOptions {
@@ -43,8 +66,17 @@ export interface NvmlReaderOptions {
 
 export interface NvmlReader {
   readonly ready: Promise<NvmlHello>;
-  /** One reading of every device; null on timeout or when the helper is not running. */
-  read(timeoutMs: number): Promise<NvmlRead | null>;
+  /**
+   * One reading of every device (the counter; with `withPower`, power, utilisation and memory too), taken
+   * `delayMs` from now (default at once); null on timeout (`timeoutMs` after it falls due), when the helper is
+   * not running, or when a newer read replaced this delayed one before it fell due.
+   */
+  read(timeoutMs: number, withPower?: boolean, delayMs?: number): Promise<NvmlRead | null>;
+  /**
+   * Readings of every device with power, `delayMs` from now and then every `periodMs`, each passed to `onRead`,
+   * until a read() or another subscribe() replaces it; `onRead(null)` once if the helper exits meanwhile.
+   */
+  subscribe(delayMs: number, periodMs: number, onRead: (read: NvmlRead | null) => void): void;
   /** why the helper stopped answering, once it has; null while it runs */
   readonly exitReason: string | null;
   stop(): Promise<void>;
@@ -82,9 +114,25 @@ export function startNvmlReader(opts: NvmlReaderOptions = {}): NvmlReader {
   let closed: Promise<void> = Promise.resolve();
   let seq = 0;
   const waiting = new Map<string, (read: NvmlRead | null) => void>();
+  /** the delayed read the helper is holding, if any: a newer read replaces it there, so it is answered null here */
+  let delayedKey: string | null = null;
+  /** the standing periodic request, if any (its key and its handler) */
+  let subscription: { key: string; onRead: (read: NvmlRead | null) => void } | null = null;
+  /** a newer request replaces the held one in the helper: answer it null here */
+  const replaceHeld = () => {
+    if (delayedKey !== null) {
+      waiting.get(delayedKey)?.(null);
+      waiting.delete(delayedKey);
+      delayedKey = null;
+    }
+    subscription = null;
+  };
   const failAll = () => {
     for (const resolve of waiting.values()) resolve(null);
     waiting.clear();
+    const held = subscription;
+    subscription = null;
+    held?.onRead(null);
   };
 
   if (helperPath === null) {
@@ -92,7 +140,8 @@ export function startNvmlReader(opts: NvmlReaderOptions = {}): NvmlReader {
     settle({ ok: false, reason: exitReason });
   } else {
     // -I: isolated (no PYTHON* variables, no user site-packages); -u: unbuffered, one line per answer.
-    const proc = spawn(python, ["-I", "-u", helperPath], {
+    // -S: no site module (stdlib only; about 20 ms less start-up CPU).
+    const proc = spawn(python, ["-I", "-S", "-u", helperPath], {
       stdio: ["pipe", "pipe", "pipe"],
       env: opts.env ?? process.env,
     });
@@ -149,6 +198,10 @@ export function startNvmlReader(opts: NvmlReaderOptions = {}): NvmlReader {
       }
       const reply = parseReply(value);
       if (!reply) return;
+      if (subscription?.key === reply.seq) {
+        subscription.onRead(reply.read);
+        return;
+      }
       const resolve = waiting.get(reply.seq);
       if (resolve) {
         waiting.delete(reply.seq);
@@ -162,23 +215,42 @@ export function startNvmlReader(opts: NvmlReaderOptions = {}): NvmlReader {
     get exitReason() {
       return exitReason;
     },
-    read(timeoutMs) {
+    read(timeoutMs, withPower = false, delayMs = 0) {
       const proc = child;
       if (!proc?.stdin?.writable || exitReason !== null) return Promise.resolve(null);
+      replaceHeld();
       seq += 1;
       const key = String(seq);
+      const delay = Math.max(0, Math.round(delayMs));
+      delayedKey = delay > 0 ? key : null;
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           // A late answer to this request is ignored (its seq is no longer waited for).
           waiting.delete(key);
+          if (delayedKey === key) delayedKey = null;
           resolve(null);
-        }, timeoutMs);
+        }, timeoutMs + delay);
         waiting.set(key, (read) => {
           clearTimeout(timer);
+          if (delayedKey === key) delayedKey = null;
           resolve(read);
         });
-        proc.stdin!.write(`${key}\n`);
+        const what = withPower ? " p" : delay > 0 ? " e" : "";
+        proc.stdin!.write(`${key}${what}${delay > 0 ? ` ${delay}` : ""}\n`);
       });
+    },
+    subscribe(delayMs, periodMs, onRead) {
+      const proc = child;
+      if (!proc?.stdin?.writable || exitReason !== null) {
+        onRead(null);
+        return;
+      }
+      replaceHeld();
+      seq += 1;
+      const key = String(seq);
+      subscription = { key, onRead };
+      const delay = Math.max(0, Math.round(delayMs));
+      proc.stdin.write(`${key} p ${delay} ${Math.max(1, Math.round(periodMs))}\n`);
     },
     async stop() {
       const proc = child;
@@ -198,18 +270,51 @@ function parseHello(value: unknown): NvmlHello | null {
   const v = value as { ok: unknown; uuids?: unknown; error?: unknown };
   if (v.ok === false) return { ok: false, reason: String(v.error ?? "NVML unavailable").slice(0, 500) };
   if (v.ok !== true || !Array.isArray(v.uuids)) return null;
-  return { ok: true, uuids: v.uuids.map((u) => (typeof u === "string" ? u : null)) };
+  const uuids = v.uuids.map((u) => (typeof u === "string" ? u : null));
+  const gpus = (value as { gpus?: unknown }).gpus;
+  if (!Array.isArray(gpus) || gpus.length !== uuids.length) return { ok: true, uuids };
+  return { ok: true, uuids, devices: gpus.map(parseDevice) };
+}
+
+const num = (x: unknown): number | null => (typeof x === "number" && Number.isFinite(x) && x >= 0 ? x : null);
+
+function parseDevice(value: unknown): NvmlDevice | null {
+  if (typeof value !== "object" || value === null) return null;
+  const v = value as Record<string, unknown>;
+  return {
+    name: typeof v.name === "string" ? v.name.slice(0, 200) : null,
+    limitW: num(v.limitW),
+    memTotalMiB: num(v.memTotalMiB),
+    powerField: v.powerField === "power.draw.average" ? "power.draw.average" : "power.draw",
+  };
+}
+
+function parsePower(v: Record<string, unknown>, count: number): NvmlPower | undefined {
+  const { w, u, mem, f } = v;
+  if (![w, u, mem, f].every((a) => Array.isArray(a) && a.length === count)) return undefined;
+  const pct = (x: unknown) => {
+    const n = num(x);
+    return n === null || n > 100 ? null : n / 100;
+  };
+  return {
+    w: (w as unknown[]).map(num),
+    u: (u as unknown[]).map(pct),
+    memUsedMiB: (mem as unknown[]).map(num),
+    averaged: (f as unknown[]).map((x) => x === 1),
+  };
 }
 
 function parseReply(value: unknown): { seq: string; read: NvmlRead } | null {
   if (typeof value !== "object" || value === null || !("seq" in value)) return null;
   const v = value as { seq: unknown; e: unknown; err: unknown };
   if (typeof v.seq !== "string" || !Array.isArray(v.e) || !Array.isArray(v.err)) return null;
+  const power = parsePower(value as Record<string, unknown>, v.e.length);
   return {
     seq: v.seq,
     read: {
-      e: v.e.map((x) => (typeof x === "number" && Number.isFinite(x) && x >= 0 ? x : null)),
+      e: v.e.map(num),
       err: v.err.map((x) => (typeof x === "number" ? x : -1)),
+      ...(power ? { power } : {}),
     },
   };
 }

@@ -60,6 +60,8 @@ export interface CpuUtilReader {
    * the sampler's clock, for readers whose counter is CPU time (the cgroup's) rather than a split of ticks.
    */
   read(tsMs?: number): number | null;
+  /** close the file kept open between reads (a later read opens it again) */
+  close(): void;
 }
 
 export interface CpuUtilReaderOptions {
@@ -75,19 +77,29 @@ export function createCpuUtilReader(procRoot = "/proc", options: CpuUtilReaderOp
   const cpus = options.cpus ?? osCpus;
   const statPath = join(procRoot, "stat");
   const buffer = Buffer.alloc(HEAD_BYTES);
+  let fd: number | null = null;
+  const closeFd = () => {
+    if (fd === null) return;
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    fd = null;
+  };
 
   const sample: () => CpuTimes | null =
     platform === "linux"
       ? () => {
-          let fd: number | null = null;
+          // Kept open between ticks: one pread at offset 0 per tick (procfs regenerates the file from its
+          // start) instead of open, read and close; reopened after an error.
           try {
-            fd = openSync(statPath, "r");
+            fd ??= openSync(statPath, "r");
             const bytes = readSync(fd, buffer, 0, HEAD_BYTES, 0);
             return parseProcStatCpu(buffer.toString("latin1", 0, bytes));
           } catch {
+            closeFd();
             return null;
-          } finally {
-            if (fd !== null) closeSync(fd);
           }
         }
       : () => cpuTimesFromOs(cpus());
@@ -101,5 +113,6 @@ export function createCpuUtilReader(procRoot = "/proc", options: CpuUtilReaderOp
       if (next) prev = next;
       return util;
     },
+    close: closeFd,
   };
 }

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { discoverRapl, readRaplCounters } from "../../../src/measure/sources/rapl.js";
+import { discoverRapl, RaplFiles, readRaplCounters } from "../../../src/measure/sources/rapl.js";
 
 type Tree = Record<string, string | { link: string }>;
 const TREES = JSON.parse(
@@ -118,5 +118,19 @@ describe("readRaplCounters", () => {
     writeFileSync(join(sysRoot, "class/powercap/intel-rapl:1/energy_uj"), "[N/A]\n");
     rmSync(join(sysRoot, "class/powercap/intel-rapl:1/intel-rapl:1:0/energy_uj"));
     expect(readRaplCounters(domains)).toEqual({ "package-0": 48301746563, "dram-0": 9123456789 });
+  });
+
+  it("kept open between ticks (RaplFiles): each read is afresh from the file's start", async () => {
+    const sysRoot = materialise("xeon-2s");
+    const { domains } = await discoverRapl(sysRoot);
+    const files = new RaplFiles();
+    expect(readRaplCounters(domains, files)["package-0"]).toBe(48291746563);
+    writeFileSync(join(sysRoot, "class/powercap/intel-rapl:0/energy_uj"), "48301746563\n");
+    expect(readRaplCounters(domains, files)["package-0"]).toBe(48301746563);
+    files.close();
+    writeFileSync(join(sysRoot, "class/powercap/intel-rapl:0/energy_uj"), "48311746563\n");
+    // Closed: the next read opens the file again.
+    expect(readRaplCounters(domains, files)["package-0"]).toBe(48311746563);
+    files.close();
   });
 });
