@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+import{createRequire as __mlfCreateRequire}from'node:module';const require=__mlfCreateRequire(import.meta.url);
+import{a as s}from"./chunk-LSV4CR6C.js";import{a as i,b as h}from"./chunk-WZNXKTWB.js";import{writeFileSync as p}from"node:fs";import{join as c}from"node:path";var a=["bash","sh","pwsh","powershell"];function b(e,t){let r=e.trim();if(r==="")return null;if(a.includes(r))return r;throw new i(`${t}: "${h(e)}" is not valid; accepted: ${a.join(", ")}, or empty for bash where present, else pwsh`)}function m(e,t,r=process.platform){if(e)return{shell:e,binary:s(e,t,r)};let n=s("bash",t,r);return n?{shell:"bash",binary:n}:{shell:"pwsh",binary:s("pwsh",t,r)}}var u="$ErrorActionPreference = 'stop'",f="if ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }";function g(e,t,r,n){switch(e){case"bash":return{file:`${n}.sh`,text:r,argv:[t,"--noprofile","--norc","-eo","pipefail"]};case"sh":return{file:`${n}.sh`,text:r,argv:[t,"-e"]};case"pwsh":case"powershell":return{file:`${n}.ps1`,text:`${u}
+${r}
+${f}
+`,argv:[t,"-command"]}}}function $(e,t,r,n){let l=g(e.shell,e.binary,t,`run-${n}`),o=c(r,l.file);return p(o,l.text),e.shell==="pwsh"||e.shell==="powershell"?[...l.argv,`. '${o.replace(/'/g,"''")}'`]:[...l.argv,o]}export{b as a,m as b,$ as c};

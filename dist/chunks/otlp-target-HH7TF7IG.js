@@ -1,3 +1,0 @@
-#!/usr/bin/env node
-import{createRequire as __mlfCreateRequire}from'node:module';const require=__mlfCreateRequire(import.meta.url);
-import{a,b,c,d,e}from"./chunk-PHLLIXJP.js";import"./chunk-Z27JRRII.js";import"./chunk-3QKZT7ZR.js";export{e as endpointForLog,c as otlpProtocol,a as parseOtlpEndpoint,b as parseOtlpHeaders,d as resolveOtlpTarget};
