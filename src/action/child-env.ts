@@ -33,10 +33,17 @@ const SAMPLER_KEEP = new Set([
   "TMP",
   "SYSTEMROOT", // Windows: child processes need it
   "LD_LIBRARY_PATH", // nvidia-smi's libnvidia-ml where the driver is not on the default path
+  // the job's GPUs where the gpus input is empty, in gpu-select.ts's order (the AMD pair since issue 25)
   "CUDA_VISIBLE_DEVICES",
+  "ROCR_VISIBLE_DEVICES",
+  "HIP_VISIBLE_DEVICES",
   "NVIDIA_VISIBLE_DEVICES",
+  // measure/roots.ts and powermetrics.ts: tool paths and test roots the sampler process reads
   "ML_FOOTPRINT_NVIDIA_SMI",
+  "ML_FOOTPRINT_AMD_SMI",
+  "ML_FOOTPRINT_POWERMETRICS",
   "ML_FOOTPRINT_PYTHON", // interpreter for the NVML counter helper
+  "ML_FOOTPRINT_GPU_START_WAIT_MS",
   "ML_FOOTPRINT_PROC_ROOT",
   "ML_FOOTPRINT_SYS_ROOT",
 ]);

@@ -16,10 +16,6 @@ export type CommentMode = (typeof COMMENT_MODES)[number];
 /** Accepted spellings: the modes and `auto`, the default's old name. */
 export const COMMENT_INPUT_VALUES = [...COMMENT_MODES, "auto"] as const;
 
-/** The rule in one line, for logs and docs. */
-export const COMMENT_POLICY_TEXT =
-  "always (default): one sticky comment on every pull request, updated on every push, whatever the verdict; on-change: start one only for an increase, a decrease or a budget over (an existing one is still updated); never: job summary only";
-
 export function parseCommentMode(value: (typeof COMMENT_INPUT_VALUES)[number]): CommentMode {
   return value === "auto" ? "always" : value;
 }

@@ -13,7 +13,7 @@ export interface LiveReading {
 
 export type LiveResult = { ok: true; reading: LiveReading } | { ok: false; reason: string };
 
-interface FetchOptions {
+export interface FetchOptions {
   fetchImpl: typeof fetch;
   timeoutMs: number;
 }
@@ -27,7 +27,11 @@ class LiveError extends Error {
   }
 }
 
-async function getJson(
+/**
+ * GET a provider's JSON, time-boxed, redirects refused (the forecasts in timeshift.ts use it too). Throws a LiveError
+ * whose message is the reason and whose `retry` says whether one more try may help (withOneRetry).
+ */
+export async function getJson(
   url: string,
   headers: Record<string, string>,
   options: FetchOptions,
@@ -76,7 +80,7 @@ async function withOneRetry<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-function validIntensity(value: unknown): value is number {
+export function validIntensity(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 && value < 5_000;
 }
 

@@ -14,7 +14,16 @@
  *   "updatedAt":"…"}`, asked without the caller-IP fallback and its zone checked.
  */
 import type { Carbon } from "../model/report.js";
-import { type LiveWindow, type TimeSlot, redact, windowMean, zoneMismatch } from "./live.js";
+import {
+  type FetchOptions as LiveFetchOptions,
+  type LiveWindow,
+  type TimeSlot,
+  getJson,
+  redact,
+  validIntensity,
+  windowMean,
+  zoneMismatch,
+} from "./live.js";
 
 export type TimeShift = NonNullable<Carbon["timeShift"]>;
 
@@ -24,40 +33,7 @@ const DAY_MS = 24 * HOUR_MS;
 
 export type ForecastResult = { ok: true; slots: TimeSlot[]; source: string } | { ok: false; reason: string };
 
-interface FetchOptions {
-  fetchImpl: typeof fetch;
-  timeoutMs: number;
-  baseUrl?: string;
-}
-
-function valid(value: unknown): value is number {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 && value < 5_000;
-}
-
-async function getJson(
-  url: string,
-  headers: Record<string, string>,
-  options: FetchOptions,
-): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await options.fetchImpl(url, { headers, signal: AbortSignal.timeout(options.timeoutMs) });
-  } catch (error) {
-    const name = (error as Error).name;
-    throw new Error(
-      name === "TimeoutError" || name === "AbortError"
-        ? `no answer within ${options.timeoutMs} ms`
-        : "network error",
-    );
-  }
-  const body = await response.text().catch(() => "");
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    throw new Error("malformed JSON in the response");
-  }
-}
+type FetchOptions = LiveFetchOptions & { baseUrl?: string };
 
 const isoMinute = (ms: number) => new Date(ms).toISOString().slice(0, 16);
 
@@ -79,7 +55,7 @@ export async function fetchUkGridForecast(fromMs: number, options: FetchOptions)
       const start = typeof entry?.from === "string" ? Date.parse(entry.from) : Number.NaN;
       const end = typeof entry?.to === "string" ? Date.parse(entry.to) : Number.NaN;
       const value = entry?.intensity?.forecast;
-      if (!valid(value) || !Number.isFinite(start) || !(end > start)) continue;
+      if (!validIntensity(value) || !Number.isFinite(start) || !(end > start)) continue;
       slots.push({ startMs: start, endMs: end, value });
     }
     if (slots.length === 0)
@@ -112,7 +88,7 @@ export async function fetchElectricityMapsForecast(
     const slots: TimeSlot[] = [];
     for (const entry of forecast as { carbonIntensity?: unknown; datetime?: unknown }[]) {
       const start = typeof entry?.datetime === "string" ? Date.parse(entry.datetime) : Number.NaN;
-      if (!valid(entry?.carbonIntensity) || !Number.isFinite(start)) continue;
+      if (!validIntensity(entry?.carbonIntensity) || !Number.isFinite(start)) continue;
       slots.push({ startMs: start, endMs: start + HOUR_MS, value: entry.carbonIntensity });
     }
     if (slots.length === 0) return { ok: false, reason: "Electricity Maps: forecast has no valid values" };

@@ -173,7 +173,7 @@ export interface AttributionOptions extends CgroupRoots {
 }
 
 /** The host's shape from node:os (or an injected one). */
-export function hostShape(os: OsShape = nodeOs, platform: NodeJS.Platform = process.platform): HostShape {
+function hostShape(os: OsShape = nodeOs, platform: NodeJS.Platform = process.platform): HostShape {
   const hostCpus = Math.max(1, os.cpus().length);
   const available = os.availableParallelism?.();
   return {
@@ -201,7 +201,7 @@ export function jobAttribution(options: AttributionOptions = {}): AttributionRes
  * installed memory from `meminfo` MemTotal, the CPUs this process may use from `self/status` Cpus_allowed_list.
  * Each falls back to `fallback` when its file is missing or unreadable.
  */
-export function hostShapeFromProc(procRoot: string, fallback: HostShape): HostShape {
+function hostShapeFromProc(procRoot: string, fallback: HostShape): HostShape {
   const read = (path: string): string | null => {
     try {
       return readFileSync(join(procRoot, path), "utf8");

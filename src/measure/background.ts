@@ -32,7 +32,7 @@ export const TOKEN_FILE = "sampler.token";
  */
 export const STOP_FILE = "sampler.stop";
 /** The slim bundle entry that runs only the sampler (scripts/build.mjs). */
-export const SAMPLER_ENTRY = "sampler.js";
+const SAMPLER_ENTRY = "sampler.js";
 /**
  * Node options of the detached sampler. V8's memory reducer runs full GCs a few seconds after start-up to shrink
  * the heap, worth nothing in a process whose heap stays a few MB: it cost 15 ms of CPU in seconds 5–15 after
@@ -83,7 +83,7 @@ function isZombie(pid: number): boolean {
 }
 
 /** The slim sampler entry: dist/sampler.js beside the CLI (or one level up from a chunk); the CLI where absent. */
-export function samplerEntry(cliPath: string): string {
+function samplerEntry(cliPath: string): string {
   for (const candidate of [
     join(dirname(cliPath), SAMPLER_ENTRY),
     join(dirname(cliPath), "..", SAMPLER_ENTRY),
@@ -142,7 +142,7 @@ export function markBackgroundPhase(dir: string, name: string, now = Date.now())
   appendFileSync(join(dir, SAMPLES_FILE), formatLine({ t: "phase", ts: now, name }));
 }
 
-export function readSamplerPid(dir: string): number | null {
+function readSamplerPid(dir: string): number | null {
   try {
     const pid = Number(readFileSync(join(dir, PID_FILE), "utf8").trim());
     return Number.isInteger(pid) && pid > 0 ? pid : null;
@@ -152,7 +152,7 @@ export function readSamplerPid(dir: string): number | null {
 }
 
 /** Start time of a process in clock ticks since boot (proc(5) stat field 22); null where unreadable. */
-export function processStartTime(pid: number, procRoot = "/proc"): string | null {
+function processStartTime(pid: number, procRoot = "/proc"): string | null {
   try {
     const stat = readFileSync(join(procRoot, String(pid), "stat"), "utf8");
     // Fields after the command name, which is in parentheses and may itself hold spaces or ")".
@@ -220,9 +220,8 @@ function readToken(dir: string): string {
  * user's) is never ours. Where /proc is absent (macOS, Windows) the command line read with ps (or CIM) must
  * hold the token the sampler was started with; a pid whose command line cannot be read is not trusted.
  */
-export function samplerProcess(dir: string, view: ProcessView | string = {}): number | null {
-  const { procRoot = "/proc", commandLine = commandLineWithoutProc } =
-    typeof view === "string" ? { procRoot: view } : view;
+export function samplerProcess(dir: string, view: ProcessView = {}): number | null {
+  const { procRoot = "/proc", commandLine = commandLineWithoutProc } = view;
   const pid = readSamplerPid(dir);
   if (pid === null || pid === process.pid) return null;
   try {
@@ -273,7 +272,7 @@ function signal(pid: number, name: NodeJS.Signals): boolean {
 export async function stopBackgroundSampler(
   dir: string,
   timeoutMs = 5_000,
-  view: ProcessView | string = {},
+  view: ProcessView = {},
   platform: NodeJS.Platform = process.platform,
 ): Promise<"stopped" | "killed" | "not-running"> {
   const pid = samplerProcess(dir, view);

@@ -12,15 +12,8 @@
  * hides every GPU. NVIDIA_VISIBLE_DEVICES also takes `all`, and `none`/`void` (no GPU).
  * Pure: parsing and matching only; the sampler applies the result to the GPUs nvidia-smi lists.
  */
+import type { GpuSelectionSource } from "../model/report.js";
 import { InputError } from "../model/units.js";
-
-export type GpuSelectionSource =
-  | "gpus-input"
-  | "CUDA_VISIBLE_DEVICES"
-  | "ROCR_VISIBLE_DEVICES"
-  | "HIP_VISIBLE_DEVICES"
-  | "NVIDIA_VISIBLE_DEVICES"
-  | "all";
 
 export type GpuId =
   | { kind: "index"; index: number }

@@ -12,6 +12,7 @@
  *   {"t":"end","ts":1732521700000}
  */
 import * as z from "zod";
+import { GPU_SELECTION_SOURCES } from "../model/report.js";
 import { describeZodIssues } from "../model/zod-issues.js";
 
 const finite = z.number().finite();
@@ -104,14 +105,7 @@ export const HardwareLine = z.object({
   /** where the set of counted GPUs came from, and its value */
   selection: z
     .object({
-      source: z.enum([
-        "gpus-input",
-        "CUDA_VISIBLE_DEVICES",
-        "ROCR_VISIBLE_DEVICES",
-        "HIP_VISIBLE_DEVICES",
-        "NVIDIA_VISIBLE_DEVICES",
-        "all",
-      ]),
+      source: z.enum(GPU_SELECTION_SOURCES),
       value: z.string().max(200),
     })
     .optional(),

@@ -43,6 +43,17 @@ const nonNeg = z.number().finite().nonnegative().max(MAX_FIGURE);
 const shortText = z.string().max(2_000);
 const label = z.string().max(200);
 
+/** where the set of counted GPUs came from (the report's gpuSelection and the samples file's meta line) */
+export const GPU_SELECTION_SOURCES = [
+  "gpus-input",
+  "CUDA_VISIBLE_DEVICES",
+  "ROCR_VISIBLE_DEVICES",
+  "HIP_VISIBLE_DEVICES",
+  "NVIDIA_VISIBLE_DEVICES",
+  "all",
+] as const;
+export type GpuSelectionSource = (typeof GPU_SELECTION_SOURCES)[number];
+
 export const ComponentEnergy = z.object({
   component: Component,
   method: EnergyMethod,
@@ -137,14 +148,7 @@ export const Hardware = z.object({
   /** which GPUs the job counts and why: the gpus input/flag, CUDA_VISIBLE_DEVICES, NVIDIA_VISIBLE_DEVICES or all */
   gpuSelection: z
     .object({
-      source: z.enum([
-        "gpus-input",
-        "CUDA_VISIBLE_DEVICES",
-        "ROCR_VISIBLE_DEVICES",
-        "HIP_VISIBLE_DEVICES",
-        "NVIDIA_VISIBLE_DEVICES",
-        "all",
-      ]),
+      source: z.enum(GPU_SELECTION_SOURCES),
       value: label,
     })
     .optional(),

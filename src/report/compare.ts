@@ -31,7 +31,7 @@ import {
   resolutionWh,
   type Components,
 } from "./delta-range.js";
-import { judgeFamily } from "./family.js";
+import { formatPct, judgeFamily } from "./family.js";
 import { estimateNoise, poolEntry, pooled, PRIOR, type PoolEntry } from "./noise.js";
 import { mean, studentTQuantile } from "./stats.js";
 import type { BaseRunRef, Comparison, Row, Side, SkippedRun } from "./compare-types.js";
@@ -69,11 +69,6 @@ export interface CompareOptions {
    * runners. A matrix total says it for its jobs, whose summed reports carry one template runner.
    */
   sharedRunnerOffset?: boolean;
-}
-
-function formatPct(v: number): string {
-  const a = Math.abs(v);
-  return `${a >= 10 ? a.toFixed(0) : a.toFixed(1)} %`;
 }
 
 /**

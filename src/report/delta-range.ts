@@ -76,7 +76,7 @@ interface Figure {
 }
 
 /** Range of `delta` whose two sides share multiplicative factors: delta × the widest low/value … high/value. */
-export function scaledRange(delta: number, sides: readonly Figure[]): [number, number] {
+function scaledRange(delta: number, sides: readonly Figure[]): [number, number] {
   let rLow = 1;
   let rHigh = 1;
   for (const s of sides) {

@@ -7,7 +7,8 @@
 import type { Row } from "./compare-types.js";
 import { familyWeights, halfWidthAt, MAX_DF, twoSidedP, weightedHolm } from "./noise.js";
 
-function formatPct(v: number): string {
+/** A percentage in the verdict's words and the noise rule: "4.0 %", "12 %", "0.05 %" (sign dropped). */
+export function formatPct(v: number): string {
   const a = Math.abs(v);
   if (a > 0 && a < 0.1) return `${a.toPrecision(1)} %`;
   return `${a >= 10 ? a.toFixed(0) : a.toFixed(1)} %`;

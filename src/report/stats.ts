@@ -121,26 +121,3 @@ function bisectQuantile(p: number, df: number): number {
   }
   return (lo + hi) / 2;
 }
-
-export interface PredictionInterval {
-  n: number;
-  mean: number;
-  /** sample standard deviation */
-  sd: number;
-  /** the two-sided t quantile used, t(1 − α/2, n − 1) */
-  t: number;
-  /** half-width: t · sd · √(1 + 1/n) */
-  halfWidth: number;
-}
-
-/**
- * Two-sided prediction interval for one new observation from the same normal distribution as `values`:
- * mean ± t(1 − α/2, n − 1) · s · √(1 + 1/n), with α = 1 − `confidence`. Needs n ≥ 2 (null otherwise).
- */
-export function predictionInterval(values: readonly number[], confidence: number): PredictionInterval | null {
-  const n = values.length;
-  if (n < 2) return null;
-  const sd = sampleSd(values);
-  const t = studentTQuantile(1 - (1 - confidence) / 2, n - 1);
-  return { n, mean: mean(values), sd, t, halfWidth: t * sd * Math.sqrt(1 + 1 / n) };
-}

@@ -20,4 +20,21 @@ describe("the detached sampler's environment", () => {
       FAKE_NVML_CONFIG: "/tmp/devices.txt",
     });
   });
+
+  it("keeps every variable the sampler process reads: the GPU selection (AMD's too) and the tool paths", () => {
+    const read = {
+      CUDA_VISIBLE_DEVICES: "0",
+      ROCR_VISIBLE_DEVICES: "1",
+      HIP_VISIBLE_DEVICES: "2",
+      NVIDIA_VISIBLE_DEVICES: "all",
+      ML_FOOTPRINT_NVIDIA_SMI: "/opt/nvidia-smi",
+      ML_FOOTPRINT_AMD_SMI: "/opt/rocm/bin/amd-smi",
+      ML_FOOTPRINT_POWERMETRICS: "/usr/local/bin/powermetrics-wrapper",
+      ML_FOOTPRINT_PYTHON: "/usr/bin/python3",
+      ML_FOOTPRINT_GPU_START_WAIT_MS: "60000",
+      ML_FOOTPRINT_PROC_ROOT: "/tmp/proc",
+      ML_FOOTPRINT_SYS_ROOT: "/tmp/sys",
+    };
+    expect(samplerEnv({ ...read, ML_FOOTPRINT_ELECTRICITY_MAPS_TOKEN: "em-secret" })).toEqual(read);
+  });
 });

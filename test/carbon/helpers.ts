@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach } from "vitest";
+import type { IntegrationResult } from "../../src/measure/integrate.js";
 
 export interface Loopback {
   url: string;
@@ -47,3 +48,31 @@ export function closedAfterEach(): (handler: Parameters<typeof loopback>[0]) => 
     return s;
   };
 }
+
+/**
+ * A finished job as the carbon step receives it from integration: `wh` (energy and its bounds) over
+ * `startMs`..`endMs`, sampled each second, no phases or GPUs.
+ */
+export function finishedJob(
+  startMs: number,
+  endMs: number,
+  wh: Pick<IntegrationResult, "energyWh" | "lowWh" | "highWh"> = { energyWh: 100, lowWh: 90, highWh: 110 },
+): IntegrationResult {
+  return {
+    startMs,
+    endMs,
+    intervalMs: 1_000,
+    durationS: (endMs - startMs) / 1_000,
+    samples: 2,
+    phases: [],
+    ...wh,
+    gpuIndices: [],
+    gpus: [],
+    gpuHeldS: 0,
+    gpuBridgedS: 0,
+    warnings: [],
+  };
+}
+
+/** The machine the carbon step is told about: a 4-thread CPU, 16 GB, no GPU. */
+export const TEST_HARDWARE = { cpu: { brand: "test CPU", threads: 4, cores: 2 }, memoryGB: 16, gpus: [] };

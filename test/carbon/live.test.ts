@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { applyLiveIntensity, resolveCarbonContext } from "../../src/carbon/context.js";
 import { windowMean } from "../../src/carbon/live.js";
-import type { IntegrationResult } from "../../src/measure/integrate.js";
 import { carbonForMeasurement } from "../../src/pipeline/carbon.js";
-import { closedAfterEach, send } from "./helpers.js";
+import { closedAfterEach, finishedJob, send, TEST_HARDWARE } from "./helpers.js";
 
 const TOKEN = "em-secret-token-5f3a";
 const em = closedAfterEach();
@@ -322,23 +321,8 @@ describe("windowMean", () => {
 });
 
 describe("live intensity through the measurement pipeline (carbonForMeasurement)", () => {
-  const job = (startMs: number, endMs: number): IntegrationResult => ({
-    startMs,
-    endMs,
-    intervalMs: 1_000,
-    durationS: (endMs - startMs) / 1_000,
-    samples: 2,
-    phases: [],
-    energyWh: 100,
-    lowWh: 90,
-    highWh: 110,
-    gpuIndices: [],
-    gpus: [],
-    gpuHeldS: 0,
-    gpuBridgedS: 0,
-    warnings: [],
-  });
-  const hardware = { cpu: { brand: "test CPU", threads: 4, cores: 2 }, memoryGB: 16, gpus: [] };
+  const job = (startMs: number, endMs: number) => finishedJob(startMs, endMs);
+  const hardware = TEST_HARDWARE;
 
   it("token + region FR: the finished job's window is requested and its mean used; no token: no request", async () => {
     const s = await em((req, res) =>

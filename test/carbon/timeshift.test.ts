@@ -3,12 +3,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bestStart, fetchUkGridForecast } from "../../src/carbon/timeshift.js";
-import type { IntegrationResult } from "../../src/measure/integrate.js";
 import { Report } from "../../src/model/report.js";
 import { carbonForMeasurement } from "../../src/pipeline/carbon.js";
 import { renderJobSummary } from "../../src/action/summary.js";
 import { makeReport } from "../report/make-report.js";
-import { closedAfterEach, send } from "./helpers.js";
+import { closedAfterEach, finishedJob, send, TEST_HARDWARE } from "./helpers.js";
 
 const FIXTURES = join(process.cwd(), "test", "fixtures", "forecast");
 const GB = readFileSync(join(FIXTURES, "gb-fw48h-2025-06-01T1030Z.json"), "utf8");
@@ -18,23 +17,8 @@ const server = closedAfterEach();
 
 const START = Date.parse("2025-06-01T10:00:00Z");
 const END = Date.parse("2025-06-01T10:30:00Z");
-const job = (): IntegrationResult => ({
-  startMs: START,
-  endMs: END,
-  intervalMs: 1_000,
-  durationS: 1_800,
-  samples: 2,
-  phases: [],
-  energyWh: 100,
-  lowWh: 90,
-  highWh: 110,
-  gpuIndices: [],
-  gpus: [],
-  gpuHeldS: 0,
-  gpuBridgedS: 0,
-  warnings: [],
-});
-const hardware = { cpu: { brand: "test CPU", threads: 4, cores: 2 }, memoryGB: 16, gpus: [] };
+const job = () => finishedJob(START, END);
+const hardware = TEST_HARDWARE;
 const SCHEDULE = { GITHUB_EVENT_NAME: "schedule" };
 
 /** GB API: the window's half-hours for the live reading, and the 48 h forecast from the job's end. */

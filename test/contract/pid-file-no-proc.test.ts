@@ -40,7 +40,7 @@ describe.skipIf(process.platform === "win32")("pid files without /proc", () => {
     writeFileSync(join(dir, PID_FILE), `${other.pid}\n`);
     writeFileSync(join(dir, TOKEN_FILE), "5b1f0d9e-token\n");
     expect(samplerProcess(dir, { procRoot: NO_PROC })).toBeNull();
-    expect(await stopBackgroundSampler(dir, 5_000, NO_PROC)).toBe("not-running");
+    expect(await stopBackgroundSampler(dir, 5_000, { procRoot: NO_PROC })).toBe("not-running");
     expect(alive(other.pid!)).toBe(true);
   });
 

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { zipSync, strToU8 } from "fflate";
-import { createGitHubClient, type GitHubClient } from "../../src/github/client.js";
+import type { GitHubClient } from "../../src/github/client.js";
 import {
   BaseLookupShared,
   chooseBaseArtifacts,
   findBaseReports,
   type ArtifactInfo,
 } from "../../src/github/baseline.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import { type FakeGitHub, startFakeGitHubWithClient } from "../support/fake-github.js";
 import { makeReport, reportZip } from "../support/report-fixture.js";
 
 const NAME = "ml-footprint-train";
@@ -21,9 +21,8 @@ const logged: string[] = [];
 const log = { warn: (m: string) => logged.push(m) };
 
 beforeEach(async () => {
-  fake = await new FakeGitHub().start();
+  ({ fake, gh } = await startFakeGitHubWithClient());
   logged.length = 0;
-  gh = createGitHubClient({ token: "t", baseUrl: fake.url, retryBaseMs: 1 });
   fake.addHistory(A, B, C, D); // main: A ← B ← C ← D (newest)
   fake.mergeBases.set(`main...${HEAD}`, C);
 });

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createGitHubClient, type GitHubClient } from "../../src/github/client.js";
+import type { GitHubClient } from "../../src/github/client.js";
 import { readActionsContext } from "../../src/github/context.js";
 import { findPullRequestForWorkflowRun } from "../../src/github/run-artifacts.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import { type FakeGitHub, startFakeGitHubWithClient } from "../support/fake-github.js";
 
 const HEAD = "e".repeat(40);
 const BASE = "c".repeat(40);
@@ -96,8 +96,7 @@ describe("findPullRequestForWorkflowRun (mode: publish)", () => {
   let fake: FakeGitHub;
   let gh: GitHubClient;
   beforeEach(async () => {
-    fake = await new FakeGitHub().start();
-    gh = createGitHubClient({ token: "t", baseUrl: fake.url, retryBaseMs: 1 });
+    ({ fake, gh } = await startFakeGitHubWithClient());
   });
   afterEach(() => fake.stop());
   const opts = {

@@ -1,20 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { createGitHubClient, type GitHubClient } from "../../src/github/client.js";
+import type { GitHubClient } from "../../src/github/client.js";
 import {
   downloadArtifactZip,
   hasEndOfCentralDirectory,
   IncompleteDownloadError,
 } from "../../src/github/baseline.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import { type FakeGitHub, startFakeGitHubWithClient } from "../support/fake-github.js";
 import { makeReport, reportZip } from "../support/report-fixture.js";
 
 let fake: FakeGitHub;
 let gh: GitHubClient;
 beforeEach(async () => {
-  fake = await new FakeGitHub().start();
-  gh = createGitHubClient({ token: "t", baseUrl: fake.url, retryBaseMs: 1 });
+  ({ fake, gh } = await startFakeGitHubWithClient());
 });
 afterEach(() => fake.stop());
 

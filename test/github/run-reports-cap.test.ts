@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createGitHubClient, type GitHubClient } from "../../src/github/client.js";
+import type { GitHubClient } from "../../src/github/client.js";
 import { downloadRunReports } from "../../src/github/run-artifacts.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import { type FakeGitHub, startFakeGitHubWithClient } from "../support/fake-github.js";
 import { makeReport, reportZip } from "../support/report-fixture.js";
 
 let fake: FakeGitHub;
 let gh: GitHubClient;
 beforeEach(async () => {
-  fake = await new FakeGitHub().start();
-  gh = createGitHubClient({ token: "t", baseUrl: fake.url, retryBaseMs: 1 });
+  ({ fake, gh } = await startFakeGitHubWithClient());
 });
 afterEach(() => fake.stop());
 

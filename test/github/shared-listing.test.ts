@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createGitHubClient, type GitHubClient } from "../../src/github/client.js";
+import type { GitHubClient } from "../../src/github/client.js";
 import { BaseLookupShared, findBaseReports } from "../../src/github/baseline.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import { type FakeGitHub, startFakeGitHubWithClient } from "../support/fake-github.js";
 import { makeReport, reportZip } from "../support/report-fixture.js";
 
 const sha = (c: string): string => c.repeat(40);
@@ -10,8 +10,7 @@ const LIST = "GET /repos/{owner}/{repo}/actions/artifacts";
 let fake: FakeGitHub;
 let gh: GitHubClient;
 beforeEach(async () => {
-  fake = await new FakeGitHub().start();
-  gh = createGitHubClient({ token: "t", baseUrl: fake.url, retryBaseMs: 1 });
+  ({ fake, gh } = await startFakeGitHubWithClient());
   fake.addHistory(MB, NEWER);
   fake.mergeBases.set(`main...${HEAD}`, MB);
 });

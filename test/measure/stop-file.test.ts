@@ -46,7 +46,7 @@ describe("the stop file", () => {
     const dir = tmp("mlf-stop-");
     const pid = await startSampler(dir);
     await waitFor("a meta line and 2 samples", () => lineCount(join(dir, SAMPLES_FILE)) >= 3);
-    expect(await stopBackgroundSampler(dir, 30_000, "/proc", "win32")).toBe("stopped");
+    expect(await stopBackgroundSampler(dir, 30_000, {}, "win32")).toBe("stopped");
     expect(isAlive(pid)).toBe(false); // exited (a zombie until its new parent reaps it counts as exited)
     expect(readFileSync(join(dir, SAMPLES_FILE), "utf8")).toContain('"t":"end"');
   });
@@ -70,8 +70,8 @@ describe("liveness without /proc (macOS, Windows)", () => {
     writeFileSync(join(dir, SAMPLES_FILE), '{"t":"meta","v":1,"startMs":0,"intervalMs":1000}\n');
     const noProc = join(dir, "no-proc");
     // fresh samples are no proof (the heartbeat rule this replaced trusted them): the token decides
-    expect(samplerProcess(dir, noProc)).toBeNull();
-    expect(await stopBackgroundSampler(dir, 1_000, noProc)).toBe("not-running");
+    expect(samplerProcess(dir, { procRoot: noProc })).toBeNull();
+    expect(await stopBackgroundSampler(dir, 1_000, { procRoot: noProc })).toBe("not-running");
     expect(alive(other.pid!)).toBe(true);
   });
 });

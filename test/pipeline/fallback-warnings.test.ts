@@ -5,14 +5,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { IntegrationResult } from "../../src/measure/integrate.js";
 import type { SamplesFileLine } from "../../src/measure/samples.js";
 import { parseReportJson } from "../../src/model/report.js";
 import { carbonForMeasurement } from "../../src/pipeline/carbon.js";
 import type { Machine } from "../../src/pipeline/machine.js";
 import { reportFromSamples } from "../../src/pipeline/report-from-samples.js";
 import { localIdentity } from "../../src/report/build.js";
-import { closedAfterEach, send } from "../carbon/helpers.js";
+import { closedAfterEach, finishedJob, send, TEST_HARDWARE } from "../carbon/helpers.js";
 import { runBundledCli } from "../support/cli.js";
 import { measuredJob, startWorld, type World } from "../action/world.js";
 
@@ -21,23 +20,8 @@ const TOKEN = "em-test-token-4f2a9c1";
 
 // A window no other test asks for: live readings are cached per process by provider, zone and window.
 const WINDOW_START_MS = Date.parse("2024-02-29T13:37:00Z");
-const job: IntegrationResult = {
-  startMs: WINDOW_START_MS,
-  endMs: WINDOW_START_MS + 60_000,
-  intervalMs: 1_000,
-  durationS: 60,
-  samples: 2,
-  phases: [],
-  energyWh: 10,
-  lowWh: 9,
-  highWh: 11,
-  gpuIndices: [],
-  gpus: [],
-  gpuHeldS: 0,
-  gpuBridgedS: 0,
-  warnings: [],
-};
-const hardware = { cpu: { brand: "test CPU", threads: 4, cores: 2 }, memoryGB: 16, gpus: [] };
+const job = finishedJob(WINDOW_START_MS, WINDOW_START_MS + 60_000, { energyWh: 10, lowWh: 9, highWh: 11 });
+const hardware = TEST_HARDWARE;
 
 describe("live-intensity fallbacks are warnings", () => {
   it("HTTP 401, a region without a zone and no token each reach the carbon step's warnings", async () => {

@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { createGitHubClient, type GitHubClient } from "../../src/github/client.js";
 
 const examples = JSON.parse(
   readFileSync(new URL("../fixtures/github/openapi-examples.json", import.meta.url), "utf8"),
@@ -592,4 +593,10 @@ export class FakeGitHub {
 
 export async function startFakeGitHub(owner?: string, repo?: string): Promise<FakeGitHub> {
   return new FakeGitHub(owner, repo).start();
+}
+
+/** A started fake and a client on it with fast retries (1 ms backoff), the set-up most GitHub tests share. */
+export async function startFakeGitHubWithClient(): Promise<{ fake: FakeGitHub; gh: GitHubClient }> {
+  const fake = await new FakeGitHub().start();
+  return { fake, gh: createGitHubClient({ token: "t", baseUrl: fake.url, retryBaseMs: 1 }) };
 }

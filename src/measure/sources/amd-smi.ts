@@ -22,6 +22,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { GpuReader, GpuReaderHello, GpuTickReading } from "../gpu-reader.js";
 import { NVML_ERROR_NOT_SUPPORTED } from "./nvml.js";
+import { lineSplitter } from "./lines.js";
 
 /** The fields asked for (amd-smi metric --help: -p power, -E energy, -u usage, -m memory usage). */
 export function amdSmiArgs(intervalMs: number): string[] {
@@ -108,7 +109,6 @@ export function amdSmiGpuReader(opts: AmdSmiReaderOptions): GpuReader {
   let onRead: ((read: GpuTickReading[] | null) => void) | null = null;
   let block: string[] | null = null;
   let blockChars = 0;
-  let pending = "";
   let stderr = "";
   let badBlocks = 0;
   const proc: ChildProcess = spawn(binary, amdSmiArgs(opts.intervalMs), {
@@ -159,12 +159,8 @@ export function amdSmiGpuReader(opts: AmdSmiReaderOptions): GpuReader {
 
   proc.stdout?.setEncoding("utf8");
   proc.stderr?.setEncoding("utf8");
-  proc.stdout?.on("data", (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split("\n");
-    pending = lines.pop() ?? "";
-    for (const line of lines) handleLine(line);
-  });
+  const stdoutLines = lineSplitter(handleLine);
+  proc.stdout?.on("data", (chunk: string) => stdoutLines.push(chunk));
   proc.stderr?.on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-MAX_STDERR_CHARS)));
   let spawnError: NodeJS.ErrnoException | null = null;
   proc.once("error", (error: NodeJS.ErrnoException) => (spawnError = error));

@@ -8,7 +8,8 @@
  * went backwards (the cgroup was recreated) gives no reading for that tick; a burst above the share (a quota is
  * enforced per period, so a tick may see slightly more) is capped at 100 %.
  */
-import { readCgroupUsageUs } from "./cgroup.js";
+import { readCgroupUsageUs, USAGE_HEAD_BYTES } from "./cgroup.js";
+import { HeadFiles } from "./head-files.js";
 import type { CpuUtilReader } from "./proc-stat.js";
 
 export function createCgroupCpuReader(
@@ -17,9 +18,11 @@ export function createCgroupCpuReader(
   now: () => number = () => performance.now(),
 ): CpuUtilReader {
   let prev: { us: number; ms: number } | null = null;
+  // Kept open between ticks, as /proc/stat is: one pread per tick.
+  const files = new HeadFiles(USAGE_HEAD_BYTES);
   return {
     read(tsMs) {
-      const us = readCgroupUsageUs(usage.version, usage.file);
+      const us = readCgroupUsageUs(usage.version, usage.file, files);
       const ms = tsMs ?? now();
       if (us === null) return null;
       const before = prev;
@@ -27,8 +30,6 @@ export function createCgroupCpuReader(
       if (!before || ms <= before.ms || us < before.us) return null;
       return Math.min(1, (us - before.us) / ((ms - before.ms) * 1_000 * vcpus));
     },
-    close() {
-      // nothing kept open: the usage file is read whole at each tick
-    },
+    close: () => files.close(),
   };
 }

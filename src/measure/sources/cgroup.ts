@@ -13,8 +13,9 @@
  * applies (Kubernetes sets them on the pod and the container; systemd on slices). The cpuset's effective list
  * already is the intersection with the ancestors'.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { HeadFiles } from "./head-files.js";
 import {
   parseCfsQuota,
   parseCpuacctUsageUs,
@@ -164,21 +165,22 @@ function ancestry(mount: string, path: string): string[] {
   return dirs;
 }
 
-const USAGE_HEAD_BYTES = 512;
-const usageBuffer = Buffer.alloc(USAGE_HEAD_BYTES);
+/** Bytes of the usage file read: usage_usec is cpu.stat's first line. */
+export const USAGE_HEAD_BYTES = 512;
 
-/** The CPU usage counter in µs (one small read: usage_usec is cpu.stat's first line); null when unreadable. */
-export function readCgroupUsageUs(version: 1 | 2, file: string): number | null {
-  let fd: number | null = null;
+/**
+ * The CPU usage counter in µs (one small read of the file's head); null when unreadable. With `open` (the
+ * sampler's), the file stays open between ticks.
+ */
+export function readCgroupUsageUs(version: 1 | 2, file: string, open?: HeadFiles): number | null {
+  const files = open ?? new HeadFiles(USAGE_HEAD_BYTES);
   try {
-    fd = openSync(file, "r");
-    const bytes = readSync(fd, usageBuffer, 0, USAGE_HEAD_BYTES, 0);
-    const text = usageBuffer.toString("latin1", 0, bytes);
+    const text = files.read(file);
     return version === 2 ? parseCpuStatUsageUs(text) : parseCpuacctUsageUs(text);
   } catch {
     return null;
   } finally {
-    if (fd !== null) closeSync(fd);
+    if (!open) files.close();
   }
 }
 

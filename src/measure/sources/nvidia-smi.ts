@@ -14,6 +14,7 @@ import { execFile, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { nvidiaSmiArgs, offersPowerAverage, parseNvidiaSmiLine } from "./nvidia-smi-parse.js";
 import type { NvidiaSmiRow } from "./nvidia-smi-parse.js";
+import { lineSplitter } from "./lines.js";
 
 export {
   NVIDIA_SMI_QUERY,
@@ -140,7 +141,6 @@ export function startNvidiaSmiStream(opts: NvidiaSmiStreamOptions): NvidiaSmiStr
   const launch = () => {
     if (stopped) return;
     let stderr = "";
-    let pending = "";
     let spawnError: NodeJS.ErrnoException | null = null;
     let killedForStall = false;
     const startedAtMs = now();
@@ -152,14 +152,8 @@ export function startNvidiaSmiStream(opts: NvidiaSmiStreamOptions): NvidiaSmiStr
     childExited = new Promise<void>((resolve) => proc.once("close", () => resolve()));
     proc.stdout?.setEncoding("utf8");
     proc.stderr?.setEncoding("utf8");
-    proc.stdout?.on("data", (chunk: string) => {
-      // Lines may be split across chunks: keep the unterminated tail for the next chunk.
-      pending += chunk;
-      const lines = pending.split("\n");
-      pending = lines.pop() ?? "";
-      if (pending.length > MAX_LINE_CHARS) pending = pending.slice(-MAX_LINE_CHARS);
-      for (const line of lines) handleLine(line);
-    });
+    const stdoutLines = lineSplitter(handleLine, MAX_LINE_CHARS, "keep-tail");
+    proc.stdout?.on("data", (chunk: string) => stdoutLines.push(chunk));
     proc.stderr?.on("data", (chunk: string) => {
       stderr = (stderr + chunk).slice(-MAX_STDERR_CHARS);
     });
@@ -197,8 +191,8 @@ export function startNvidiaSmiStream(opts: NvidiaSmiStreamOptions): NvidiaSmiStr
       if (watchdog) clearInterval(watchdog);
       watchdog = null;
       if (child === proc) child = null;
-      if (pending.trim() !== "") handleLine(pending);
-      pending = "";
+      const rest = stdoutLines.takeRest();
+      if (rest.trim() !== "") handleLine(rest);
       if (spawnError?.code === "ENOENT") {
         settlePresent(false);
         return;

@@ -14,6 +14,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { lineSplitter } from "./lines.js";
 
 /** NVML_ERROR_NOT_SUPPORTED (nvml.h, nvmlReturn_t): the device has no energy counter (before Volta). */
 export const NVML_ERROR_NOT_SUPPORTED = 3;
@@ -147,7 +148,6 @@ export function startNvmlReader(opts: NvmlReaderOptions = {}): NvmlReader {
     });
     child = proc;
     closed = new Promise((resolve) => proc.once("close", () => resolve()));
-    let pending = "";
     let stderr = "";
     let spawnError: NodeJS.ErrnoException | null = null;
     const readyTimer = setTimeout(() => {
@@ -162,13 +162,8 @@ export function startNvmlReader(opts: NvmlReaderOptions = {}): NvmlReader {
     proc.stdout?.setEncoding("utf8");
     proc.stderr?.setEncoding("utf8");
     proc.stderr?.on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-MAX_STDERR_CHARS)));
-    proc.stdout?.on("data", (chunk: string) => {
-      pending += chunk;
-      const lines = pending.split("\n");
-      pending = lines.pop() ?? "";
-      if (pending.length > MAX_LINE_CHARS) pending = "";
-      for (const line of lines) handleLine(line);
-    });
+    const stdoutLines = lineSplitter((line) => handleLine(line), MAX_LINE_CHARS, "drop");
+    proc.stdout?.on("data", (chunk: string) => stdoutLines.push(chunk));
     proc.once("error", (error: NodeJS.ErrnoException) => (spawnError = error));
     proc.once("close", (code, signal) => {
       clearTimeout(readyTimer);

@@ -93,7 +93,7 @@ const MAX_STDERR_CHARS = 500;
 const KILL_GRACE_MS = 2_000;
 
 /** `powermetrics --samplers cpu_power,gpu_power -i <ms> -b 1`: line-buffered windows every interval. */
-export function powermetricsArgs(intervalMs: number): string[] {
+function powermetricsArgs(intervalMs: number): string[] {
   return ["--samplers", "cpu_power,gpu_power", "-i", String(Math.round(intervalMs)), "-b", "1"];
 }
 

@@ -11,10 +11,10 @@
  *
  * On platforms without /proc (macOS, Windows) `os.cpus()` times give the same split.
  */
-import { closeSync, openSync, readSync } from "node:fs";
 import { cpus as osCpus } from "node:os";
 import type { CpuInfo } from "node:os";
 import { join } from "node:path";
+import { HeadFiles } from "./head-files.js";
 
 export interface CpuTimes {
   busy: number;
@@ -76,29 +76,15 @@ export function createCpuUtilReader(procRoot = "/proc", options: CpuUtilReaderOp
   const platform = options.platform ?? process.platform;
   const cpus = options.cpus ?? osCpus;
   const statPath = join(procRoot, "stat");
-  const buffer = Buffer.alloc(HEAD_BYTES);
-  let fd: number | null = null;
-  const closeFd = () => {
-    if (fd === null) return;
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    fd = null;
-  };
+  // Kept open between ticks: one pread at offset 0 per tick instead of open, read and close.
+  const files = new HeadFiles(HEAD_BYTES);
 
   const sample: () => CpuTimes | null =
     platform === "linux"
       ? () => {
-          // Kept open between ticks: one pread at offset 0 per tick (procfs regenerates the file from its
-          // start) instead of open, read and close; reopened after an error.
           try {
-            fd ??= openSync(statPath, "r");
-            const bytes = readSync(fd, buffer, 0, HEAD_BYTES, 0);
-            return parseProcStatCpu(buffer.toString("latin1", 0, bytes));
+            return parseProcStatCpu(files.read(statPath));
           } catch {
-            closeFd();
             return null;
           }
         }
@@ -113,6 +99,6 @@ export function createCpuUtilReader(procRoot = "/proc", options: CpuUtilReaderOp
       if (next) prev = next;
       return util;
     },
-    close: closeFd,
+    close: () => files.close(),
   };
 }

@@ -13,9 +13,10 @@
  * `intel-rapl-mmio` tree repeats the package counter through another interface. AMD Zen parts appear
  * under the same `intel-rapl` names; an `amd-rapl` naming is accepted too.
  */
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { HeadFiles } from "./head-files.js";
 
 export interface RaplDomain {
   /** "package-0", "dram-0" (N = the package's powercap index) */
@@ -147,37 +148,8 @@ export function readRaplCounters(domains: readonly RaplDomain[], open?: RaplFile
 }
 
 /** Counter files kept open between ticks (see readRaplCounters); close() when sampling ends. */
-export class RaplFiles {
-  private readonly fds = new Map<string, number>();
-  private readonly buffer = Buffer.alloc(64);
-
-  read(path: string): string {
-    let fd = this.fds.get(path);
-    if (fd === undefined) {
-      fd = openSync(path, "r");
-      this.fds.set(path, fd);
-    }
-    try {
-      const bytes = readSync(fd, this.buffer, 0, this.buffer.length, 0);
-      return this.buffer.toString("latin1", 0, bytes);
-    } catch (error) {
-      // Reopened next time (a driver reload replaces the file).
-      this.fds.delete(path);
-      closeQuietly(fd);
-      throw error;
-    }
-  }
-
-  close(): void {
-    for (const fd of this.fds.values()) closeQuietly(fd);
-    this.fds.clear();
-  }
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // already closed
+export class RaplFiles extends HeadFiles {
+  constructor() {
+    super(64);
   }
 }

@@ -11,7 +11,7 @@ import type { CoreLike } from "../../../src/action/core.js";
 import { runStep } from "../../../src/action/run.js";
 import { publishReport } from "../../../src/action/publish-report.js";
 import type { RunReportLimits } from "../../../src/github/run-artifacts.js";
-import { FakeGitHub } from "../../support/fake-github.js";
+import { FakeGitHub, type FakeRun } from "../../support/fake-github.js";
 import { makeReport } from "../../report/make-report.js";
 import { reportZip } from "../../support/report-fixture.js";
 import type { Report } from "../../../src/model/report.js";
@@ -150,4 +150,39 @@ export function jobReport(key: string, phases: Record<string, number>, extra: Pa
 export function upload(fake: FakeGitHub, runId: number, key: string, report: Report): void {
   const stamped = { ...report, identity: { ...report.identity, runId: String(runId) } };
   fake.addArtifact({ name: `ml-footprint-${key}`, runId, zip: reportZip(stamped) });
+}
+
+/** The fork a fork PR comes from (its head repository, as GitHub lists the measuring run). */
+export const FORK_REPO_ID = 999;
+export const FORK_OWNER = "forker";
+
+/** Open PR `number` from the fork (feature at HEAD into main) and its measuring run, as GitHub lists them. */
+export function forkPullRun(fake: FakeGitHub, number: number): FakeRun {
+  fake.pulls.push({
+    number,
+    state: "open",
+    headRef: "feature",
+    headSha: HEAD,
+    headOwner: FORK_OWNER,
+    headRepositoryId: FORK_REPO_ID,
+    baseRef: "main",
+  });
+  return fake.addRun({
+    headSha: HEAD,
+    headBranch: "feature",
+    headRepositoryId: FORK_REPO_ID,
+    event: "pull_request",
+  });
+}
+
+/** The workflow_run event the publish workflow receives for the fork's run `runId`. */
+export function workflowRunEvent(runId: number, headSha = HEAD): Record<string, unknown> {
+  return {
+    workflow_run: {
+      id: runId,
+      head_sha: headSha,
+      head_branch: "feature",
+      head_repository: { id: FORK_REPO_ID, owner: { login: FORK_OWNER } },
+    },
+  };
 }

@@ -8,9 +8,17 @@ import { describe, expect, it } from "vitest";
 import { createGitHubClient } from "../../../src/github/client.js";
 import { findBaseReports } from "../../../src/github/baseline.js";
 import type { FakeGitHub } from "../../support/fake-github.js";
-import { BASE, HEAD, fakeGitHubPerTest, jobReport, runPost, upload } from "./harness.js";
+import {
+  BASE,
+  HEAD,
+  fakeGitHubPerTest,
+  forkPullRun,
+  jobReport,
+  runPost,
+  upload,
+  workflowRunEvent,
+} from "./harness.js";
 
-const FORK_REPO_ID = 999;
 const PR = 23;
 let fake: FakeGitHub;
 fakeGitHubPerTest((f) => (fake = f), "main");
@@ -20,21 +28,7 @@ async function push(jobs: number): Promise<{ measuring: number; publishing: numb
   const keys = Array.from({ length: jobs }, (_, i) => `j${String(i).padStart(3, "0")}`);
   const baseRun = fake.addRun({ headSha: BASE, headBranch: "main" });
   for (const key of keys) upload(fake, baseRun.id, key, jobReport(key, { train: 1 }));
-  fake.pulls.push({
-    number: PR,
-    state: "open",
-    headRef: "feature",
-    headSha: HEAD,
-    headOwner: "forker",
-    headRepositoryId: FORK_REPO_ID,
-    baseRef: "main",
-  });
-  const run = fake.addRun({
-    headSha: HEAD,
-    headBranch: "feature",
-    headRepositoryId: FORK_REPO_ID,
-    event: "pull_request",
-  });
+  const run = forkPullRun(fake, PR);
   for (const key of keys) upload(fake, run.id, key, jobReport(key, { train: 1 }));
 
   // the measuring run: every job's post step looks up its base (publish-report.ts, measure mode)
@@ -56,14 +50,7 @@ async function push(jobs: number): Promise<{ measuring: number; publishing: numb
 
   const { core } = await runPost(fake, {
     inputs: { mode: "publish" },
-    event: {
-      workflow_run: {
-        id: run.id,
-        head_sha: HEAD,
-        head_branch: "feature",
-        head_repository: { id: FORK_REPO_ID, owner: { login: "forker" } },
-      },
-    },
+    event: workflowRunEvent(run.id),
     eventName: "workflow_run",
     runId: 777,
   });

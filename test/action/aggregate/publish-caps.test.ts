@@ -11,9 +11,17 @@ import { PUBLISH_MAX_REQUESTS } from "../../../src/action/client.js";
 import { MAX_RUN_ARTIFACTS } from "../../../src/github/run-artifacts.js";
 import type { FakeGitHub } from "../../support/fake-github.js";
 import { reportZip } from "../../support/report-fixture.js";
-import { BASE, HEAD, fakeGitHubPerTest, jobReport, runPost, sha, upload } from "./harness.js";
+import {
+  BASE,
+  fakeGitHubPerTest,
+  forkPullRun,
+  jobReport,
+  runPost,
+  sha,
+  upload,
+  workflowRunEvent,
+} from "./harness.js";
 
-const FORK_REPO_ID = 999;
 const PR = 17;
 const COMMITS = "GET /repos/{owner}/{repo}/commits";
 const DOWNLOAD = "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}";
@@ -26,21 +34,7 @@ fakeGitHubPerTest((f) => {
 }, "main");
 
 function forkRunWith(artifacts: number) {
-  fake.pulls.push({
-    number: PR,
-    state: "open",
-    headRef: "feature",
-    headSha: HEAD,
-    headOwner: "forker",
-    headRepositoryId: FORK_REPO_ID,
-    baseRef: "main",
-  });
-  const run = fake.addRun({
-    headSha: HEAD,
-    headBranch: "feature",
-    headRepositoryId: FORK_REPO_ID,
-    event: "pull_request",
-  });
+  const run = forkPullRun(fake, PR);
   const zip = reportZip(jobReport("j", { train: 1 }));
   for (let i = 0; i < artifacts; i++)
     fake.addArtifact({ name: `ml-footprint-j${String(i).padStart(3, "0")}`, runId: run.id, zip });
@@ -50,14 +44,7 @@ function forkRunWith(artifacts: number) {
 const publish = (runId: number) =>
   runPost(fake, {
     inputs: { mode: "publish" },
-    event: {
-      workflow_run: {
-        id: runId,
-        head_sha: HEAD,
-        head_branch: "feature",
-        head_repository: { id: FORK_REPO_ID, owner: { login: "forker" } },
-      },
-    },
+    event: workflowRunEvent(runId),
     eventName: "workflow_run",
     runId: 777,
   });

@@ -5,10 +5,19 @@ import { reportZip } from "../../support/report-fixture.js";
 import { RunnerJob } from "../../support/runner.js";
 import { parseReportJson } from "../../../src/model/report.js";
 import { formatEnergy } from "../../../src/report/format.js";
-import { BASE, HEAD, fakeGitHubPerTest, jobReport, runPost, upload } from "./harness.js";
+import {
+  BASE,
+  FORK_OWNER,
+  FORK_REPO_ID,
+  HEAD,
+  fakeGitHubPerTest,
+  forkPullRun,
+  jobReport,
+  runPost,
+  upload,
+  workflowRunEvent,
+} from "./harness.js";
 
-const FORK_REPO_ID = 999;
-const FORK_OWNER = "forker";
 const PR = 17;
 let fake: FakeGitHub;
 const jobs: RunnerJob[] = [];
@@ -19,35 +28,7 @@ afterEach(() => {
 });
 
 /** The measuring run of a fork PR, as GitHub lists it: head repository = the fork. */
-function forkRun() {
-  fake.pulls.push({
-    number: PR,
-    state: "open",
-    headRef: "feature",
-    headSha: HEAD,
-    headOwner: FORK_OWNER,
-    headRepositoryId: FORK_REPO_ID,
-    baseRef: "main",
-  });
-  return fake.addRun({
-    headSha: HEAD,
-    headBranch: "feature",
-    headRepositoryId: FORK_REPO_ID,
-    event: "pull_request",
-  });
-}
-
-/** The workflow_run event the publish workflow receives for `runId`. */
-function workflowRunEvent(runId: number, headSha = HEAD) {
-  return {
-    workflow_run: {
-      id: runId,
-      head_sha: headSha,
-      head_branch: "feature",
-      head_repository: { id: FORK_REPO_ID, owner: { login: FORK_OWNER } },
-    },
-  };
-}
+const forkRun = () => forkPullRun(fake, PR);
 
 const COMMENT_ROUTE = "POST /repos/{owner}/{repo}/issues/{issue_number}/comments";
 
