@@ -14,7 +14,7 @@
  * library's own counter (it grows at exactly the configured power).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pct, processCpuS, sleep, type Figure } from "./util.js";
 import { buildFakeNvml } from "../test/support/fake-nvml.js";
@@ -148,7 +148,7 @@ export async function benchSamplerOverhead(o: OverheadOptions): Promise<{ rows: 
       process.execPath,
       // as the action spawns it (startBackgroundSampler), node options included
       [
-        ...(entry === sampler ? SAMPLER_NODE_FLAGS : []),
+        ...(entry.endsWith("sampler.js") ? SAMPLER_NODE_FLAGS : []),
         entry,
         "sampler",
         "run",
@@ -172,7 +172,12 @@ export async function benchSamplerOverhead(o: OverheadOptions): Promise<{ rows: 
     FAKE_NVML_CONFIG: nvml.fake.config(NVML_DEVICES),
   });
   const withStream = detached("stream", { ...gpuEnv, ML_FOOTPRINT_PYTHON: "/nonexistent/python3" });
-  const baseline = o.baselineDist ? join(o.baselineDist, "cli.js") : null;
+  // The older build's slim entry where it has one (run as the action runs it, node options included), else cli.js.
+  const baseline = o.baselineDist
+    ? existsSync(join(o.baselineDist, "sampler.js"))
+      ? join(o.baselineDist, "sampler.js")
+      : join(o.baselineDist, "cli.js")
+    : null;
   const oldNoGpu = baseline
     ? detached("base-no-gpu", { ML_FOOTPRINT_NVIDIA_SMI: "/nonexistent/nvidia-smi" }, baseline)
     : null;
@@ -237,21 +242,21 @@ export async function benchSamplerOverhead(o: OverheadOptions): Promise<{ rows: 
       ? [
           {
             group: "before: no GPU",
-            name: "sampler (baseline cli.js)",
+            name: `sampler (baseline ${baseline?.endsWith("sampler.js") ? "sampler.js" : "cli.js"})`,
             pid: () => oldNoGpu.proc.pid ?? null,
             own: true,
             note: "the build given by --baseline-dist",
           },
           {
             group: "before: 2 GPUs, NVML",
-            name: "sampler (baseline cli.js)",
+            name: `sampler (baseline ${baseline?.endsWith("sampler.js") ? "sampler.js" : "cli.js"})`,
             pid: () => oldNvml.proc.pid ?? null,
             own: true,
-            note: "stream + counter helper",
+            note: "the build given by --baseline-dist",
           },
           {
             group: "before: 2 GPUs, NVML",
-            name: "NVML counter helper (python3)",
+            name: "GPU reader / counter helper (python3)",
             pid: child(oldNvml.proc, /^python/),
             own: true,
             note: "",
@@ -361,6 +366,13 @@ function figuresOf(rows: Row[], startupWallS: number, counterError: number): Fig
           section: "1",
           name: "2 fake GPUs + NVML: baseline build's sampler + helper over a 10-minute job",
           value: pct(amortised("before: 2 GPUs, NVML")),
+          goal: "",
+          met: null,
+        },
+        {
+          section: "1",
+          name: "2 fake GPUs + NVML: baseline build's sampler alone vs minimal Node loop, steady state",
+          value: `${(rate(find("before: 2 GPUs, NVML", "sampler")) / floor).toFixed(2)}×`,
           goal: "",
           met: null,
         },

@@ -30,6 +30,8 @@ import { amdSmiGpuReader } from "./sources/amd-smi.js";
 import { nvmlCodeName, stepCounter, type CounterTrack } from "./gpu-counter.js";
 import { nvmlGpuReader, type GpuReader, type GpuReaderHello, type GpuTickReading } from "./gpu-reader.js";
 
+type SampleLine = Extract<SamplesFileLine, { t: "s" }>;
+
 /** A reader's answer that was the tick (the reader is the clock while it runs). */
 interface Answered {
   reader: GpuReader;
@@ -113,6 +115,11 @@ const GPU_START_WAIT_MS = 5_000;
 const FIRST_BLOCK_SETTLE_MS = 100;
 /** Reader answers missed in a row before the reader is given up (killed; the nvidia-smi stream takes over). */
 const READER_MAX_MISSED_READS = 3;
+/**
+ * While the reader answers, its watchdog looks at most once every this many intervals (a hung reader is then
+ * noticed up to this many intervals later; its misses follow one limit apart, as before).
+ */
+const WATCHDOG_LOOK_INTERVALS = 10;
 
 /** Per GPU UUID: the counter's state, or why there is none. */
 type CounterState = { on: true; track: CounterTrack | undefined } | { on: false; why: string };
@@ -123,7 +130,8 @@ export class Sampler {
   private fd: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   /** the reader whose answers `timer` watches (null: `timer` is the sampler's own tick) */
-  private watchdogOf: GpuReader | null = null;
+  /** when the reader last answered (or the watchdog last took a miss), on this.now() */
+  private lastAnswerAt = 0;
   private nextTickAt = 0;
   private ticks = 0;
   private readonly cpuReader: CpuUtilReader;
@@ -155,6 +163,8 @@ export class Sampler {
   /** counted GPUs of the latest inventory by key (index), for counter readings while their row is stale */
   private gpuIndexByUuid = new Map<string, number>();
   private tickChain: Promise<unknown> = Promise.resolve();
+  /** ticks begun through the promise chain and not yet finished (0: a tick may run synchronously) */
+  private ticksInFlight = 0;
   private soc: SocCounter | null = null;
   private socStream: PowermetricsStream | null = null;
   /** the last powermetrics counter written (kept monotone, a guard: SocCounter's answers never go back) */
@@ -437,35 +447,64 @@ export class Sampler {
     };
     if (reader && this.readerReady) {
       // The GPU reader is the clock: it reads the GPUs each time a tick falls due and its answer is the tick,
-      // so this process wakes once per tick and writes nothing to ask. A watchdog timer, re-armed at each
-      // answer (so it never fires while answers come), takes the tick when one does not.
+      // so this process wakes once per tick and writes nothing to ask. A watchdog timer takes the tick when an
+      // answer does not come; an answer only notes its time (no timer touched on the path of every tick).
       const onRead = (read: GpuTickReading[] | null) => {
         if (this.stopped || this.reader !== reader) return;
-        this.armWatchdog(reader);
+        this.lastAnswerAt = this.now();
+        if (this.ticksInFlight === 0) {
+          // The answer in hand: the whole tick runs here, synchronously (see tick).
+          this.tickNow(undefined, { reader, read });
+          this.afterReaderTick(reader);
+          return;
+        }
         void this.tick(undefined, { reader, read }).then(() => this.afterReaderTick(reader));
       };
       reader.subscribe(delay, this.options.intervalMs, onRead);
-      this.armWatchdog(reader);
+      this.lastAnswerAt = this.now();
+      this.armWatchdog(reader, this.watchdogLimitMs());
       return;
     }
-    this.watchdogOf = null;
-    this.timer = setTimeout(() => void this.tick().then(next), delay);
+    this.timer = setTimeout(() => {
+      if (this.ticksInFlight === 0 && !this.needsAwait()) {
+        this.tickNow();
+        next();
+      } else void this.tick().then(next);
+    }, delay);
   }
 
   /** No answer for a whole interval past its due time: a tick without it (a miss), then wait on. */
-  private armWatchdog(reader: GpuReader): void {
-    // The same timer pushed back at each answer (refresh: no new Timeout, no list re-insertion per tick).
-    if (this.timer && this.watchdogOf === reader) {
-      this.timer.refresh();
+  private watchdogLimitMs(): number {
+    return this.options.intervalMs + this.readTimeoutMs();
+  }
+
+  private armWatchdog(reader: GpuReader, inMs: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.watchdog(reader), inMs);
+  }
+
+  /**
+   * The watchdog's look: silent for the whole limit → a miss tick, and the next look one limit later; answers
+   * coming → the next look when the last answer would be overdue, but no sooner than WATCHDOG_LOOK_INTERVALS
+   * intervals. A timer pushed back at every answer is not free: Node's timer list still fires at its first due
+   * time and re-queues the timer, a wake-up with no tick every two to three seconds (strace: an epoll_pwait
+   * that times out between answers), measured 0.1-0.3 extra wake-ups a second.
+   */
+  private watchdog(reader: GpuReader): void {
+    if (this.stopped || this.reader !== reader) return;
+    const limitMs = this.watchdogLimitMs();
+    const now = this.now();
+    const silentMs = now - this.lastAnswerAt;
+    if (silentMs < limitMs) {
+      this.armWatchdog(
+        reader,
+        Math.max(limitMs - silentMs, WATCHDOG_LOOK_INTERVALS * this.options.intervalMs),
+      );
       return;
     }
-    if (this.timer) clearTimeout(this.timer);
-    this.watchdogOf = reader;
-    this.timer = setTimeout(() => {
-      if (this.stopped || this.reader !== reader) return;
-      this.armWatchdog(reader);
-      void this.tick(undefined, { reader, read: null }).then(() => this.afterReaderTick(reader));
-    }, this.options.intervalMs + this.readTimeoutMs());
+    this.lastAnswerAt = now; // this miss stands for the interval: the next one after another whole limit
+    this.armWatchdog(reader, limitMs);
+    void this.tick(undefined, { reader, read: null }).then(() => this.afterReaderTick(reader));
   }
 
   /** After a tick the reader drove: where the reader was given up, the sampler's own timer takes over. */
@@ -480,41 +519,80 @@ export class Sampler {
     return this.options.nvmlReadTimeoutMs ?? Math.max(2_000, this.options.intervalMs);
   }
 
-  /** One sample; ticks run one after the other (a reader's answer may be awaited inside). */
+  /**
+   * One sample; ticks run one after the other (a reader's answer may be awaited inside). A tick that awaits
+   * nothing (the reader's answer in hand, or no on-demand reader) while none is in flight runs synchronously:
+   * no promise chain, no microtasks, on the path that runs once a second for the whole job.
+   */
   private tick(ts?: number, answered?: Answered): Promise<number> {
+    if (this.ticksInFlight === 0 && !this.needsAwait(answered))
+      return Promise.resolve(this.tickNow(ts, answered));
+    this.ticksInFlight += 1;
     const run = this.tickChain.then(() => this.sample(ts, answered));
-    this.tickChain = run.catch(() => undefined);
+    this.tickChain = run.catch(() => undefined).finally(() => (this.ticksInFlight -= 1));
     // The stop file (Windows has no SIGTERM) is looked for at each tick, whoever drove it: no timer of its own.
     return run.then((at) => {
-      if (this.options.stopFile && existsSync(this.options.stopFile)) this.stopRequest();
+      this.checkStopFile();
       return at;
     });
   }
 
+  /** The synchronous tick (see tick): the sample, then the stop file. */
+  private tickNow(ts?: number, answered?: Answered): number {
+    const at = this.sampleNow(ts, answered);
+    this.checkStopFile();
+    return at;
+  }
+
+  private checkStopFile(): void {
+    if (this.options.stopFile && existsSync(this.options.stopFile)) this.stopRequest();
+  }
+
+  /** Whether a sample would await the reader (an on-demand reader asked at the tick, no answer in hand). */
+  private needsAwait(answered?: Answered): boolean {
+    return !answered && this.reader !== null && this.readerReady && this.reader.readsOnDemand;
+  }
+
   private async sample(tsAt?: number, answered?: Answered): Promise<number> {
-    let ts = tsAt ?? this.now();
+    if (!this.needsAwait(answered)) return this.sampleNow(tsAt, answered);
+    const reader = this.reader!;
+    const line = this.beginLine(tsAt ?? this.now());
+    const askedAt = this.now();
+    const read = await reader.read(this.readTimeoutMs());
+    // The GPUs were read between the question and the answer: the sample stands at their midpoint.
+    const ts = (line.ts = Math.max(line.ts, (askedAt + this.now()) / 2));
+    if (this.reader === reader) this.applyRead(reader, read, ts);
+    return this.finishLine(line, false);
+  }
+
+  /** A sample that awaits nothing: the reader's answer in hand, a reader that only answers on its own, or none. */
+  private sampleNow(tsAt?: number, answered?: Answered): number {
+    const line = this.beginLine(tsAt ?? this.now());
     let notFresh = false;
-    const line: Extract<SamplesFileLine, { t: "s" }> = { t: "s", ts, cpu: this.cpuReader.read(ts) };
+    if (answered) {
+      // The reader's answer was the tick: its reading was taken just before it arrived.
+      if (this.reader === answered.reader) this.applyRead(answered.reader, answered.read, line.ts);
+    } else if (this.reader && this.readerReady) {
+      // A tick between the tool's own readings (the first and the last): no GPU reading of its own; the edge
+      // rule holds the nearest reading over the stretch, with the range widened.
+      notFresh = true;
+    }
+    return this.finishLine(line, notFresh);
+  }
+
+  private beginLine(ts: number): SampleLine {
+    const line: SampleLine = { t: "s", ts, cpu: this.cpuReader.read(ts) };
     if (this.raplDomains.length) line.rapl = readRaplCounters(this.raplDomains, this.raplFiles);
     if (this.soc) {
       const soc = this.socAt(ts);
       if (soc) line.soc = soc;
     }
-    if (answered) {
-      // The reader's answer was the tick: its reading was taken just before it arrived.
-      if (this.reader === answered.reader) this.applyRead(answered.reader, answered.read, ts);
-    } else if (this.reader && this.readerReady && !this.reader.readsOnDemand) {
-      // A tick between the tool's own readings (the first and the last): no GPU reading of its own; the edge
-      // rule holds the nearest reading over the stretch, with the range widened.
-      notFresh = true;
-    } else if (this.reader && this.readerReady) {
-      const reader = this.reader;
-      const askedAt = this.now();
-      const read = await reader.read(this.readTimeoutMs());
-      // The GPUs were read between the question and the answer: the sample stands at their midpoint.
-      ts = line.ts = Math.max(ts, (askedAt + this.now()) / 2);
-      if (this.reader === reader) this.applyRead(reader, read, ts);
-    }
+    return line;
+  }
+
+  /** GPU readings into the line, the line into the file. */
+  private finishLine(line: SampleLine, notFresh: boolean): number {
+    const ts = line.ts;
     this.gpuStream?.check();
     const fresh: GpuReading[] = [];
     if (this.gpuLatest.size && !notFresh) {
