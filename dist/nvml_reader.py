@@ -61,8 +61,19 @@ LIBRARY = "libnvidia-ml.so.1"
 
 
 def emit(obj):
-    sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
-    sys.stdout.flush()
+    write_line(json.dumps(obj, separators=(",", ":")))
+
+
+def write_line(text):
+    """One line in one write(2) straight to fd 1 (no text layer, no flush call: the answer is one wake-up)."""
+    data = (text + "\n").encode("utf-8")
+    while data:
+        data = data[os.write(1, data) :]
+
+
+def js(value):
+    """A number or None as JSON (float repr is what json.dumps writes): replies are formatted, not json.dumps'd."""
+    return "null" if value is None else repr(value)
 
 
 def function(lib, name, argtypes):
@@ -133,12 +144,17 @@ class Power:
         self.field = FieldValue()
         self.util = Utilization()
         self.mem = Memory()
+        # byref() made once: each tick passes the same pointers (no argument objects built per call)
+        self.mw_ref = ctypes.byref(self.mw)
+        self.field_ref = ctypes.byref(self.field)
+        self.util_ref = ctypes.byref(self.util)
+        self.mem_ref = ctypes.byref(self.mem)
         self.average = self.fields is not None and self.read_average() is not None
 
     def read_average(self):
         self.field.fieldId = NVML_FI_DEV_POWER_AVERAGE
         self.field.scopeId = 0
-        if self.fields(self.handle, 1, ctypes.byref(self.field)) != NVML_SUCCESS:
+        if self.fields(self.handle, 1, self.field_ref) != NVML_SUCCESS:
             return None
         if self.field.nvmlReturn != NVML_SUCCESS or self.field.valueType != 1:
             return None
@@ -149,13 +165,13 @@ class Power:
         watts = self.read_average() if self.average else None
         averaged = watts is not None
         if watts is None and self.usage is not None:
-            if self.usage(self.handle, ctypes.byref(self.mw)) == NVML_SUCCESS:
+            if self.usage(self.handle, self.mw_ref) == NVML_SUCCESS:
                 watts = self.mw.value / 1000.0
         util = None
-        if self.util_fn is not None and self.util_fn(self.handle, ctypes.byref(self.util)) == NVML_SUCCESS:
+        if self.util_fn is not None and self.util_fn(self.handle, self.util_ref) == NVML_SUCCESS:
             util = self.util.gpu
         used = None
-        if self.mem_fn is not None and self.mem_fn(self.handle, ctypes.byref(self.mem)) == NVML_SUCCESS:
+        if self.mem_fn is not None and self.mem_fn(self.handle, self.mem_ref) == NVML_SUCCESS:
             used = self.mem.used // 1048576
         return watts, averaged, util, used
 
@@ -248,31 +264,39 @@ def main():
     emit({"ok": True, "uuids": uuids, "gpus": gpus})
 
     energy = ctypes.c_ulonglong(0)
+    energy_ref = ctypes.byref(energy)
+    # Per device: (handle, its code when the handle failed or the counter function is missing, its Power).
+    devices = [
+        (handle, handle_code if handle is None else NVML_ERROR_FUNCTION_NOT_FOUND, power)
+        for handle, handle_code, power in zip(handles, handle_codes, powers)
+    ]
+    no_power = (None, False, None, None)
 
-    def answer(seq, with_power):
+    def answer(seq_json, with_power):
+        """One reply line, formatted directly (the same JSON the protocol documents, keys in the same order)."""
         values = []
         codes = []
-        reply = {"seq": seq}
+        parts = ['{"seq":', seq_json]
         if with_power:
-            watts, averaged, utils, used = [], [], [], []
-            for power in powers:
-                w, f, u, m = power.read() if power is not None else (None, False, None, None)
-                watts.append(w)
-                averaged.append(1 if f else 0)
-                utils.append(u)
-                used.append(m)
-            reply.update({"w": watts, "u": utils, "mem": used, "f": averaged})
-        for handle, handle_code in zip(handles, handle_codes):
+            watts, utils, used, averaged = [], [], [], []
+            for _, _, power in devices:
+                w, f, u, m = power.read() if power is not None else no_power
+                watts.append(js(w))
+                averaged.append("1" if f else "0")
+                utils.append(js(u))
+                used.append(js(m))
+            parts += [',"w":[', ",".join(watts), '],"u":[', ",".join(utils), '],"mem":[', ",".join(used)]
+            parts += ['],"f":[', ",".join(averaged), "]"]
+        for handle, missing_code, _ in devices:
             if handle is None or energy_fn is None:
-                values.append(None)
-                codes.append(handle_code if handle is None else NVML_ERROR_FUNCTION_NOT_FOUND)
+                values.append("null")
+                codes.append(str(missing_code))
                 continue
-            rc = energy_fn(handle, ctypes.byref(energy))
-            values.append(energy.value if rc == NVML_SUCCESS else None)
-            codes.append(rc)
-        reply["e"] = values
-        reply["err"] = codes
-        emit(reply)
+            rc = energy_fn(handle, energy_ref)
+            values.append(str(energy.value) if rc == NVML_SUCCESS else "null")
+            codes.append(str(rc))
+        parts += [',"e":[', ",".join(values), '],"err":[', ",".join(codes), "]}"]
+        write_line("".join(parts))
 
     # A request with a delay is answered when it falls due, and with a period again every period after: the
     # helper is the tick's clock, so the sampler wakes once per tick (at the answer), writes nothing to ask, and
@@ -300,7 +324,7 @@ def main():
         while b"\n" in buffered:
             raw, buffered = buffered.split(b"\n", 1)
             parts = raw.decode("ascii", "replace").split()
-            seq = parts[0][:32] if parts else ""
+            seq = json.dumps(parts[0][:32] if parts else "")  # as JSON once per request, not per answer
             with_power = len(parts) > 1 and parts[1] == "p"
             delay_ms = number(parts, 2)
             period_ms = number(parts, 3)
