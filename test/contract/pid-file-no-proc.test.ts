@@ -23,8 +23,21 @@ const children: ChildProcess[] = [];
 const dirs: string[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) if (c.pid && alive(c.pid)) c.kill("SIGKILL");
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const d of dirs.splice(0)) {
+    // A sampler this file started and an assertion left running: stopped here, never left behind.
+    const pid = Number(readPidFile(d));
+    if (pid > 0 && alive(pid)) process.kill(pid, "SIGKILL");
+    rmSync(d, { recursive: true, force: true });
+  }
 });
+
+function readPidFile(dir: string): string {
+  try {
+    return readFileSync(join(dir, PID_FILE), "utf8").trim();
+  } catch {
+    return "";
+  }
+}
 
 function scratch(): string {
   const dir = tmp("mlf-noproc-");
