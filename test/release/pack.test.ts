@@ -37,6 +37,17 @@ const npm = (args: string[], cwd: string) =>
     env: { ...process.env, npm_config_update_notifier: "false" },
   });
 
+/** The package as it would be released, staged in a temp dir: its files, schema/ and the freshly built dist/. */
+function stagePackage(prefix: string): { root: string; stage: string } {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  const stage = join(root, "stage");
+  mkdirSync(stage);
+  for (const file of ["package.json", "README.md", "LICENSE", "action.yml"]) cpSync(file, join(stage, file));
+  cpSync("schema", join(stage, "schema"), { recursive: true });
+  cpSync(join(distEntry("cli.js"), ".."), join(stage, "dist"), { recursive: true });
+  return { root, stage };
+}
+
 describe("the npm package", { timeout: 240_000 }, () => {
   it("has no runtime dependencies: dist/ bundles them (add packages with npm install -D)", () => {
     expect(pkg.dependencies ?? {}).toEqual({});
@@ -72,13 +83,7 @@ describe("the npm package", { timeout: 240_000 }, () => {
   it("installs from the packed tarball into an empty directory, offline, and runs", () => {
     // Pack the package as it would be released: this checkout's package files with the bundle built from the
     // current source (the committed dist/ is rebuilt by the integrator and checked by .ci/run).
-    const root = mkdtempSync(join(tmpdir(), "mlf-pack-"));
-    const stage = join(root, "stage");
-    mkdirSync(stage);
-    for (const file of ["package.json", "README.md", "LICENSE", "action.yml"])
-      cpSync(file, join(stage, file));
-    cpSync("schema", join(stage, "schema"), { recursive: true });
-    cpSync(join(distEntry("cli.js"), ".."), join(stage, "dist"), { recursive: true });
+    const { root, stage } = stagePackage("mlf-pack-");
     const [packed] = JSON.parse(
       npm(["pack", "--json", "--ignore-scripts", "--pack-destination", root], stage),
     ) as {
@@ -112,13 +117,7 @@ describe("the npm package", { timeout: 240_000 }, () => {
   });
 
   it("release.yml's dry-run step, run by bash in the package as the runner does: packs, installs, --version and run -- true", () => {
-    const root = mkdtempSync(join(tmpdir(), "mlf-dry-"));
-    const stage = join(root, "stage");
-    mkdirSync(stage);
-    for (const file of ["package.json", "README.md", "LICENSE", "action.yml"])
-      cpSync(file, join(stage, file));
-    cpSync("schema", join(stage, "schema"), { recursive: true });
-    cpSync(join(distEntry("cli.js"), ".."), join(stage, "dist"), { recursive: true });
+    const { stage } = stagePackage("mlf-dry-");
     const script = stepScript("The packed tarball installs into an empty directory and runs");
     const env = { ...process.env, npm_config_update_notifier: "false", npm_config_offline: "true" };
     const ok = spawnSync("bash", ["-e", "-c", script], {
