@@ -2,7 +2,7 @@
 // Code splitting keeps heavy, rarely used code (artifact client, Octokit) in lazily imported chunks, so
 // starting a measurement stays fast and the detached sampler process stays small.
 import { build } from "esbuild";
-import { copyFileSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -55,3 +55,11 @@ await build({
 // The NVML counter helper runs as its own python3 process (src/measure/sources/nvml.ts): shipped beside the
 // entry points, where defaultNvmlHelperPath() looks for it.
 copyFileSync("src/measure/sources/nvml_reader.py", join(outdir, "nvml_reader.py"));
+// NVML is read inside the detached sampler process through Koffi's prebuilt Node-API binary (nvml-ffi.ts), one
+// per runner platform, vendored with their checksums (scripts/vendor-koffi.mjs); nvml-ffi.ts looks for them in
+// dist/koffi/<triplet>/. The licence travels with them.
+const koffi = JSON.parse(readFileSync("vendor/koffi/manifest.json", "utf8"));
+for (const file of [...Object.keys(koffi.files), "LICENSE.txt", "manifest.json"]) {
+  mkdirSync(join(outdir, "koffi", file, ".."), { recursive: true });
+  copyFileSync(join("vendor", "koffi", file), join(outdir, "koffi", file));
+}

@@ -43,6 +43,7 @@ const SAMPLER_KEEP = new Set([
   "ML_FOOTPRINT_AMD_SMI",
   "ML_FOOTPRINT_POWERMETRICS",
   "ML_FOOTPRINT_PYTHON", // interpreter for the NVML counter helper
+  "ML_FOOTPRINT_NVML_READER", // in-process (default) or the python3 helper
   "ML_FOOTPRINT_GPU_START_WAIT_MS",
   "ML_FOOTPRINT_PROC_ROOT",
   "ML_FOOTPRINT_SYS_ROOT",

@@ -3,8 +3,10 @@
  * with everything it needs per GPU (power, utilisation, memory and, where the GPU has one, the cumulative energy
  * counter). Between ticks nothing runs: no timer, no stream to parse, no second process reading the same GPUs.
  *
- * Readers: NVML through the python3 helper (sources/nvml.ts) on NVIDIA; amd-smi on AMD (sources/amd-smi.ts).
- * Where no reader can be loaded, the sampler falls back to the long-running nvidia-smi stream.
+ * Readers: NVML inside the sampler process (sources/nvml-ffi.ts, the detached sampler's default: no child at all,
+ * read synchronously at the sampler's own tick), NVML through the python3 helper (sources/nvml.ts) elsewhere or
+ * where the in-process reader cannot be loaded; amd-smi on AMD (sources/amd-smi.ts). Where no reader can be
+ * loaded, the sampler falls back to the long-running nvidia-smi stream.
  */
 import type { NvidiaSmiRow } from "./sources/nvidia-smi-parse.js";
 import {
@@ -14,6 +16,7 @@ import {
   type NvmlRead,
   type NvmlReaderOptions,
 } from "./sources/nvml.js";
+import { openNvmlInProcess, type Koffi } from "./sources/nvml-ffi.js";
 
 /** Which tool read a GPU; the report's method names follow it. */
 export type GpuReaderKind = "nvml" | "amd-smi";
@@ -54,6 +57,11 @@ export interface GpuReader {
   subscribe(delayMs: number, periodMs: number, onRead: (read: GpuTickReading[] | null) => void): void;
   /** why the reader stopped answering, once it has; null while it runs */
   readonly exitReason: string | null;
+  /**
+   * An in-process reader's reading of every GPU, now (null before it is ready). Where present, the sampler's own
+   * timer is the clock and each tick reads here: read() and subscribe() are not used.
+   */
+  readSync?(): GpuTickReading[] | null;
   stop(): Promise<void>;
 }
 
@@ -70,6 +78,7 @@ export function nvmlGpuReader(opts: NvmlReaderOptions): GpuReader {
     devices = hello.devices;
     return { ok: true };
   });
+  const rows = (read: NvmlRead | null) => nvmlRows(read, uuids, devices);
   return {
     kind: "nvml",
     readsOnDemand: true,
@@ -85,32 +94,71 @@ export function nvmlGpuReader(opts: NvmlReaderOptions): GpuReader {
       nvml.subscribe(delayMs, periodMs, (read) => onRead(rows(read)));
     },
   };
+}
 
-  function rows(read: NvmlRead | null): GpuTickReading[] | null {
-    if (read === null || !read.power) return null;
-    const power = read.power;
-    const out: GpuTickReading[] = [];
-    for (const [index, device] of devices.entries()) {
-      if (device === null) continue;
-      const averaged = power.averaged[index] ?? false;
-      out.push({
-        row: {
-          index,
-          uuid: uuids[index] ?? null,
-          name: device.name ?? "unknown GPU",
-          powerW: power.w[index] ?? null,
-          powerLimitW: device.limitW,
-          utilization: power.u[index] ?? null,
-          memoryUsedMiB: power.memUsedMiB[index] ?? null,
-          memoryTotalMiB: device.memTotalMiB,
-          powerField: averaged || power.w[index] == null ? device.powerField : "power.draw",
-        },
-        counter: {
-          rawMj: read.e[index] ?? null,
-          code: read.err[index] ?? NVML_ERROR_NOT_SUPPORTED,
-        },
-      });
-    }
-    return out;
+/**
+ * NVML read inside this process (Koffi loaded by the caller): no child, no pipe; each tick reads synchronously
+ * (readSync). NVML is opened one timer turn after start, so a caller that does not wait (background mode) has
+ * written its first sample before nvmlInit_v2 blocks (seconds without persistence mode).
+ */
+export function nvmlInProcessGpuReader(koffi: Koffi, library?: string): GpuReader {
+  let nvml: ReturnType<typeof openNvmlInProcess> | null = null;
+  let stopped = false;
+  const ready = new Promise<GpuReaderHello>((resolve) =>
+    setTimeout(() => {
+      if (stopped) return resolve({ ok: false, reason: "stopped before NVML was opened" });
+      nvml = openNvmlInProcess(koffi, library);
+      resolve(nvml.ok ? { ok: true } : { ok: false, reason: nvml.reason });
+    }, 0),
+  );
+  const readSync = () => (nvml?.ok ? nvmlRows(nvml.nvml.read(), nvml.nvml.uuids, nvml.nvml.devices) : null);
+  return {
+    kind: "nvml",
+    readsOnDemand: true,
+    ready,
+    exitReason: null,
+    readSync,
+    read: () => Promise.resolve(readSync()),
+    subscribe() {
+      throw new Error("the in-process NVML reader is read at the sampler's tick (readSync), not subscribed");
+    },
+    stop() {
+      stopped = true;
+      if (nvml?.ok) nvml.nvml.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+/** One NVML reading (helper reply or in-process) as the sampler's rows; null where it carries no power. */
+function nvmlRows(
+  read: NvmlRead | null,
+  uuids: (string | null)[],
+  devices: (NvmlDevice | null)[],
+): GpuTickReading[] | null {
+  if (read === null || !read.power) return null;
+  const power = read.power;
+  const out: GpuTickReading[] = [];
+  for (const [index, device] of devices.entries()) {
+    if (device === null) continue;
+    const averaged = power.averaged[index] ?? false;
+    out.push({
+      row: {
+        index,
+        uuid: uuids[index] ?? null,
+        name: device.name ?? "unknown GPU",
+        powerW: power.w[index] ?? null,
+        powerLimitW: device.limitW,
+        utilization: power.u[index] ?? null,
+        memoryUsedMiB: power.memUsedMiB[index] ?? null,
+        memoryTotalMiB: device.memTotalMiB,
+        powerField: averaged || power.w[index] == null ? device.powerField : "power.draw",
+      },
+      counter: {
+        rawMj: read.e[index] ?? null,
+        code: read.err[index] ?? NVML_ERROR_NOT_SUPPORTED,
+      },
+    });
   }
+  return out;
 }

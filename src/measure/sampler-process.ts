@@ -38,6 +38,8 @@ export async function runSamplerProcess(flags: SamplerRunFlags, env = process.en
     // head before the first GPU reading is held back from it (edge rule) with the range widened.
     gpuStartWaitMs: 0,
     nvml: roots.python ? { python: roots.python } : {},
+    // This process only samples: NVML is read in it (one wake-up per tick), the helper where that cannot load.
+    nvmlInProcess: nvmlReaderChoice(env) === "in-process",
     onInfo: (message) => process.stderr.write(`ml-footprint: ${message}\n`),
   });
   await instance.start();
@@ -53,6 +55,16 @@ export async function runSamplerProcess(flags: SamplerRunFlags, env = process.en
     // Windows: no SIGTERM; `sampler stop` leaves the stop file, seen at the next tick.
     void instance.stopRequested.then(stop);
   });
+}
+
+/** ML_FOOTPRINT_NVML_READER: "in-process" (the default) or "helper" (the python3 helper, a child per job). */
+export function nvmlReaderChoice(env: NodeJS.ProcessEnv): "in-process" | "helper" {
+  const value = env.ML_FOOTPRINT_NVML_READER;
+  if (value === undefined || value === "" || value === "in-process") return "in-process";
+  if (value === "helper") return "helper";
+  throw new Error(
+    `ML_FOOTPRINT_NVML_READER: ${JSON.stringify(value.slice(0, 100))} is not accepted; use "in-process" (the default) or "helper"`,
+  );
 }
 
 /** argv after the script: `sampler run --dir D …` (the words the CLI's command takes, so pid checks match). */

@@ -2,9 +2,11 @@
  * The sampler: reads every source once per tick and appends one NDJSON line to the samples file.
  * Cheap by construction: two or three small synchronous file reads per tick, one write, no process per
  * sample, no buffering in memory, and nothing between ticks: the one timer is the tick's. GPUs are read by
- * ONE reader child asked once per tick (gpu-reader.ts: NVML through a python3 helper, amd-smi on AMD), which
- * serves power, utilisation, memory and the energy counter together; the long-running nvidia-smi stream is
- * the fallback where no reader can be loaded, and its staleness bounds are checked at the tick, not by a timer.
+ * ONE reader (gpu-reader.ts) that serves power, utilisation, memory and the energy counter together: NVML inside
+ * this process where the owner asks for it (the detached sampler: the tick reads it synchronously, one wake-up
+ * per tick in all), else a child asked once per tick (NVML through a python3 helper, amd-smi on AMD); the
+ * long-running nvidia-smi stream is the fallback where no reader can be loaded, and its staleness bounds are
+ * checked at the tick, not by a timer.
  */
 import { closeSync, existsSync, openSync, writeSync } from "node:fs";
 import type { Hardware } from "../model/report.js";
@@ -28,7 +30,14 @@ import type { NvmlReaderOptions } from "./sources/nvml.js";
 import { executableExists } from "./sources/find-executable.js";
 import { amdSmiGpuReader } from "./sources/amd-smi.js";
 import { nvmlCodeName, stepCounter, type CounterTrack } from "./gpu-counter.js";
-import { nvmlGpuReader, type GpuReader, type GpuReaderHello, type GpuTickReading } from "./gpu-reader.js";
+import {
+  nvmlGpuReader,
+  nvmlInProcessGpuReader,
+  type GpuReader,
+  type GpuReaderHello,
+  type GpuTickReading,
+} from "./gpu-reader.js";
+import { loadKoffi } from "./sources/nvml-ffi.js";
 
 type SampleLine = Extract<SamplesFileLine, { t: "s" }>;
 
@@ -77,6 +86,12 @@ export interface SamplerOptions {
    * installed), so a machine without a GPU starts no python3.
    */
   nvml?: NvmlReaderOptions | null;
+  /**
+   * Read NVML inside this process (Koffi, sources/nvml-ffi.ts) where it loads, the python3 helper where it does
+   * not. Only for a process that does nothing but sample (the detached sampler, sampler-process.ts): an NVML
+   * call that hangs stops this process's ticks. Default false.
+   */
+  nvmlInProcess?: boolean;
   /** bound on one reader answer (default max(2 s, one interval)); a late answer leaves that reading empty */
   nvmlReadTimeoutMs?: number;
   /** a GPU reader to use instead of NVML (tests); started the same way */
@@ -351,7 +366,9 @@ export class Sampler {
         this.options.gpuReader ??
         (this.options.nvml === null
           ? null
-          : () => nvmlGpuReader({ env: this.options.env ?? process.env, ...this.options.nvml }));
+          : () =>
+              this.inProcessNvml() ??
+              nvmlGpuReader({ env: this.options.env ?? process.env, ...this.options.nvml }));
       if (makeReader) {
         const reader = makeReader();
         this.reader = reader;
@@ -367,6 +384,15 @@ export class Sampler {
     } finally {
       clearTimeout(boundTimer);
     }
+  }
+
+  /** The in-process NVML reader where asked for and Koffi loads; null (with a note why) for the helper. */
+  private inProcessNvml(): GpuReader | null {
+    if (!this.options.nvmlInProcess) return null;
+    const koffi = loadKoffi();
+    if (koffi.ok) return nvmlInProcessGpuReader(koffi.koffi);
+    this.info(`NVML read through the python3 helper: ${koffi.reason}`);
+    return null;
   }
 
   /** The reader's first answer: use it from the next tick, or hand over to the nvidia-smi stream. */
@@ -445,7 +471,7 @@ export class Sampler {
       if (this.nextTickAt < now) this.nextTickAt = now + this.options.intervalMs; // skip missed ticks
       this.schedule();
     };
-    if (reader && this.readerReady) {
+    if (reader && this.readerReady && !reader.readSync) {
       // The GPU reader is the clock: it reads the GPUs each time a tick falls due and its answer is the tick,
       // so this process wakes once per tick and writes nothing to ask. A watchdog timer takes the tick when an
       // answer does not come; an answer only notes its time (no timer touched on the path of every tick).
@@ -550,7 +576,13 @@ export class Sampler {
 
   /** Whether a sample would await the reader (an on-demand reader asked at the tick, no answer in hand). */
   private needsAwait(answered?: Answered): boolean {
-    return !answered && this.reader !== null && this.readerReady && this.reader.readsOnDemand;
+    return (
+      !answered &&
+      this.reader !== null &&
+      this.readerReady &&
+      this.reader.readsOnDemand &&
+      !this.reader.readSync
+    );
   }
 
   private async sample(tsAt?: number, answered?: Answered): Promise<number> {
@@ -572,6 +604,9 @@ export class Sampler {
     if (answered) {
       // The reader's answer was the tick: its reading was taken just before it arrived.
       if (this.reader === answered.reader) this.applyRead(answered.reader, answered.read, line.ts);
+    } else if (this.reader?.readSync && this.readerReady) {
+      // In process: the GPUs are read now, at this tick, by this process.
+      this.applyRead(this.reader, this.reader.readSync(), line.ts);
     } else if (this.reader && this.readerReady) {
       // A tick between the tool's own readings (the first and the last): no GPU reading of its own; the edge
       // rule holds the nearest reading over the stretch, with the range widened.

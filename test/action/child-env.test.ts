@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { samplerEnv } from "../../src/action/child-env.js";
 
@@ -36,5 +38,20 @@ describe("the detached sampler's environment", () => {
       ML_FOOTPRINT_SYS_ROOT: "/tmp/sys",
     };
     expect(samplerEnv({ ...read, ML_FOOTPRINT_ELECTRICITY_MAPS_TOKEN: "em-secret" })).toEqual(read);
+  });
+
+  it("keeps every ML_FOOTPRINT_ variable that the sampler's code names (src/measure, src/sampler.ts), found by scanning it", () => {
+    const files = [
+      "src/sampler.ts",
+      ...readdirSync("src/measure", { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => join("src/measure", f)),
+    ];
+    const named = new Set(
+      files.flatMap((f) => readFileSync(f, "utf8").match(/ML_FOOTPRINT_[A-Z0-9_]+/g) ?? []),
+    );
+    expect(named.size).toBeGreaterThanOrEqual(8);
+    const env = Object.fromEntries([...named].map((k) => [k, "x"]));
+    expect(Object.keys(samplerEnv(env)).sort()).toEqual([...named].sort());
   });
 });

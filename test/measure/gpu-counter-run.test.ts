@@ -5,7 +5,7 @@
  * memory and the counter; the fake nvidia-smi (300 W + 150 W) runs only where NVML cannot. No timing
  * assertion: the truth is the counter's power × the duration the report states.
  */
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -167,7 +167,8 @@ describe.skipIf(built.fake === null)(
       expect(report.warnings.join("\n")).not.toMatch(/NVML/);
     }, 120_000);
 
-    it("background mode (sampler start … stop, the action's path): the helper next to dist/cli.js, phases split exactly", async () => {
+    /** `sampler start` … `phase eval` … `stop` (the action's path) with the fake library; the samples integrated. */
+    async function background(extra: Record<string, string>) {
       const fake = built.fake!;
       const dir = mkdtempSync(join(tmpdir(), "mlf-nvml-bg-"));
       const env = {
@@ -175,6 +176,7 @@ describe.skipIf(built.fake === null)(
         FAKE_NVIDIA_SMI_FIXTURE: STEADY,
         LD_LIBRARY_PATH: fake.libDir,
         FAKE_NVML_CONFIG: fake.config([`${UUID0} 400000 ok`, `${UUID1} 150000 not-supported`]),
+        ...extra,
       };
       const samples = join(dir, SAMPLES_FILE);
       const counted = () => (readFileSync(samples, "utf8").match(/"e":\d/g) ?? []).length;
@@ -193,6 +195,30 @@ describe.skipIf(built.fake === null)(
         ?.components.find((c) => c.component === "gpu" && c.method === "nvml-counter");
       expect(evalCounter?.meanPowerW).toBeGreaterThan(400 * 0.99);
       expect(evalCounter?.meanPowerW).toBeLessThan(400 * 1.01);
+      return { log: readFileSync(join(dir, "sampler.log"), "utf8") };
+    }
+
+    it("background mode (sampler start … stop, the action's path): NVML read inside the sampler process, no python3 and no nvidia-smi, phases split exactly", async () => {
+      const smiPids = join(mkdtempSync(join(tmpdir(), "mlf-nvml-bg-smi-")), "nvidia-smi.pids");
+      // No python3 and nvidia-smi recording its starts: a counter reading can only come from the sampler itself.
+      const { log } = await background({
+        ML_FOOTPRINT_PYTHON: "/nonexistent/python3",
+        FAKE_NVIDIA_SMI_PIDFILE: smiPids,
+      });
+      expect(log).not.toMatch(/python3 helper|NVML unavailable/);
+      expect(existsSync(smiPids)).toBe(false);
+    }, 240_000);
+
+    it("background mode with ML_FOOTPRINT_NVML_READER=helper: the python3 helper next to the bundle reads NVML", async () => {
+      // python3 behind a wrapper that notes each start: the helper must be started, once.
+      const bin = mkdtempSync(join(tmpdir(), "mlf-nvml-bg-py-"));
+      const wrapper = join(bin, "python3");
+      writeFileSync(wrapper, `#!/bin/sh\necho started >> '${join(bin, "starts")}'\nexec python3 "$@"\n`, {
+        mode: 0o755,
+      });
+      const { log } = await background({ ML_FOOTPRINT_NVML_READER: "helper", ML_FOOTPRINT_PYTHON: wrapper });
+      expect(log).not.toMatch(/NVML unavailable/);
+      expect(readFileSync(join(bin, "starts"), "utf8")).toBe("started\n");
     }, 240_000);
   },
 );
