@@ -15,9 +15,9 @@
  * library's own counter (it grows at exactly the configured power).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { pct, processCpuS, sleep, type Figure } from "./util.js";
+import { childrenOf, pct, processCpuS, sleep, type Figure } from "./util.js";
 import { buildFakeNvml } from "../test/support/fake-nvml.js";
 import { integrateSamplesFile } from "../src/measure/read-samples.js";
 import { models } from "../test/reliability/helpers.js";
@@ -80,23 +80,6 @@ function statCpuS(pid: number): number | null {
   } catch {
     return null;
   }
-}
-
-/** Live children of `pid` (proc(5) stat field 4, ppid) with their command names. */
-function childrenOf(pid: number): { pid: number; comm: string }[] {
-  const out: { pid: number; comm: string }[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^[0-9]+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === pid)
-        out.push({ pid: Number(name), comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
 }
 
 interface Cpu {

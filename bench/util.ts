@@ -38,6 +38,23 @@ export function processCpuS(pid: number, opts: { children?: boolean } = {}): num
   }
 }
 
+/** Live children of `pid` (proc(5) stat field 4, ppid) with their command names. */
+export function childrenOf(pid: number): { pid: number; comm: string }[] {
+  const out: { pid: number; comm: string }[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid)
+        out.push({ pid: Number(name), comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface ChildResult {

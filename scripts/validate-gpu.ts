@@ -5,7 +5,10 @@
 // side by side, each with the counter on. For each interval it prints the counter's energy, the stream's energy
 // (the same samples integrated without the counter) and the stream's error against the counter; and it records
 // the real answers as fixtures: `nvidia-smi --help-query-gpu`, `nvidia-smi -q -d POWER`, the query stream's CSV
-// lines during the load, and the NVML helper's JSON answers. Finishes in under 5 minutes (load 60 s by default).
+// lines during the load, and the NVML helper's JSON answers. Side by side, three detached samplers (dist/sampler.js,
+// 1 s, as the action starts them) read the GPUs the three ways (NVML in process, the python3 helper, the nvidia-smi
+// stream): each one's CPU, its children's (the helper, the real nvidia-smi) and its GPU energy are printed (issue 25).
+// Finishes in under 5 minutes (load 60 s by default).
 //
 // Flags: --seconds N (load length, default 60, max 180), --out DIR (default test/fixtures/nvidia-smi/real/<gpu>),
 // --python PATH (interpreter with torch for the load, default python3). Exit 1 without a usable GPU.
@@ -19,6 +22,8 @@ import { Sampler } from "../src/measure/sampler.js";
 import { parseLine, type SamplesFileLine } from "../src/measure/samples.js";
 import { detectPowerAverage, nvidiaSmiArgs } from "../src/measure/sources/nvidia-smi.js";
 import { startNvmlReader } from "../src/measure/sources/nvml.js";
+import { SAMPLER_NODE_FLAGS } from "../src/measure/background.js";
+import { childrenOf, processCpuS } from "../bench/util.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const argv = process.argv.slice(2);
@@ -104,6 +109,39 @@ const samplers = INTERVALS_MS.map((intervalMs) => {
 });
 await Promise.all(samplers.map((s) => s.sampler.start()));
 
+// The three readers as the action runs them: detached samplers from dist/, side by side through the same load.
+const READERS = [
+  { name: "NVML in process (Koffi)", env: {} },
+  { name: "NVML python3 helper", env: { ML_FOOTPRINT_NVML_READER: "helper" } },
+  // The helper without a python3: the sampler falls back to the nvidia-smi stream.
+  {
+    name: "nvidia-smi stream",
+    env: { ML_FOOTPRINT_NVML_READER: "helper", ML_FOOTPRINT_PYTHON: "/nonexistent/python3" },
+  },
+];
+const detachedAt = performance.now();
+const detached = READERS.map(({ name, env }, i) => {
+  const dir = join(work, `reader-${i}`);
+  mkdirSync(dir);
+  const proc = spawn(
+    process.execPath,
+    [
+      ...SAMPLER_NODE_FLAGS,
+      join(ROOT, "dist", "sampler.js"),
+      "sampler",
+      "run",
+      "--dir",
+      dir,
+      "--interval",
+      "1s",
+      "--phase",
+      "validate",
+    ],
+    { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ...env } },
+  );
+  return { name, proc, samplesPath: join(dir, "samples.ndjson") };
+});
+
 // Recorders, during the load only: the raw query lines and the NVML helper's answers.
 const csv = createWriteStream(join(out, "query-gpu.csv"));
 csv.write(`# nvidia-smi ${nvidiaSmiArgs(200, withAverage).join(" ")}\n`);
@@ -130,6 +168,20 @@ const nvmlLoop = (async () => {
 const load = spawn(python, ["-c", LOAD, String(seconds)], { stdio: "inherit" });
 const loadCode = await new Promise<number | null>((done) => load.on("close", (code) => done(code)));
 recording = false;
+// Each detached sampler's CPU (its own, and its children's: the helper, nvidia-smi) over its whole life so far.
+const detachedWallS = (performance.now() - detachedAt) / 1_000;
+const readerCpu = detached.map(({ proc }) => {
+  const pid = proc.pid ?? -1;
+  const kids = childrenOf(pid);
+  return {
+    samplerS: processCpuS(pid) ?? NaN,
+    childrenS: kids.reduce((sum, c) => sum + (processCpuS(c.pid) ?? 0), 0),
+    children: kids.map((c) => c.comm).join(" ") || "none",
+  };
+});
+await Promise.all(
+  detached.map(({ proc }) => new Promise((done) => (proc.kill("SIGTERM"), proc.once("close", done)))),
+);
 await nvmlLoop;
 await nvml.stop();
 smi.kill("SIGTERM");
@@ -190,9 +242,41 @@ for (const r of rows) {
     ].join(" | "),
   );
 }
+const readers = detached.map(({ name, samplesPath }, i) => {
+  const lines = readFileSync(samplesPath, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((text) => parseLine(text))
+    .flatMap((parsed) => (parsed.ok ? [parsed.line] : []));
+  const energy = gpuWh(lines);
+  const cpu = readerCpu[i]!;
+  return {
+    name,
+    ...cpu,
+    shareOfOneCorePct: ((cpu.samplerS + cpu.childrenS) / detachedWallS) * 100,
+    gpuWh: energy.wh,
+    gpuW: (energy.wh * 3_600) / energy.durationS,
+    methods: energy.methods,
+  };
+});
+console.log(
+  `\nreader (detached, 1 s, start-up included, ${detachedWallS.toFixed(0)} s) | sampler CPU s | children CPU s (which) | share of one core | GPU W | GPUs (index:method:field)`,
+);
+for (const r of readers) {
+  console.log(
+    [
+      r.name,
+      r.samplerS.toFixed(3),
+      `${r.childrenS.toFixed(3)} (${r.children})`,
+      `${r.shareOfOneCorePct.toFixed(3)} %`,
+      r.gpuW.toFixed(1),
+      r.methods,
+    ].join(" | "),
+  );
+}
 writeFileSync(
   join(out, "summary.json"),
-  `${JSON.stringify({ gpu: list.stdout.trim(), driver, seconds, loadExit: loadCode, loadAverage: Number(load1), withAverage, rows }, null, 2)}\n`,
+  `${JSON.stringify({ gpu: list.stdout.trim(), driver, seconds, loadExit: loadCode, loadAverage: Number(load1), withAverage, rows, readers }, null, 2)}\n`,
 );
 console.log(
   `validate:gpu: wrote ${out}/{help-query-gpu.txt,q-power.txt,query-gpu.csv,nvml.ndjson,summary.json}`,
