@@ -17,7 +17,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { childrenOf, pct, processCpuS, sleep, type Figure } from "./util.js";
+import { childrenOf, detachedSamplerArgs, pct, processCpuS, sleep, type Figure } from "./util.js";
 import { buildFakeNvml } from "../test/support/fake-nvml.js";
 import { integrateSamplesFile } from "../src/measure/read-samples.js";
 import { models } from "../test/reliability/helpers.js";
@@ -131,18 +131,7 @@ export async function benchSamplerOverhead(o: OverheadOptions): Promise<{ rows: 
     const proc = launch(
       process.execPath,
       // as the action spawns it (startBackgroundSampler), node options included
-      [
-        ...(entry.endsWith("sampler.js") ? SAMPLER_NODE_FLAGS : []),
-        entry,
-        "sampler",
-        "run",
-        "--dir",
-        dir,
-        "--interval",
-        "1s",
-        "--phase",
-        "bench",
-      ],
+      detachedSamplerArgs(entry, dir, "bench", entry.endsWith("sampler.js") ? SAMPLER_NODE_FLAGS : []),
       { ML_FOOTPRINT_SYS_ROOT: sysRoot, ...env },
     );
     return { proc, samples: join(dir, "samples.ndjson") };

@@ -55,6 +55,16 @@ export function childrenOf(pid: number): { pid: number; comm: string }[] {
   return out;
 }
 
+/** The argv of a detached sampler as the action spawns it (startBackgroundSampler): node options, entry, flags. */
+export function detachedSamplerArgs(
+  entry: string,
+  dir: string,
+  phase: string,
+  nodeFlags: string[],
+): string[] {
+  return [...nodeFlags, entry, "sampler", "run", "--dir", dir, "--interval", "1s", "--phase", phase];
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface ChildResult {

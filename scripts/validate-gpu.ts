@@ -23,7 +23,7 @@ import { parseLine, type SamplesFileLine } from "../src/measure/samples.js";
 import { detectPowerAverage, nvidiaSmiArgs } from "../src/measure/sources/nvidia-smi.js";
 import { startNvmlReader } from "../src/measure/sources/nvml.js";
 import { SAMPLER_NODE_FLAGS } from "../src/measure/background.js";
-import { childrenOf, processCpuS } from "../bench/util.js";
+import { childrenOf, detachedSamplerArgs, processCpuS } from "../bench/util.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const argv = process.argv.slice(2);
@@ -125,18 +125,7 @@ const detached = READERS.map(({ name, env }, i) => {
   mkdirSync(dir);
   const proc = spawn(
     process.execPath,
-    [
-      ...SAMPLER_NODE_FLAGS,
-      join(ROOT, "dist", "sampler.js"),
-      "sampler",
-      "run",
-      "--dir",
-      dir,
-      "--interval",
-      "1s",
-      "--phase",
-      "validate",
-    ],
+    detachedSamplerArgs(join(ROOT, "dist", "sampler.js"), dir, "validate", SAMPLER_NODE_FLAGS),
     { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ...env } },
   );
   return { name, proc, samplesPath: join(dir, "samples.ndjson") };
