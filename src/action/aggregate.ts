@@ -24,7 +24,12 @@ import {
 import { serializeReport, type Report } from "../model/report.js";
 import { matrixPool, sumReports, totalComparison } from "../report/aggregate.js";
 import { shouldCreateComment, skippedCommentLine } from "./comment-policy.js";
-import { evaluateBudgets, failClosedOnIncompleteTotal, type BudgetResult } from "../report/budgets.js";
+import {
+  evaluateBudgets,
+  failClosedOnIncompleteTotal,
+  incompleteTotalReason,
+  type BudgetResult,
+} from "../report/budgets.js";
 import { escapeMarkdown } from "../report/escape.js";
 import type { JobInput } from "../report/comment-model.js";
 import { compareReports, sameHardware } from "../report/compare.js";
@@ -327,7 +332,7 @@ export async function aggregateReports(
   const missing = missingRuns(downloaded);
   const budgets = failClosedOnIncompleteTotal(
     evaluateBudgets({ report: total, comparison: overall, budgets: config.budgets }),
-    missing,
+    incompleteTotalReason(missing, total.coverage),
   );
   progress?.budgets(budgets);
 

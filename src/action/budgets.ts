@@ -1,6 +1,11 @@
 /** Budget policy at the Actions edge: which budgets apply to this report, and what a breach does to the step. */
 import type { Report } from "../model/report.js";
-import { evaluateBudgets, type BudgetResult } from "../report/budgets.js";
+import {
+  evaluateBudgets,
+  failClosedOnIncompleteTotal,
+  incompleteTotalReason,
+  type BudgetResult,
+} from "../report/budgets.js";
 import type { Comparison } from "../report/compare.js";
 import { Outputs } from "./constants.js";
 import type { CoreLike } from "./core.js";
@@ -21,7 +26,8 @@ export function budgetsFor(
   const phases = stepBudgets.flatMap((s) =>
     evaluateBudgets({ report, comparison, budgets: { ...s.budgets, phase: s.phase } }),
   );
-  return [...job, ...phases];
+  // Samples that end before the job did (a sampler that crashed, was killed or hung): never judged as whole.
+  return failClosedOnIncompleteTotal([...job, ...phases], incompleteTotalReason(0, report.coverage));
 }
 
 /**

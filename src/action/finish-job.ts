@@ -17,6 +17,7 @@ import { loadMachine } from "../pipeline/machine.js";
 import { reportFromSamples, type CarbonStep } from "../pipeline/report-from-samples.js";
 import type { BudgetResult } from "../report/budgets.js";
 import { compareReports } from "../report/compare.js";
+import { describeCoverage, samplesCoverage, type SamplerStop } from "../report/coverage.js";
 import { budgetsFor, enforceBudgets } from "./budgets.js";
 import { Outputs } from "./constants.js";
 import type { CoreLike, StepEnv } from "./core.js";
@@ -54,13 +55,9 @@ export async function finishJob(deps: FinishJobInput): Promise<void> {
     });
   const machinePromise = loadMachine(machineOptionsFor(config));
   machinePromise.catch(() => undefined); // surfaces when awaited below, not as an unhandled rejection
+  // The job's end, for whether the samples reach it (samplesCoverage): before the stop's own wait.
+  const jobEndMs = Date.now();
   const stopped = await stopBackgroundSampler(dir);
-  if (stopped === "killed")
-    warnings.push("the sampler did not stop in time and was killed; the last second may be missing");
-  if (stopped === "not-running")
-    warnings.push(
-      "the sampler was not running at the end of the job (killed?); the report covers what it recorded",
-    );
 
   const ctx = readActionsContext(env);
   warnings.push(...ctx.warnings);
@@ -79,7 +76,7 @@ export async function finishJob(deps: FinishJobInput): Promise<void> {
     signal: null,
     warnings,
     createdAt: new Date(),
-  });
+  }).then((measured) => withCoverage(measured, jobEndMs, stopped));
 
   for (const w of carbonWarnings) core.warning(`ml-footprint: ${w}`);
 
@@ -170,4 +167,30 @@ async function writeSummary(deps: StepEnv, markdown: string): Promise<void> {
   } catch (error) {
     deps.core.warning(`ml-footprint: the job summary could not be written (${(error as Error).message})`);
   }
+}
+
+/**
+ * The stop's outcome in the report: samples that end well before the job did make the report `coverage`
+ * (budgets fail closed, no verdict: see report/coverage.ts), with one warning saying so; otherwise a note on a
+ * sampler that had to be killed or was gone, whose samples still reach the end.
+ */
+export function withCoverage(report: Report, jobEndMs: number, stopped: SamplerStop): Report {
+  const coverage = samplesCoverage(report, jobEndMs, stopped);
+  if (coverage)
+    return {
+      ...report,
+      coverage,
+      // the report holds at most 200 warnings: this one is kept
+      warnings: [
+        ...report.warnings.slice(0, 199),
+        `${describeCoverage(coverage)}: the totals are too small, budgets fail closed and no verdict is drawn`,
+      ],
+    };
+  const note =
+    stopped === "killed"
+      ? "the sampler did not stop in time and was killed; the last second may be missing"
+      : stopped === "not-running"
+        ? "the sampler was not running at the end of the job (killed?); the report covers what it recorded"
+        : null;
+  return note === null ? report : { ...report, warnings: [...report.warnings.slice(0, 199), note] };
 }

@@ -304,6 +304,14 @@ export const Forecast = z.object({
 });
 export type Forecast = z.infer<typeof Forecast>;
 
+export const SamplesCoverage = z.object({
+  recordedS: nonNeg,
+  jobS: nonNeg,
+  /** why the samples end early, e.g. "the sampler stopped answering and was killed at the end of the job" */
+  reason: shortText,
+});
+export type SamplesCoverage = z.infer<typeof SamplesCoverage>;
+
 export const Report = z.object({
   schema: z.literal(REPORT_SCHEMA_ID),
   tool: z.object({ name: z.literal("ml-footprint"), version: label }),
@@ -338,6 +346,12 @@ export const Report = z.object({
     .nullable(),
   /** projected for the full training when the job trained a subset of its epochs; absent in older reports */
   forecast: Forecast.nullable().optional(),
+  /**
+   * Present when the samples end well before the job did (the sampler crashed, was killed or hung): the figures
+   * cover `recordedS` of the job's `jobS` and are too small, so budgets fail closed and no verdict is drawn.
+   * Absent when the samples cover the job, and in older reports.
+   */
+  coverage: SamplesCoverage.optional(),
   warnings: z.array(shortText).max(200),
 });
 export type Report = z.infer<typeof Report>;

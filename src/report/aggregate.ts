@@ -85,8 +85,23 @@ export function sumReports(reports: Report[], template: Report, identity?: Ident
     };
   }
   const starts = reports.map((r) => r.startedAt).sort();
+  // A job whose samples end early makes the sum too small as well (budgets fail closed on it, see budgets.ts).
+  const short = reports.flatMap((r) => (r.coverage ? [r.coverage] : []));
+  const { coverage: _templateCoverage, ...rest } = template;
   return {
-    ...template,
+    ...rest,
+    ...(short.length
+      ? {
+          coverage: {
+            recordedS: sum((r) => r.coverage?.recordedS ?? r.durationS),
+            jobS: sum((r) => r.coverage?.jobS ?? r.durationS),
+            reason:
+              short.length === 1
+                ? `one job's samples end early: ${short[0]!.reason}`
+                : `${short.length} jobs' samples end early`,
+          },
+        }
+      : {}),
     identity: identity ?? template.identity,
     command: null,
     exitCode: null,

@@ -6,7 +6,8 @@
  */
 import type { Comparison, Row } from "./compare.js";
 import { formatDuration, formatEnergy, formatMass, formatPercent, formatSignedPercent } from "./format.js";
-import type { Report } from "../model/report.js";
+import type { Report, SamplesCoverage } from "../model/report.js";
+import { describeCoverage } from "./coverage.js";
 
 const formatCo2e = (g: number) => `${formatMass(g)} CO2e`;
 
@@ -160,14 +161,13 @@ export function evaluateBudgets(input: BudgetInput): BudgetResult[] {
 }
 
 /**
- * A total that lacks some of its runs (a report artifact that could not be read) is smaller than the real
- * one, so a budget judged on it could pass when the whole would not. Such a budget fails closed: every
- * budget with a value that is not already over becomes over, with the reason. Budgets that cannot be
- * evaluated at all (no carbon accounting, no base run) stay as they are. `missing` counts the absent runs.
+ * A total that lacks part of what it should hold is smaller than the real one, so a budget judged on it could
+ * pass when the whole would not. Such a budget fails closed: every budget with a value that is not already over
+ * becomes over, with the reason. Budgets that cannot be evaluated at all (no carbon accounting, no base run)
+ * stay as they are. `why` (see incompleteTotalReason) says what the total lacks; null: nothing, as they are.
  */
-export function failClosedOnIncompleteTotal(results: BudgetResult[], missing: number): BudgetResult[] {
-  if (missing <= 0) return results;
-  const runs = missing === 1 ? "1 job report" : `${missing} job reports`;
+export function failClosedOnIncompleteTotal(results: BudgetResult[], why: string | null): BudgetResult[] {
+  if (why === null) return results;
   return results.map((r) =>
     r.over || r.actual === null
       ? r
@@ -175,9 +175,23 @@ export function failClosedOnIncompleteTotal(results: BudgetResult[], missing: nu
           ...r,
           over: true,
           incomplete: true,
-          message: `${budgetLabel(r)} cannot be judged: the total lacks ${runs} that could not be read, so it would be judged on a smaller total; failing closed (${r.message})`,
+          message: `${budgetLabel(r)} cannot be judged: ${why}, so it would be judged on a smaller total; failing closed (${r.message})`,
         },
   );
+}
+
+/**
+ * What a total lacks, in words, or null: `missing` job reports that could not be read (a matrix total), and
+ * samples that end before the job did (a report's `coverage`, see coverage.ts).
+ */
+export function incompleteTotalReason(missing: number, coverage?: SamplesCoverage | null): string | null {
+  const parts: string[] = [];
+  if (missing > 0)
+    parts.push(
+      `the total lacks ${missing === 1 ? "1 job report" : `${missing} job reports`} that could not be read`,
+    );
+  if (coverage) parts.push(describeCoverage(coverage));
+  return parts.length ? parts.join("; ") : null;
 }
 
 function budgetLabel(r: BudgetResult): string {

@@ -18,11 +18,13 @@
  *    the other half, weighted Holm over them. A row is `increase` / `decrease` when its head is outside its
  *    band (at its Holm level, and beyond the floor).
  * 6. Degenerate cases say what they are (`not-comparable`): a base of zero or tiny energy; phases judged on
- *    energy when the job's work count changed (the total is judged per unit of work then).
+ *    energy when the job's work count changed (the total is judged per unit of work then); every row of a head
+ *    whose samples end before the job did (report.coverage: a sampler that crashed, was killed or hung).
  * 7. Delta range: the uncertainty of the difference: the model part per component that changed (shared
  *    factors scale it, never widen it around zero), the resolution, and the run-to-run noise the base branch
  *    measured (own spread and pool; with nothing measured yet, none, and the words say so).
  */
+import { describeCoverage } from "./coverage.js";
 import type { Report } from "../model/report.js";
 import {
   componentsOf,
@@ -539,6 +541,17 @@ export function compareReports(head: Report, baseHistory: Report[], opts: Compar
       p.bandPercent = null;
       p.verdict = "not-comparable";
       p.verdictWords = `not comparable on energy: the job's work changed (${changed}); the total is judged per 1k ${unit}`;
+    }
+  }
+  // Samples that end before the job did: the head's figures are too small, so no verdict is drawn on them.
+  if (head.coverage && !differentHardware) {
+    const why = describeCoverage(head.coverage);
+    for (const row of [total, ...phases]) {
+      if (row.band === null) continue;
+      row.band = null;
+      row.bandPercent = null;
+      row.verdict = "not-comparable";
+      row.verdictWords = `not comparable: ${why}`;
     }
   }
   // One phase that is the whole job is the total's row, not a second test.
