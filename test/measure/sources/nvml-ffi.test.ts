@@ -150,8 +150,9 @@ describe.skipIf(built.fake === null || !koffi.ok)(
     }, 120_000);
 
     it("counts past 2^32 mJ exactly (the counter is an unsigned 64-bit value, read as two halves)", () => {
-      // 400 kW from 1e9 mJ: passes 2^32 mJ (4.29e9) within seconds of a real clock; read until it does.
-      const result = openFake(["GPU-big 400000000 ok"]);
+      // 20 MW from 1e9 mJ: the fake's counter passes 2^32 mJ (4.29e9) about 0.17 s after nvmlInit; read until it
+      // does (its power readings stay at 300 W).
+      const result = openFake(["GPU-big 20000000000 ok sampled=300000"]);
       expect(result.ok).toBe(true);
       if (!result.ok) return;
       let last = result.nvml.read().e[0]!;
