@@ -10,6 +10,7 @@ import {
   stopBackgroundSampler,
 } from "../measure/background.js";
 import { runSamplerProcess, type SamplerRunFlags } from "../measure/sampler-process.js";
+import { nvmlCallStillRunning } from "../measure/sources/nvml-ffi.js";
 import { parseIntervalMs } from "../model/units.js";
 import { GPUS_HELP, parseGpusInput } from "../measure/gpu-select.js";
 
@@ -63,5 +64,7 @@ export function registerSamplerCommands(program: Command): void {
     .option("--token <token>")
     .action(async (flags: SamplerRunFlags) => {
       await runSamplerProcess(flags);
+      // as dist/sampler.js does: a hung NVML call's worker thread must not keep the finished sampler alive
+      if (nvmlCallStillRunning()) process.kill(process.pid, "SIGKILL");
     });
 }

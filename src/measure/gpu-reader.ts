@@ -16,7 +16,7 @@ import {
   type NvmlRead,
   type NvmlReaderOptions,
 } from "./sources/nvml.js";
-import { openNvmlInProcess, type Koffi } from "./sources/nvml-ffi.js";
+import { openNvmlInProcess, type Koffi, type NvmlInProcess } from "./sources/nvml-ffi.js";
 
 /** Which tool read a GPU; the report's method names follow it. */
 export type GpuReaderKind = "nvml" | "amd-smi";
@@ -98,20 +98,22 @@ export function nvmlGpuReader(opts: NvmlReaderOptions): GpuReader {
 
 /**
  * NVML read inside this process (Koffi loaded by the caller): no child, no pipe; each tick reads synchronously
- * (readSync). NVML is opened one timer turn after start, so a caller that does not wait (background mode) has
- * written its first sample before nvmlInit_v2 blocks (seconds without persistence mode).
+ * (readSync). Opening NVML runs its slow calls on Koffi's worker threads (openNvmlInProcess), so a caller that
+ * does not wait (background mode) samples on while nvmlInit_v2 takes its seconds.
  */
-export function nvmlInProcessGpuReader(koffi: Koffi, library?: string): GpuReader {
-  let nvml: ReturnType<typeof openNvmlInProcess> | null = null;
+export function nvmlInProcessGpuReader(koffi: Koffi, library?: string, openTimeoutMs?: number): GpuReader {
+  let nvml: NvmlInProcess | null = null;
   let stopped = false;
-  const ready = new Promise<GpuReaderHello>((resolve) =>
-    setTimeout(() => {
-      if (stopped) return resolve({ ok: false, reason: "stopped before NVML was opened" });
-      nvml = openNvmlInProcess(koffi, library);
-      resolve(nvml.ok ? { ok: true } : { ok: false, reason: nvml.reason });
-    }, 0),
-  );
-  const readSync = () => (nvml?.ok ? nvmlRows(nvml.nvml.read(), nvml.nvml.uuids, nvml.nvml.devices) : null);
+  const ready = openNvmlInProcess(koffi, library, openTimeoutMs).then((opened): GpuReaderHello => {
+    if (!opened.ok) return { ok: false, reason: opened.reason };
+    if (stopped) {
+      opened.nvml.close();
+      return { ok: false, reason: "stopped before NVML was opened" };
+    }
+    nvml = opened.nvml;
+    return { ok: true };
+  });
+  const readSync = () => (nvml ? nvmlRows(nvml.read(), nvml.uuids, nvml.devices) : null);
   return {
     kind: "nvml",
     readsOnDemand: true,
@@ -124,7 +126,7 @@ export function nvmlInProcessGpuReader(koffi: Koffi, library?: string): GpuReade
     },
     stop() {
       stopped = true;
-      if (nvml?.ok) nvml.nvml.close();
+      nvml?.close();
       return Promise.resolve();
     },
   };

@@ -390,7 +390,7 @@ export class Sampler {
   private inProcessNvml(): GpuReader | null {
     if (!this.options.nvmlInProcess) return null;
     const koffi = loadKoffi();
-    if (koffi.ok) return nvmlInProcessGpuReader(koffi.koffi);
+    if (koffi.ok) return nvmlInProcessGpuReader(koffi.koffi, undefined, this.options.nvml?.readyTimeoutMs);
     this.info(`NVML read through the python3 helper: ${koffi.reason}`);
     return null;
   }

@@ -40,6 +40,8 @@ const MIB = 1_048_576;
 /** The part of Koffi's native module this reader uses (koffi.dev/functions). */
 interface KoffiFunction {
   (...args: unknown[]): number;
+  /** the same call on a Koffi worker thread; the callback gets its result */
+  async(...args: unknown[]): void;
 }
 interface KoffiLibrary {
   func(signature: string): KoffiFunction;
@@ -107,14 +109,20 @@ interface Handle {
   averaged: boolean;
 }
 
+/** Bound on opening NVML (nvmlInit_v2 and the devices' handles), as the helper's first answer (nvml.ts). */
+export const NVML_OPEN_TIMEOUT_MS = 15_000;
+
 /**
  * dlopen NVML, nvmlInit_v2 and the devices' static facts (the helper's hello); why not where NVML is unusable.
- * Blocks for as long as nvmlInit_v2 takes (seconds without persistence mode on a multi-GPU machine).
+ * The calls that can take seconds (nvmlInit_v2; a device's first handle initialises that GPU) run on Koffi's worker
+ * threads within `timeoutMs` in all, so the sampler keeps ticking meanwhile and a driver that never answers is
+ * given up (the stream then reads the GPUs, as when the helper does not answer); every later call is synchronous.
  */
-export function openNvmlInProcess(
+export async function openNvmlInProcess(
   koffi: Koffi,
   library: string = NVML_LIBRARY,
-): { ok: true; nvml: NvmlInProcess } | { ok: false; reason: string; code: number | null } {
+  timeoutMs: number = NVML_OPEN_TIMEOUT_MS,
+): Promise<{ ok: true; nvml: NvmlInProcess } | { ok: false; reason: string; code: number | null }> {
   let lib: KoffiLibrary;
   try {
     lib = koffi.load(library);
@@ -147,7 +155,14 @@ export function openNvmlInProcess(
   const nameOf = optional("int nvmlDeviceGetName(void *device, void *name, unsigned int length)");
   const limitOf = optional("int nvmlDeviceGetEnforcedPowerLimit(void *device, void *limit)");
 
-  let rc = init();
+  const deadline = performance.now() + timeoutMs;
+  const late = (what: string) => ({
+    ok: false as const,
+    reason: `${what} did not return within ${timeoutMs / 1_000} s (a wedged driver, or one without persistence mode initialising many GPUs)`,
+    code: null,
+  });
+  let rc = await callWithin(init, [], deadline);
+  if (rc === null) return late("nvmlInit_v2");
   if (rc !== NVML_SUCCESS) return { ok: false, reason: `nvmlInit_v2 returned ${rc}`, code: rc };
   const scratch = Buffer.alloc(128);
   rc = count(scratch);
@@ -184,7 +199,11 @@ export function openNvmlInProcess(
   const devices: (NvmlDevice | null)[] = [];
   for (let index = 0; index < deviceCount; index += 1) {
     const out: unknown[] = [null];
-    const code = handleOf(index, out);
+    const code = await callWithin(handleOf, [index, out], deadline);
+    if (code === null) {
+      shutdown();
+      return late(`nvmlDeviceGetHandleByIndex_v2(${index})`);
+    }
     if (code !== NVML_SUCCESS) {
       handles.push(null);
       handleCodes.push(code);
@@ -268,6 +287,38 @@ export function openNvmlInProcess(
       },
     },
   };
+}
+
+/** Calls given up on (past their deadline) that have not returned: each still holds a worker thread. */
+let abandonedCalls = 0;
+
+/**
+ * Whether an NVML call that was given up on still runs on a worker thread. Node cannot exit while one does (at
+ * exit libuv joins its worker threads, and this one never returns), so the sampler's entry ends its process
+ * with SIGKILL then, once the end line is written (src/sampler.ts).
+ */
+export function nvmlCallStillRunning(): boolean {
+  return abandonedCalls > 0;
+}
+
+/** `fn(...args)` on a Koffi worker thread; its result, or null when `deadline` (performance.now()) passes first. */
+function callWithin(fn: KoffiFunction, args: unknown[], deadline: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    let late = false;
+    const timer = setTimeout(
+      () => {
+        late = true;
+        abandonedCalls += 1;
+        resolve(null);
+      },
+      Math.max(0, deadline - performance.now()),
+    );
+    fn.async(...args, (error: unknown, result: number) => {
+      if (late) abandonedCalls -= 1;
+      clearTimeout(timer);
+      resolve(error ? -1 : result);
+    });
+  });
 }
 
 function firstLine(error: unknown): string {

@@ -32,12 +32,12 @@ afterEach(() => {
   }
 });
 
-function openFake(config: string[], extra: Record<string, string> = {}) {
+async function openFake(config: string[], extra: Record<string, string> = {}) {
   const fake = built.fake!;
   if (!koffi.ok) throw new Error(koffi.reason);
   process.env.FAKE_NVML_CONFIG = fake.config(config);
   Object.assign(process.env, extra);
-  const result = openNvmlInProcess(koffi.koffi, join(fake.libDir, "libnvidia-ml.so.1"));
+  const result = await openNvmlInProcess(koffi.koffi, join(fake.libDir, "libnvidia-ml.so.1"));
   if (result.ok) opened.push(result.nvml);
   return result;
 }
@@ -102,7 +102,7 @@ describe.skipIf(built.fake === null || !koffi.ok)(
         "GPU-b 150000 not-supported avg=na util=101",
         "GPU-c 300000 lost 1 limit=350000 mem=40536",
       ];
-      const inProcess = openFake(config);
+      const inProcess = await openFake(config);
       expect(inProcess.ok).toBe(true);
       if (!inProcess.ok) return;
       const helper = startNvmlReader({
@@ -149,10 +149,10 @@ describe.skipIf(built.fake === null || !koffi.ok)(
       }
     }, 120_000);
 
-    it("counts past 2^32 mJ exactly (the counter is an unsigned 64-bit value, read as two halves)", () => {
+    it("counts past 2^32 mJ exactly (the counter is an unsigned 64-bit value, read as two halves)", async () => {
       // 20 MW from 1e9 mJ: the fake's counter passes 2^32 mJ (4.29e9) about 0.17 s after nvmlInit; read until it
       // does (its power readings stay at 300 W).
-      const result = openFake(["GPU-big 20000000000 ok sampled=300000"]);
+      const result = await openFake(["GPU-big 20000000000 ok sampled=300000"]);
       expect(result.ok).toBe(true);
       if (!result.ok) return;
       let last = result.nvml.read().e[0]!;
@@ -166,8 +166,8 @@ describe.skipIf(built.fake === null || !koffi.ok)(
       expect(last).toBeLessThan(2 ** 53);
     }, 120_000);
 
-    it("after close (nvmlShutdown), every device answers NVML_ERROR_UNINITIALIZED and no reading", () => {
-      const result = openFake(["GPU-a 400000 ok"]);
+    it("after close (nvmlShutdown), every device answers NVML_ERROR_UNINITIALIZED and no reading", async () => {
+      const result = await openFake(["GPU-a 400000 ok"]);
       if (!result.ok) throw new Error(result.reason);
       result.nvml.close();
       expect(result.nvml.read()).toEqual({
@@ -177,14 +177,14 @@ describe.skipIf(built.fake === null || !koffi.ok)(
       });
     });
 
-    it("NVML unusable: the reason and code, as the helper gives them (no library; nvmlInit_v2 failing)", () => {
+    it("NVML unusable: the reason and code, as the helper gives them (no library; nvmlInit_v2 failing)", async () => {
       if (!koffi.ok) return;
-      const missing = openNvmlInProcess(koffi.koffi, "/nonexistent/libnvidia-ml.so.1");
+      const missing = await openNvmlInProcess(koffi.koffi, "/nonexistent/libnvidia-ml.so.1");
       expect(missing.ok).toBe(false);
       expect(!missing.ok && missing.reason).toMatch(
         /^\/nonexistent\/libnvidia-ml\.so\.1 could not be loaded \(/,
       );
-      const init = openFake(["GPU-a 400000 ok"], { FAKE_NVML_INIT: "9" });
+      const init = await openFake(["GPU-a 400000 ok"], { FAKE_NVML_INIT: "9" });
       expect(init).toEqual({ ok: false, reason: "nvmlInit_v2 returned 9", code: 9 });
     });
   },
