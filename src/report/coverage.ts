@@ -15,13 +15,16 @@ export type SamplerStop = "stopped" | "killed" | "not-running";
 
 /**
  * The report's coverage of a job that ended at `jobEndMs` (wall clock, when the measurement was asked to stop);
- * null when its samples reach the end (within max(5 s, 3 intervals)).
+ * null when the sampler stopped when asked, or its samples reach the end (within max(5 s, 3 intervals)).
  */
 export function samplesCoverage(
   report: Pick<Report, "startedAt" | "durationS" | "intervalMs">,
   jobEndMs: number,
   stop: SamplerStop,
 ): SamplesCoverage | null {
+  // A sampler that stopped when asked took its last sample then: its samples reach the end. Only a sampler that
+  // had to be killed or was gone is measured against the wall clock (which an NTP step may have moved).
+  if (stop === "stopped") return null;
   const startMs = Date.parse(report.startedAt);
   const recordedEndMs = startMs + report.durationS * 1_000;
   const missingMs = jobEndMs - recordedEndMs;
@@ -30,9 +33,7 @@ export function samplesCoverage(
   const reason =
     stop === "killed"
       ? "the sampler stopped recording and did not answer the stop, a hung GPU driver call perhaps; it was killed"
-      : stop === "not-running"
-        ? "the sampler was no longer running: it crashed or was killed"
-        : "the sampler's last sample is older than the job's end";
+      : "the sampler was no longer running: it crashed or was killed";
   return {
     recordedS: round3(report.durationS),
     jobS: round3((jobEndMs - startMs) / 1_000),

@@ -20,7 +20,7 @@ const run = (durationS: number, intervalMs = 1_000) => ({
 
 describe("samplesCoverage", () => {
   it("null while the samples reach the job's end within max(5 s, 3 intervals)", () => {
-    expect(samplesCoverage(run(600), START + 600_000, "stopped")).toBeNull();
+    expect(samplesCoverage(run(600), START + 600_000, "not-running")).toBeNull();
     expect(samplesCoverage(run(600), START + 605_000, "killed")).toBeNull();
     // at 5 s intervals the slack is 15 s
     expect(samplesCoverage(run(600, 5_000), START + 614_000, "not-running")).toBeNull();
@@ -36,7 +36,9 @@ describe("samplesCoverage", () => {
     expect(samplesCoverage(run(10), START + 600_000, "not-running")?.reason).toBe(
       "the sampler was no longer running: it crashed or was killed",
     );
-    expect(samplesCoverage(run(600, 5_000), START + 616_000, "stopped")?.jobS).toBe(616);
+    expect(samplesCoverage(run(600, 5_000), START + 616_000, "killed")?.jobS).toBe(616);
+    // a sampler that stopped when asked wrote its last sample then, whatever the wall clock says since
+    expect(samplesCoverage(run(10), START + 600_000, "stopped")).toBeNull();
     expect(describeCoverage({ recordedS: 10, jobS: 600, reason: "why" })).toBe(
       "the samples end 590 s before the job did and cover 10.0 s of its 600 s (why)",
     );
