@@ -487,6 +487,15 @@ function emissionsDelta(row: Row, h: Side, base: Side, head: Obs | null, bases: 
  * Compare `head` with `baseHistory` (newest first, same key). An empty history gives `no-baseline`
  * everywhere; phases are matched by name, in head order, then phases only the base runs had.
  */
+/** A judged row (one with a band) that must not be judged after all: `not-comparable`, with why, and no band. */
+function withdrawVerdict(row: Row, words: string): void {
+  if (row.band === null) return;
+  row.band = null;
+  row.bandPercent = null;
+  row.verdict = "not-comparable";
+  row.verdictWords = words;
+}
+
 export function compareReports(head: Report, baseHistory: Report[], opts: CompareOptions = {}): Comparison {
   const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
   const limit = opts.history ?? Infinity;
@@ -535,24 +544,17 @@ export function compareReports(head: Report, baseHistory: Report[], opts: Compar
   // The job did other work than its base runs: a phase judged on energy cannot tell code from workload.
   const changed = workChange(head, runs, unit);
   if (changed && !differentHardware) {
-    for (const p of phases) {
-      if (p.basis !== "energy" || p.band === null) continue;
-      p.band = null;
-      p.bandPercent = null;
-      p.verdict = "not-comparable";
-      p.verdictWords = `not comparable on energy: the job's work changed (${changed}); the total is judged per 1k ${unit}`;
-    }
+    for (const p of phases)
+      if (p.basis === "energy")
+        withdrawVerdict(
+          p,
+          `not comparable on energy: the job's work changed (${changed}); the total is judged per 1k ${unit}`,
+        );
   }
   // Samples that end before the job did: the head's figures are too small, so no verdict is drawn on them.
   if (head.coverage && !differentHardware) {
     const why = describeCoverage(head.coverage);
-    for (const row of [total, ...phases]) {
-      if (row.band === null) continue;
-      row.band = null;
-      row.bandPercent = null;
-      row.verdict = "not-comparable";
-      row.verdictWords = `not comparable: ${why}`;
-    }
+    for (const row of [total, ...phases]) withdrawVerdict(row, `not comparable: ${why}`);
   }
   // One phase that is the whole job is the total's row, not a second test.
   const mirrors = (p: Row) =>

@@ -17,7 +17,7 @@
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { NvmlDevice, NvmlRead } from "./nvml.js";
+import { utilizationFraction, type NvmlDevice, type NvmlRead } from "./nvml.js";
 
 export const NVML_LIBRARY = "libnvidia-ml.so.1";
 const NVML_SUCCESS = 0;
@@ -103,11 +103,8 @@ export interface NvmlInProcess {
   close(): void;
 }
 
-/** Per device, what the tick reads (null: the handle failed). */
-interface Handle {
-  handle: unknown;
-  averaged: boolean;
-}
+/** Per device, what the tick reads, or the code its handle failed with. */
+type Handle = { handle: unknown; averaged: boolean } | { failed: number };
 
 /** Bound on opening NVML (nvmlInit_v2 and the devices' handles), as the helper's first answer (nvml.ts). */
 export const NVML_OPEN_TIMEOUT_MS = 15_000;
@@ -192,9 +189,11 @@ export async function openNvmlInProcess(
   const u32 = (fn: KoffiFunction | null, handle: unknown): number | null =>
     fn !== null && fn(handle, scratch) === NVML_SUCCESS ? scratch.readUInt32LE(0) : null;
   const u64At = (offset: number) => scratch.readUInt32LE(offset) + scratch.readUInt32LE(offset + 4) * 2 ** 32;
+  /** one nvmlMemory_t field (MEMORY's offsets) in MiB; null where NVML does not answer */
+  const memoryMiB = (handle: unknown, offset: number): number | null =>
+    memoryOf !== null && memoryOf(handle, scratch) === NVML_SUCCESS ? Math.floor(u64At(offset) / MIB) : null;
 
-  const handles: (Handle | null)[] = [];
-  const handleCodes: number[] = [];
+  const handles: Handle[] = [];
   const uuids: (string | null)[] = [];
   const devices: (NvmlDevice | null)[] = [];
   for (let index = 0; index < deviceCount; index += 1) {
@@ -205,8 +204,7 @@ export async function openNvmlInProcess(
       return late(`nvmlDeviceGetHandleByIndex_v2(${index})`);
     }
     if (code !== NVML_SUCCESS) {
-      handles.push(null);
-      handleCodes.push(code);
+      handles.push({ failed: code });
       uuids.push(null);
       devices.push(null);
       continue;
@@ -214,17 +212,12 @@ export async function openNvmlInProcess(
     const handle = out[0];
     const averaged = averagePowerW(handle) !== null;
     handles.push({ handle, averaged });
-    handleCodes.push(NVML_SUCCESS);
     uuids.push(text(uuidOf, handle, NVML_DEVICE_UUID_BUFFER_SIZE));
     const limitMw = u32(limitOf, handle);
-    const memTotalMiB =
-      memoryOf !== null && memoryOf(handle, scratch) === NVML_SUCCESS
-        ? Math.floor(u64At(MEMORY.total) / MIB)
-        : null;
     devices.push({
       name: text(nameOf, handle, NVML_DEVICE_NAME_V2_BUFFER_SIZE),
       limitW: limitMw === null ? null : limitMw / 1_000,
-      memTotalMiB,
+      memTotalMiB: memoryMiB(handle, MEMORY.total),
       powerField: averaged ? "power.draw.average" : "power.draw",
     });
   }
@@ -237,14 +230,14 @@ export async function openNvmlInProcess(
     const averaged: boolean[] = [];
     const e: (number | null)[] = [];
     const err: number[] = [];
-    for (const [index, device] of handles.entries()) {
-      if (device === null || !open) {
+    for (const device of handles) {
+      if ("failed" in device || !open) {
         w.push(null);
         u.push(null);
         memUsedMiB.push(null);
         averaged.push(false);
         e.push(null);
-        err.push(device === null ? handleCodes[index]! : 1 /* NVML_ERROR_UNINITIALIZED */);
+        err.push("failed" in device ? device.failed : 1 /* NVML_ERROR_UNINITIALIZED */);
         continue;
       }
       const { handle } = device;
@@ -255,14 +248,8 @@ export async function openNvmlInProcess(
         watts = mw === null ? null : mw / 1_000;
       }
       w.push(watts);
-      // nvmlUtilization_t.gpu (its first field), in %: a fraction here, as the helper's replies are read (nvml.ts)
-      const percent = u32(utilOf, handle);
-      u.push(percent === null || percent > 100 ? null : percent / 100);
-      memUsedMiB.push(
-        memoryOf !== null && memoryOf(handle, scratch) === NVML_SUCCESS
-          ? Math.floor(u64At(MEMORY.used) / MIB)
-          : null,
-      );
+      u.push(utilizationFraction(u32(utilOf, handle))); // nvmlUtilization_t.gpu is its first field
+      memUsedMiB.push(memoryMiB(handle, MEMORY.used));
       if (energyOf === null) {
         e.push(null);
         err.push(NVML_ERROR_FUNCTION_NOT_FOUND);

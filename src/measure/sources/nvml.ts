@@ -284,16 +284,17 @@ function parseDevice(value: unknown): NvmlDevice | null {
   };
 }
 
+/** utilization.gpu from NVML (%) as the fraction the sampler writes; above 100 % it is not a utilisation: null. */
+export function utilizationFraction(percent: number | null): number | null {
+  return percent === null || percent > 100 ? null : percent / 100;
+}
+
 function parsePower(v: Record<string, unknown>, count: number): NvmlPower | undefined {
   const { w, u, mem, f } = v;
   if (![w, u, mem, f].every((a) => Array.isArray(a) && a.length === count)) return undefined;
-  const pct = (x: unknown) => {
-    const n = num(x);
-    return n === null || n > 100 ? null : n / 100;
-  };
   return {
     w: (w as unknown[]).map(num),
-    u: (u as unknown[]).map(pct),
+    u: (u as unknown[]).map((x) => utilizationFraction(num(x))),
     memUsedMiB: (mem as unknown[]).map(num),
     averaged: (f as unknown[]).map((x) => x === 1),
   };
