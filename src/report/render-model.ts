@@ -93,7 +93,8 @@ function headlineOf(input: CommentModelInput, overall: Comparison, baseRefText: 
   else if (verdict === "different-hardware")
     change = `not compared: ${differentHardwareText(overall, baseRefText)}`;
   else if (verdict === "not-comparable")
-    change = `not compared: the base run of ${baseRefText} used no or almost no energy`;
+    // why, in the row's own words (a base of almost no energy, samples that end before the job did, …)
+    change = `not compared: ${unbreakFigures(escapeMarkdown(row.verdictWords.replace(/^not comparable[^:]*: /, ""), 300))}`;
   else {
     const perWork = row.basis === "energy-per-work" && row.work;
     const pct = perWork ? (row.work?.deltaPercent ?? null) : row.deltaEnergyPercent;

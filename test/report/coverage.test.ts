@@ -9,6 +9,8 @@ import { sumReports } from "../../src/report/aggregate.js";
 import { failClosedOnIncompleteTotal, incompleteTotalReason } from "../../src/report/budgets.js";
 import { evaluateBudgets } from "../../src/report/budgets.js";
 import { parseReport } from "../../src/model/report.js";
+import { buildCommentModel } from "../../src/report/render-model.js";
+import { renderComment } from "../../src/report/render-markdown.js";
 import { baseHistory, makeReport } from "./make-report.js";
 
 const START = Date.parse("2026-12-06T10:00:00.000Z");
@@ -69,6 +71,28 @@ describe("a report whose samples end early", () => {
       expect(row.band).toBeNull();
       expect(row.verdictWords).toBe(`not comparable: ${describeCoverage(coverage)}`);
     }
+  });
+
+  it("says why in the comment's headline, not another case's reason", () => {
+    const history = baseHistory([10, 10.2, 9.9], { phases: { train: 10, eval: 2 } });
+    const head = { ...makeReport({ phases: { train: 2, eval: 0.1 } }), coverage };
+    const md = renderComment(
+      buildCommentModel({
+        key: "train",
+        reports: [{ head, history, comparison: compareReports(head, history) }],
+        budgets: [],
+        baseRef: "main",
+        baseSha: "abc1234ffff",
+        toolVersion: "1.0.0",
+      }),
+    );
+    const headline = md
+      .split("\n")
+      .find((l) => l.startsWith("### "))!
+      .replace(/\u00a0/g, " ");
+    expect(headline).toMatch(
+      /^### ⚠️ Not comparable: .+ — not compared: the samples end 590 s before the job did and cover 10\.0 s of its 600 s \\\(the sampler was no longer running: it crashed or was killed\\\)$/,
+    );
   });
 
   it("makes a matrix total built from it incomplete too, and its budgets fail closed", () => {
